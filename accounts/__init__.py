@@ -1,0 +1,1 @@
+"""Organizations (agencies, employers), their members and roles, applicants and authorisations."""

@@ -1,0 +1,233 @@
+"""Admin for cases and supplements, scoped by the tenancy rule for staff who are not superusers.
+
+Content edits still meet the rule that a submitted supplement is frozen: its fields and inlines turn
+read-only, and saves recompute the deadline and readiness through the services' helpers.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from cases.models import (
+    Case,
+    CaseStatusChange,
+    ClosureDay,
+    Document,
+    FieldOfExpertise,
+    RequestedItem,
+    ReviewerComment,
+    SupplementRequest,
+)
+from cases.selectors import days_left
+from cases.services import refresh_readiness
+from cases.tenancy import case_filter, scope_for
+
+
+class ScopedAdminMixin:
+    """Limit what a non-superuser staff member sees to the cases in their scope."""
+
+    case_prefix = ""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.filter(case_filter(scope_for(request.user), self.case_prefix))
+
+
+class FrozenWhenSubmittedInline:
+    def _frozen(self, obj) -> bool:
+        return obj is not None and not obj.is_editable
+
+    def has_add_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class CommentInline(FrozenWhenSubmittedInline, admin.StackedInline):
+    model = ReviewerComment
+    extra = 0
+    fields = ["tab", "text", "field_label", "corrected_value", "resolution", "resolved_at"]
+
+
+class ItemInline(FrozenWhenSubmittedInline, admin.TabularInline):
+    model = RequestedItem
+    extra = 0
+    fields = ["kind", "description", "waits_on", "state", "comment"]
+
+
+class DocumentInline(FrozenWhenSubmittedInline, admin.TabularInline):
+    model = Document
+    extra = 0
+    fields = [
+        "original_name", "item", "size", "content_type", "pages", "encrypted", "review_state",
+        "visibility",
+    ]
+    readonly_fields = ["original_name", "size", "content_type", "pages", "encrypted"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # files arrive through the upload checks, not the admin
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = CaseStatusChange
+    extra = 0
+    fields = ["happened_on", "from_status", "status", "holding_body", "note", "recorded_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # status changes go through the transition service
+
+
+class SupplementInline(admin.TabularInline):
+    model = SupplementRequest
+    extra = 0
+    fields = ["round", "requesting_body", "notice_date", "deadline", "state", "is_ready"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FieldOfExpertise)
+class FieldOfExpertiseAdmin(SimpleHistoryAdmin):
+    list_display = ["name_en", "name_zh", "authority_code", "authority_name_en", "active"]
+    list_filter = ["active", "authority_code"]
+    search_fields = ["name_en", "name_zh", "authority_code"]
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "reason"]
+    search_fields = ["reason"]
+    date_hierarchy = "date"
+
+
+@admin.register(Case)
+class CaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "reference", "application_number", "applicant", "kind", "channel", "status",
+        "holding_body", "employer", "agency", "field",
+    ]
+    list_filter = ["status", "kind", "channel", "holding_body", "field", "agency", "employer"]
+    search_fields = [
+        "application_number", "applicant__family_name_en", "applicant__given_name_en",
+        "applicant__name_zh", "applicant__passport_number",
+    ]
+    list_select_related = ["applicant", "agency", "employer", "field"]
+    autocomplete_fields = ["applicant", "agency", "employer", "previous_case"]
+    readonly_fields = ["status", "holding_body", "status_changed_at", "created_at", "updated_at"]
+    inlines = [StatusChangeInline, SupplementInline]
+
+    @admin.display(description=_("reference"))
+    def reference(self, obj: Case) -> str:
+        return obj.reference
+
+
+@admin.register(SupplementRequest)
+class SupplementRequestAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    case_prefix = "case__"
+    list_display = [
+        "__str__", "requesting_body", "notice_date", "deadline", "days_left_display", "state",
+        "is_ready", "assignee", "outcome",
+    ]
+    list_filter = ["state", "is_ready", "requesting_body", "rule", "outcome", "case__agency"]
+    search_fields = [
+        "case__application_number", "case__applicant__family_name_en",
+        "case__applicant__name_zh", "case__applicant__passport_number",
+    ]
+    list_select_related = ["case", "case__applicant", "assignee"]
+    date_hierarchy = "deadline"
+    autocomplete_fields = ["case", "assignee"]
+    readonly_fields = [
+        "round", "proposed_deadline", "deadline", "state", "submitted_at", "submitted_by",
+        "is_ready", "missing", "version", "created_at", "updated_at",
+    ]
+    inlines = [CommentInline, ItemInline, DocumentInline]
+
+    @admin.display(description=_("days left"))
+    def days_left_display(self, obj: SupplementRequest) -> int:
+        return days_left(obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            # Frozen: only the outcome and the assignee may still change.
+            return [f.name for f in obj._meta.fields if f.name not in {"outcome", "assignee"}]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        from django.db.models import Max
+
+        from cases.services import propose_deadline
+
+        if not change:
+            last = obj.case.supplements.aggregate(last=Max("round"))["last"] or 0
+            obj.round = last + 1
+        if obj.is_editable:
+            result = propose_deadline(notice_date=obj.notice_date, rule=obj.rule)
+            obj.proposed_deadline = result.last_day if result else None
+            obj.deadline = obj.deadline_override or obj.proposed_deadline
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.instance.is_editable:
+            refresh_readiness(form.instance)
+
+
+@admin.register(ReviewerComment)
+class ReviewerCommentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    case_prefix = "supplement__case__"
+    list_display = ["supplement", "tab", "text", "resolved_at"]
+    list_filter = ["tab"]
+    search_fields = ["text", "resolution", "supplement__case__application_number"]
+    list_select_related = ["supplement", "supplement__case", "supplement__case__applicant"]
+
+
+@admin.register(RequestedItem)
+class RequestedItemAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    case_prefix = "supplement__case__"
+    list_display = ["description", "supplement", "kind", "waits_on", "state"]
+    list_filter = ["kind", "state", "waits_on"]
+    search_fields = ["description", "supplement__case__application_number"]
+    list_select_related = ["supplement", "supplement__case", "supplement__case__applicant"]
+
+
+@admin.register(Document)
+class DocumentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    case_prefix = "supplement__case__"
+    list_display = [
+        "original_name", "supplement", "content_type", "size", "pages", "encrypted",
+        "review_state", "uploaded_at",
+    ]
+    list_filter = ["content_type", "encrypted", "review_state", "visibility"]
+    search_fields = ["original_name", "supplement__case__application_number"]
+    list_select_related = ["supplement", "supplement__case", "supplement__case__applicant"]
+    readonly_fields = ["file", "size", "content_type", "pages", "encrypted", "sha256", "uploaded_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CaseStatusChange)
+class CaseStatusChangeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    case_prefix = "case__"
+    list_display = ["case", "happened_on", "from_status", "status", "holding_body", "recorded_by"]
+    list_filter = ["status", "holding_body"]
+    search_fields = ["case__application_number", "note"]
+    list_select_related = ["case", "case__applicant", "recorded_by"]
+    date_hierarchy = "happened_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,37 @@
+"""The admin's "Supplements needing attention" page: open supplements in triage order, scoped."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from cases.readiness import Readiness
+from cases.selectors import supplements_needing_attention, taipei_today
+
+
+def attention_view(site):
+    def view(request):
+        today = taipei_today()
+        page = Paginator(supplements_needing_attention(user=request.user, today=today), 100).get_page(
+            request.GET.get("page")
+        )
+        rows = [
+            {
+                "supplement": supplement,
+                "days_left": (supplement.deadline - today).days,
+                "overdue": (today - supplement.deadline).days,
+                "readiness": Readiness.from_stored(supplement.missing),
+            }
+            for supplement in page
+        ]
+        context = {
+            **site.each_context(request),
+            "title": _("Supplements needing attention"),
+            "rows": rows,
+            "page_obj": page,
+            "today": today,
+        }
+        return TemplateResponse(request, "admin/supplements_attention.html", context)
+
+    return view

@@ -1,0 +1,25 @@
+"""Taiwan deadline engine: count a supplement period and explain the count (pure, no Django)."""
+
+from cases.deadlines.engine import (
+    TAIPEI,
+    DeadlineResult,
+    Rule,
+    Step,
+    TaiwanCalendar,
+    compute_deadline,
+    days_left,
+    parse_rule,
+    taipei_today,
+)
+
+__all__ = [
+    "TAIPEI",
+    "DeadlineResult",
+    "Rule",
+    "Step",
+    "TaiwanCalendar",
+    "compute_deadline",
+    "days_left",
+    "parse_rule",
+    "taipei_today",
+]

@@ -1,0 +1,1 @@
+"""Documents: inspecting uploads, storing them privately, packing the upload set."""

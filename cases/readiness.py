@@ -1,0 +1,157 @@
+"""What "ready" means for a supplement (domain.md), as one pure function.
+
+A supplement is ready to file when every reviewer comment is resolved, every requested document is
+present (and every correction done), the upload set meets the platform's limits (≤5 files, each
+≤1024 KB, unencrypted, PDF or an accepted image) and the reply to the reviewer is written.
+
+The inputs are plain facts, so this module needs no database; `cases.services` gathers the facts
+and stores the verdict on the supplement for sorting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
+
+# The platform takes PDF and images; packing later converts HEIC/TIFF into PDF.
+PLATFORM_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
+
+@dataclass(frozen=True)
+class CommentFact:
+    tab_label: str
+    resolved: bool
+
+
+@dataclass(frozen=True)
+class ItemFact:
+    description: str
+    is_document: bool
+    done: bool
+    has_document: bool
+    waits_on: str
+
+
+@dataclass(frozen=True)
+class FileFact:
+    name: str
+    size: int
+    content_type: str
+    encrypted: bool = False
+
+
+@dataclass(frozen=True)
+class SupplementFacts:
+    comments: Sequence[CommentFact]
+    items: Sequence[ItemFact]
+    upload_set: Sequence[FileFact]
+    reply: str
+    max_files: int = 5
+    max_file_bytes: int = 1_000_000
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing still missing: a machine-readable code and the values its message needs."""
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+    def message(self) -> str:
+        """The sentence staff read, in the active language."""
+        template = MESSAGES[self.code]
+        return _(template) % self.params
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "params": self.params}
+
+
+MESSAGES = {
+    "comment_unresolved": _noop("Comment on %(tab)s unresolved"),
+    "document_missing": _noop("%(item)s not uploaded"),
+    "correction_pending": _noop("Correction pending: %(item)s"),
+    "too_many_files": _noop("Upload set has %(count)d files, limit %(limit)d"),
+    "file_too_large": _noop("%(name)s is %(size_kb)d KB, limit %(limit_kb)d KB"),
+    "file_encrypted": _noop("%(name)s is encrypted: remove the password"),
+    "file_type": _noop("%(name)s is not a PDF or an accepted image"),
+    "reply_empty": _noop("Reply to the reviewer (審核意見回覆) is empty"),
+}
+
+
+@dataclass(frozen=True)
+class Readiness:
+    missing: tuple[Missing, ...]
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
+
+    def messages(self) -> list[str]:
+        return [item.message() for item in self.missing]
+
+    def as_dict(self) -> dict:
+        return {"ready": self.ready, "missing": [item.as_dict() for item in self.missing]}
+
+    @classmethod
+    def from_stored(cls, stored: Iterable[dict]) -> Readiness:
+        return cls(tuple(Missing(entry["code"], entry.get("params", {})) for entry in stored))
+
+
+def assess(facts: SupplementFacts) -> Readiness:
+    missing: list[Missing] = []
+    missing.extend(
+        Missing("comment_unresolved", {"tab": comment.tab_label})
+        for comment in facts.comments
+        if not comment.resolved
+    )
+    for item in facts.items:
+        if item.done:
+            continue
+        code = "document_missing" if item.is_document else "correction_pending"
+        missing.append(Missing(code, {"item": item.description}))
+    missing.extend(upload_set_problems(facts.upload_set, facts.max_files, facts.max_file_bytes))
+    if not facts.reply.strip():
+        missing.append(Missing("reply_empty"))
+    return Readiness(tuple(missing))
+
+
+def upload_set_problems(
+    files: Sequence[FileFact], max_files: int, max_file_bytes: int
+) -> list[Missing]:
+    problems: list[Missing] = []
+    if len(files) > max_files:
+        problems.append(Missing("too_many_files", {"count": len(files), "limit": max_files}))
+    for file in files:
+        if file.encrypted:
+            problems.append(Missing("file_encrypted", {"name": file.name}))
+        if file.content_type not in PLATFORM_TYPES:
+            problems.append(Missing("file_type", {"name": file.name}))
+        if file.size > max_file_bytes:
+            problems.append(
+                Missing(
+                    "file_too_large",
+                    {
+                        "name": file.name,
+                        "size_kb": -(-file.size // 1024),
+                        "limit_kb": max_file_bytes // 1024,
+                    },
+                )
+            )
+    return problems
+
+
+def waiting_on(items: Iterable[ItemFact]) -> list[str]:
+    """The parties whose pending items hold the supplement, applicant first; the agency files."""
+    order = ["applicant", "employer", "agency"]
+    pending = {item.waits_on for item in items if not item.done}
+    return [party for party in order if party in pending] or ["agency"]
+
+
+def triage_key(deadline: dt.date, ready: bool, today: dt.date, pk: int = 0) -> tuple:
+    """Overdue first, then not ready, each by the closest deadline (mirrors the SQL ordering)."""
+    bucket = 0 if deadline < today else (2 if ready else 1)
+    return (bucket, deadline, pk)

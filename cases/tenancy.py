@@ -1,0 +1,146 @@
+"""Who sees what: the one rule every query obeys (DESIGN.md, "Tenancy").
+
+- agency staff and admins: the cases their agency works;
+- employer HR and admins: the cases of their organization's employees, across every agency;
+- the applicant: their own cases;
+- superusers: everything.
+
+Lists filter through `visible_cases`/`visible_supplements`; single objects come through the
+`access_*` functions, which answer 404 alike for "does not exist" and "not yours", and raise
+PermissionDenied (403) only for someone who can see the object but lacks the role to change it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import AGENCY_ROLES, EMPLOYER_ROLES, Membership, Role
+from cases.choices import Party, Visibility
+from cases.models import Case, Document, SupplementRequest
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A user's standing, computed once per request."""
+
+    user_id: int | None
+    is_superuser: bool
+    agency_ids: frozenset[int]
+    agency_admin_ids: frozenset[int]
+    employer_ids: frozenset[int]
+
+    @property
+    def anonymous(self) -> bool:
+        return self.user_id is None
+
+
+def scope_for(user) -> Scope:
+    if user is None or not user.is_authenticated:
+        return Scope(None, False, frozenset(), frozenset(), frozenset())
+    cached = getattr(user, "_tracker_scope", None)
+    if cached is not None:
+        return cached
+    memberships = list(Membership.objects.filter(user=user).values_list("organization_id", "role"))
+    scope = Scope(
+        user_id=user.pk,
+        is_superuser=user.is_superuser,
+        agency_ids=frozenset(org for org, role in memberships if role in AGENCY_ROLES),
+        agency_admin_ids=frozenset(org for org, role in memberships if role == Role.AGENCY_ADMIN),
+        employer_ids=frozenset(org for org, role in memberships if role in EMPLOYER_ROLES),
+    )
+    user._tracker_scope = scope
+    return scope
+
+
+def case_filter(scope: Scope, prefix: str = "") -> Q:
+    """The Q that keeps only the cases in scope; `prefix` reaches a case from a related model."""
+    if scope.is_superuser:
+        return Q()
+    if scope.anonymous:
+        return Q(pk__in=[])
+    condition = Q(**{f"{prefix}applicant__user_id": scope.user_id})
+    if scope.agency_ids:
+        condition |= Q(**{f"{prefix}agency_id__in": scope.agency_ids})
+    if scope.employer_ids:
+        condition |= Q(**{f"{prefix}employer_id__in": scope.employer_ids})
+    return condition
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    return Case.objects.filter(case_filter(scope_for(user)))
+
+
+def visible_supplements(user) -> QuerySet[SupplementRequest]:
+    return SupplementRequest.objects.filter(case_filter(scope_for(user), prefix="case__"))
+
+
+def party_for(user, case: Case) -> str | None:
+    """The side a user stands on for one case: agency, employer or applicant (None: no access)."""
+    scope = scope_for(user)
+    if scope.is_superuser or case.agency_id in scope.agency_ids:
+        return Party.AGENCY
+    if case.employer_id in scope.employer_ids:
+        return Party.EMPLOYER
+    if scope.user_id is not None and case.applicant.user_id == scope.user_id:
+        return Party.APPLICANT
+    return None
+
+
+def visible_documents(user, case: Case) -> QuerySet[Document]:
+    """Documents of a case the user may see, honouring each document's visibility."""
+    party = party_for(user, case)
+    documents = Document.objects.filter(supplement__case=case)
+    if party == Party.AGENCY:
+        return documents
+    if party == Party.EMPLOYER:
+        return documents.exclude(visibility=Visibility.AGENCY_ONLY)
+    if party == Party.APPLICANT:
+        return documents.filter(visibility=Visibility.ALL)
+    return documents.none()
+
+
+def access_case(user, case_id) -> Case:
+    try:
+        return visible_cases(user).select_related("applicant", "agency", "employer").get(
+            pk=case_id
+        )
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("No such case.")) from exc
+
+
+def access_supplement(user, supplement_id, *, for_write: bool = False) -> SupplementRequest:
+    """Fetch a supplement the user may see; with `for_write`, also require the right to change it."""
+    try:
+        supplement = (
+            visible_supplements(user)
+            .select_related("case", "case__applicant", "case__agency", "case__employer")
+            .get(pk=supplement_id)
+        )
+    except (SupplementRequest.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("No such supplement request.")) from exc
+    if for_write and not can_manage_supplement(user, supplement.case):
+        raise PermissionDenied(_("Only the agency or the filing party can change this."))
+    return supplement
+
+
+def can_manage_supplement(user, case: Case) -> bool:
+    """Who may edit a supplement's comments, deadline, reply and submission: the agency working the
+    case; for a case the employer files, its HR; for a self-filed case, the applicant."""
+    party = party_for(user, case)
+    if party == Party.AGENCY:
+        return True
+    if party == Party.EMPLOYER:
+        return case.channel == "employer"
+    if party == Party.APPLICANT:
+        return case.channel == "self"
+    return False
+
+
+def can_upload(user, case: Case) -> bool:
+    """Every party on the case may add documents (HR the employer's, the applicant their own)."""
+    return party_for(user, case) is not None

@@ -1,0 +1,1 @@
+"""Alert records arrive with the deadline-alerts capability."""

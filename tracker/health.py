@@ -1,0 +1,104 @@
+"""`/healthz` (contract): 200 when the database, the broker and the document storage answer, else 503
+naming the check(s) that failed.
+
+Hand-written rather than django-health-check: the contract fixes our own JSON shape, the three checks
+are a few lines each, and 4.8 (the last release for Python 3.11) would add an app to INSTALLED_APPS
+and its own output format for no gain. Each check runs in its own thread with a deadline, so a hung
+connection answers 503 within seconds instead of holding a web worker.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connections
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from kombu import Connection
+
+CHECK_TIMEOUT = 3.0  # seconds each check may take, all three running at once
+CONNECT_TIMEOUT = 2.0
+
+
+def check_database() -> None:
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    finally:
+        connections.close_all()  # this thread's own connections only
+
+
+def check_broker() -> None:
+    url = settings.CELERY_BROKER_URL
+    options = dict(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {})
+    if url.startswith("filesystem://"):
+        # The embedded broker is a set of folders: they must exist and take a file.
+        keys = ("data_folder_in", "data_folder_out", "processed_folder")
+        for folder in {options[key] for key in keys if options.get(key)}:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".healthz-", suffix=".tmp"):
+                pass
+        return
+    options.update(socket_timeout=CONNECT_TIMEOUT, socket_connect_timeout=CONNECT_TIMEOUT)
+    with Connection(url, connect_timeout=CONNECT_TIMEOUT, transport_options=options) as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+
+
+def check_storage() -> None:
+    probe = b"healthz " + uuid.uuid4().hex.encode()
+    name = default_storage.save(f"healthz/probe-{uuid.uuid4().hex}.txt", ContentFile(probe))
+    try:
+        with default_storage.open(name, "rb") as handle:
+            if handle.read() != probe:
+                raise OSError("read back different bytes")
+    finally:
+        default_storage.delete(name)
+
+
+CHECKS = {"database": check_database, "broker": check_broker, "storage": check_storage}
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or exc.__class__.__name__
+    return f"error: {exc.__class__.__name__}: {text[:200]}"
+
+
+def run_checks(timeout: float = CHECK_TIMEOUT) -> dict[str, str]:
+    pool = ThreadPoolExecutor(max_workers=len(CHECKS), thread_name_prefix="healthz")
+    try:
+        futures = {name: pool.submit(check) for name, check in CHECKS.items()}
+        deadline = time.monotonic() + timeout  # the checks run at once: one deadline for all
+        results = {}
+        for name, future in futures.items():
+            try:
+                future.result(timeout=max(0.0, deadline - time.monotonic()))
+                results[name] = "ok"
+            except FutureTimeout:
+                results[name] = f"error: no answer within {timeout:g}s"
+            except Exception as exc:
+                results[name] = _reason(exc)
+        return results
+    finally:
+        # A check stuck past its deadline is left to finish on its own; never wait for it here.
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    checks = run_checks()
+    failed = [name for name, result in checks.items() if result != "ok"]
+    if failed:
+        return JsonResponse({"status": "error", "failed": failed, "checks": checks}, status=503)
+    return JsonResponse({"status": "ok", "checks": checks})
+
