@@ -43,7 +43,12 @@ class MembershipAdmin(SimpleHistoryAdmin):
 @admin.register(Applicant)
 class ApplicantAdmin(SimpleHistoryAdmin):
     list_display = [
-        "family_name_en", "given_name_en", "name_zh", "nationality", "passport_number", "email",
+        "family_name_en",
+        "given_name_en",
+        "name_zh",
+        "nationality",
+        "passport_number",
+        "email",
         "user",
     ]
     list_filter = ["nationality"]
@@ -63,8 +68,14 @@ class EmploymentAdmin(SimpleHistoryAdmin):
 @admin.register(Authorisation)
 class AuthorisationAdmin(SimpleHistoryAdmin):
     list_display = [
-        "applicant", "agency", "covers_filing", "covers_supplement", "covers_pickup",
-        "valid_from", "valid_until", "revoked_at",
+        "applicant",
+        "agency",
+        "covers_filing",
+        "covers_supplement",
+        "covers_pickup",
+        "valid_from",
+        "valid_until",
+        "revoked_at",
     ]
     list_filter = ["agency", "covers_supplement", "covers_pickup"]
     search_fields = ["applicant__family_name_en", "applicant__passport_number", "agency__name"]

@@ -6,8 +6,20 @@ so applicants should not use them. The list is the providers most often seen; ex
 
 MAINLAND_CHINA_DOMAINS = frozenset(
     {
-        "qq.com", "foxmail.com", "163.com", "126.com", "yeah.net", "sina.com", "sina.cn",
-        "sohu.com", "aliyun.com", "139.com", "189.cn", "wo.cn", "tom.com", "21cn.com",
+        "qq.com",
+        "foxmail.com",
+        "163.com",
+        "126.com",
+        "yeah.net",
+        "sina.com",
+        "sina.cn",
+        "sohu.com",
+        "aliyun.com",
+        "139.com",
+        "189.cn",
+        "wo.cn",
+        "tom.com",
+        "21cn.com",
     }
 )
 

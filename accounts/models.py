@@ -150,7 +150,9 @@ class Employment(models.Model):
         limit_choices_to={"kind": OrganizationKind.EMPLOYER},
     )
     job_title = models.CharField(_("job title (現職)"), max_length=200, blank=True)
-    monthly_salary_twd = models.PositiveIntegerField(_("monthly salary (NT$)"), null=True, blank=True)
+    monthly_salary_twd = models.PositiveIntegerField(
+        _("monthly salary (NT$)"), null=True, blank=True
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     history = HistoricalRecords()
@@ -201,9 +203,7 @@ class Authorisation(models.Model):
                 name="authorisation_dates_ordered",
             ),
             models.CheckConstraint(
-                condition=Q(covers_filing=True)
-                | Q(covers_supplement=True)
-                | Q(covers_pickup=True),
+                condition=Q(covers_filing=True) | Q(covers_supplement=True) | Q(covers_pickup=True),
                 name="authorisation_has_scope",
             ),
         ]
@@ -220,3 +220,28 @@ class Authorisation(models.Model):
         if self.covers_pickup:
             labels.append(str(_("pickup")))
         return labels
+
+
+class Profile(models.Model):
+    """Per-user preferences that every part of the product honours (pages, emails, API)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Taipei")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language})"
+
+
+def profile_for(user) -> Profile:
+    profile, _created = Profile.objects.get_or_create(user=user)
+    return profile

@@ -65,7 +65,13 @@ class DocumentInline(FrozenWhenSubmittedInline, admin.TabularInline):
     model = Document
     extra = 0
     fields = [
-        "original_name", "item", "size", "content_type", "pages", "encrypted", "review_state",
+        "original_name",
+        "item",
+        "size",
+        "content_type",
+        "pages",
+        "encrypted",
+        "review_state",
         "visibility",
     ]
     readonly_fields = ["original_name", "size", "content_type", "pages", "encrypted"]
@@ -114,13 +120,24 @@ class ClosureDayAdmin(SimpleHistoryAdmin):
 @admin.register(Case)
 class CaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = [
-        "reference", "application_number", "applicant", "kind", "channel", "status",
-        "holding_body", "employer", "agency", "field",
+        "reference",
+        "application_number",
+        "applicant",
+        "kind",
+        "channel",
+        "status",
+        "holding_body",
+        "employer",
+        "agency",
+        "field",
     ]
     list_filter = ["status", "kind", "channel", "holding_body", "field", "agency", "employer"]
     search_fields = [
-        "application_number", "applicant__family_name_en", "applicant__given_name_en",
-        "applicant__name_zh", "applicant__passport_number",
+        "application_number",
+        "applicant__family_name_en",
+        "applicant__given_name_en",
+        "applicant__name_zh",
+        "applicant__passport_number",
     ]
     list_select_related = ["applicant", "agency", "employer", "field"]
     autocomplete_fields = ["applicant", "agency", "employer", "previous_case"]
@@ -136,20 +153,38 @@ class CaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 class SupplementRequestAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     case_prefix = "case__"
     list_display = [
-        "__str__", "requesting_body", "notice_date", "deadline", "days_left_display", "state",
-        "is_ready", "assignee", "outcome",
+        "__str__",
+        "requesting_body",
+        "notice_date",
+        "deadline",
+        "days_left_display",
+        "state",
+        "is_ready",
+        "assignee",
+        "outcome",
     ]
     list_filter = ["state", "is_ready", "requesting_body", "rule", "outcome", "case__agency"]
     search_fields = [
-        "case__application_number", "case__applicant__family_name_en",
-        "case__applicant__name_zh", "case__applicant__passport_number",
+        "case__application_number",
+        "case__applicant__family_name_en",
+        "case__applicant__name_zh",
+        "case__applicant__passport_number",
     ]
     list_select_related = ["case", "case__applicant", "assignee"]
     date_hierarchy = "deadline"
     autocomplete_fields = ["case", "assignee"]
     readonly_fields = [
-        "round", "proposed_deadline", "deadline", "state", "submitted_at", "submitted_by",
-        "is_ready", "missing", "version", "created_at", "updated_at",
+        "round",
+        "proposed_deadline",
+        "deadline",
+        "state",
+        "submitted_at",
+        "submitted_by",
+        "is_ready",
+        "missing",
+        "version",
+        "created_at",
+        "updated_at",
     ]
     inlines = [CommentInline, ItemInline, DocumentInline]
 
@@ -205,13 +240,27 @@ class RequestedItemAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 class DocumentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     case_prefix = "supplement__case__"
     list_display = [
-        "original_name", "supplement", "content_type", "size", "pages", "encrypted",
-        "review_state", "uploaded_at",
+        "original_name",
+        "supplement",
+        "content_type",
+        "size",
+        "pages",
+        "encrypted",
+        "review_state",
+        "uploaded_at",
     ]
     list_filter = ["content_type", "encrypted", "review_state", "visibility"]
     search_fields = ["original_name", "supplement__case__application_number"]
     list_select_related = ["supplement", "supplement__case", "supplement__case__applicant"]
-    readonly_fields = ["file", "size", "content_type", "pages", "encrypted", "sha256", "uploaded_by"]
+    readonly_fields = [
+        "file",
+        "size",
+        "content_type",
+        "pages",
+        "encrypted",
+        "sha256",
+        "uploaded_by",
+    ]
 
     def has_add_permission(self, request):
         return False

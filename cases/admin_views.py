@@ -13,9 +13,9 @@ from cases.selectors import supplements_needing_attention, taipei_today
 def attention_view(site):
     def view(request):
         today = taipei_today()
-        page = Paginator(supplements_needing_attention(user=request.user, today=today), 100).get_page(
-            request.GET.get("page")
-        )
+        page = Paginator(
+            supplements_needing_attention(user=request.user, today=today), 100
+        ).get_page(request.GET.get("page"))
         rows = [
             {
                 "supplement": supplement,

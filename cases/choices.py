@@ -30,8 +30,9 @@ class CaseStatus(models.TextChoices):
     PAYMENT_PENDING = "payment_pending", _("Awaiting payment (待繳費)")
     NIA_INITIAL_REVIEW = "nia_initial_review", _("NIA information check (移民署初審)")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested (資料補正)")
-    QUALIFICATION_REVIEW = "qualification_review", _(
-        "Qualification review by WDA / competent authority (資格審查)"
+    QUALIFICATION_REVIEW = (
+        "qualification_review",
+        _("Qualification review by WDA / competent authority (資格審查)"),
     )
     PASSPORT_INSPECTION = "passport_inspection", _("Passport inspection (繳驗護照)")
     NIA_FINAL_REVIEW = "nia_final_review", _("NIA final review (移民署複審)")
@@ -49,7 +50,10 @@ class HoldingBody(models.TextChoices):
     APPLICANT_SIDE = "applicant_side", _("Applicant side (申請人)")
     NIA = "nia", _("National Immigration Agency (內政部移民署)")
     WDA = "wda", _("Workforce Development Agency (勞動部勞動力發展署)")
-    COMPETENT_AUTHORITY = "competent_authority", _("Competent authority of the field (目的事業主管機關)")
+    COMPETENT_AUTHORITY = (
+        "competent_authority",
+        _("Competent authority of the field (目的事業主管機關)"),
+    )
     BOCA = "boca", _("Bureau of Consular Affairs (外交部領事事務局)")
     MISSION = "mission", _("Overseas mission (駐外館處)")
     APPEAL_BODY = "appeal_body", _("Ministry of the Interior, appeal (訴願審議)")
@@ -61,7 +65,10 @@ class RequestingBody(models.TextChoices):
     NIA_INITIAL = "nia_initial", _("NIA initial review (移民署初審)")
     NIA_FINAL = "nia_final", _("NIA final review (移民署複審)")
     WDA = "wda", _("Workforce Development Agency (勞動部勞動力發展署)")
-    COMPETENT_AUTHORITY = "competent_authority", _("Competent authority of the field (目的事業主管機關)")
+    COMPETENT_AUTHORITY = (
+        "competent_authority",
+        _("Competent authority of the field (目的事業主管機關)"),
+    )
     BOCA = "boca", _("Bureau of Consular Affairs (外交部領事事務局)")
     MISSION = "mission", _("Overseas mission (駐外館處)")
 

@@ -132,7 +132,9 @@ class Case(models.Model):
     applying_from = models.CharField(
         _("applying from"), max_length=10, choices=ApplyingFrom.choices, default="domestic"
     )
-    collection_station = models.CharField(_("collection station (領證地點)"), max_length=100, blank=True)
+    collection_station = models.CharField(
+        _("collection station (領證地點)"), max_length=100, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=30, choices=CaseStatus.choices, default=CaseStatus.DRAFT
     )
@@ -167,7 +169,9 @@ class Case(models.Model):
                 condition=Q(application_number__isnull=True)
                 | Q(application_number__regex=r"^[0-9]{12}$"),
                 name="case_application_number_12_digits",
-                violation_error_message=_("An application number (申請案號) has exactly 12 digits."),
+                violation_error_message=_(
+                    "An application number (申請案號) has exactly 12 digits."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(channel="agency") | Q(agency__isnull=False),
@@ -376,9 +380,7 @@ class ReviewerComment(models.Model):
         verbose_name_plural = _("reviewer's comments (審核意見)")
         constraints = [
             models.CheckConstraint(
-                condition=Q(resolved_at__isnull=True)
-                | ~Q(resolution="")
-                | ~Q(corrected_value=""),
+                condition=Q(resolved_at__isnull=True) | ~Q(resolution="") | ~Q(corrected_value=""),
                 name="comment_resolved_has_resolution",
                 violation_error_message=_("A resolved comment needs a resolution or a value."),
             ),
@@ -492,4 +494,4 @@ class Document(models.Model):
 def history_user(actor: AbstractBaseUser | None, *objects: models.Model) -> None:
     """Tell django-simple-history who made the change, where no request middleware can."""
     for obj in objects:
-        obj._history_user = actor  # noqa: SLF001 - simple-history's documented hook
+        obj._history_user = actor

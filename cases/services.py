@@ -13,7 +13,7 @@ import hashlib
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,10 +167,9 @@ def _lock_open(supplement_id: int, expected_version: int | None = None) -> Suppl
 
 def _touch(supplement: SupplementRequest, actor, *fields: str) -> None:
     """Save a content change: bump the version, refresh readiness, record who."""
-    supplement.version = F("version") + 1
+    supplement.version += 1  # safe: the caller holds the row lock
     history_user(actor, supplement)
     supplement.save(update_fields=[*fields, "version", "updated_at"])
-    supplement.refresh_from_db(fields=["version"])
     refresh_readiness(supplement)
 
 
@@ -247,7 +246,9 @@ def supplement_override_deadline(
         if not reason.strip():
             raise InvalidInput(_("Say why the deadline differs."), field="reason")
         if deadline < supplement.notice_date:
-            raise InvalidInput(_("The deadline cannot be before the notice date."), field="deadline")
+            raise InvalidInput(
+                _("The deadline cannot be before the notice date."), field="deadline"
+            )
         supplement.deadline_override, supplement.override_reason = deadline, reason.strip()
     supplement.deadline = supplement.deadline_override or supplement.proposed_deadline
     _touch(supplement, actor, "deadline_override", "override_reason", "deadline")
@@ -334,7 +335,10 @@ def comment_add(
         raise InvalidInput(_("The comment is empty."), field="text")
     position = (supplement.comments.aggregate(last=Max("position"))["last"] or 0) + 1
     comment = ReviewerComment(
-        supplement=supplement, tab=tab, text=text.strip(), field_label=field_label,
+        supplement=supplement,
+        tab=tab,
+        text=text.strip(),
+        field_label=field_label,
         position=position,
     )
     history_user(actor, comment)
@@ -392,8 +396,12 @@ def item_add(
         raise InvalidInput(_("That comment belongs to another supplement."), field="comment")
     position = (supplement.items.aggregate(last=Max("position"))["last"] or 0) + 1
     item = RequestedItem(
-        supplement=supplement, kind=kind, description=description.strip(), waits_on=waits_on,
-        comment=comment, position=position,
+        supplement=supplement,
+        kind=kind,
+        description=description.strip(),
+        waits_on=waits_on,
+        comment=comment,
+        position=position,
     )
     history_user(actor, item)
     item.save()

@@ -106,9 +106,7 @@ def visible_documents(user, case: Case) -> QuerySet[Document]:
 
 def access_case(user, case_id) -> Case:
     try:
-        return visible_cases(user).select_related("applicant", "agency", "employer").get(
-            pk=case_id
-        )
+        return visible_cases(user).select_related("applicant", "agency", "employer").get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("No such case.")) from exc
 

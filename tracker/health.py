@@ -101,4 +101,3 @@ def healthz(request):
     if failed:
         return JsonResponse({"status": "error", "failed": failed, "checks": checks}, status=503)
     return JsonResponse({"status": "ok", "checks": checks})
-

@@ -149,6 +149,7 @@ USE_TZ = True
 # --- Static files and documents --------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env.str("DOCUMENTS_DIR", default=str(DATA_DIR / "documents")))
 # No MEDIA_URL on purpose: documents are private and served only through a view that checks access.
 

@@ -4,9 +4,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cases.views import home
 from tracker.health import healthz
 
 urlpatterns = [
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -3,8 +3,9 @@
 The rules follow the Civil Code (the Administrative Procedure Act's procedural articles do not
 govern foreigners' entry and exit, APA art. 3(3)(2), and art. 48 gives the same answer anyway):
 
-* art. 120(2): the notice day is not counted; counting starts the next day (the NIA supplement
-  tutorial and Immigration Act Enforcement Rules art. 7 say "書面通知送達之翌日起").
+* art. 120(2): the notice day is not counted; counting starts the next day (Immigration Act
+  Enforcement Rules art. 7: "書面通知送達之翌日起"). The NIA supplement-upload tutorial gives the
+  periods: upload within 30 days of the notice, at the latest 6 months for documents from abroad.
 * art. 121: the period ends at the end of its last day. A month period ends the day before the
   corresponding date; when the final month has no corresponding date, on that month's last day.
 * art. 122: a last day on a Saturday, Sunday, national holiday or other rest day moves to the next

@@ -1,0 +1,144 @@
+"""Shared fixtures: the personas every access rule is tested with, from both sides.
+
+World: one agency (with an admin and a staff member) works cases for employees of Acme and Globex;
+Priya (an Acme employee) has her own login; an outsider belongs to another agency.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+
+from accounts.models import Role
+from cases import services
+from cases.choices import CaseKind, Channel, DeadlineRule, RequestingBody
+from tests.factories import (
+    AgencyFactory,
+    ApplicantFactory,
+    EmployerFactory,
+    MembershipFactory,
+    UserFactory,
+)
+
+REQUIRE_REAL_SERVICES = os.environ.get("REQUIRE_REAL_SERVICES") == "1"
+
+
+def on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    """Each test writes documents to its own folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "documents")},
+        },
+    }
+
+
+@pytest.fixture
+def postgres_only():
+    if not on_postgres():
+        if REQUIRE_REAL_SERVICES:
+            pytest.fail("REQUIRE_REAL_SERVICES=1 but DATABASE_URL is not PostgreSQL")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+@dataclass
+class World:
+    agency: object
+    other_agency: object
+    acme: object
+    globex: object
+    agency_admin: object
+    agency_staff: object
+    hr_acme: object
+    hr_globex: object
+    applicant_user: object
+    outsider: object
+    priya: object
+    acme_case: object
+    globex_case: object
+    self_case: object
+    other_agency_case: object
+
+    def personas(self) -> dict:
+        return {
+            "agency_admin": self.agency_admin,
+            "agency_staff": self.agency_staff,
+            "hr_acme": self.hr_acme,
+            "hr_globex": self.hr_globex,
+            "applicant": self.applicant_user,
+            "outsider": self.outsider,
+        }
+
+
+@pytest.fixture
+def world(db) -> World:
+    agency = AgencyFactory(name="Formosa")
+    other_agency = AgencyFactory(name="Elsewhere")
+    acme = EmployerFactory(name="Acme")
+    globex = EmployerFactory(name="Globex")
+    agency_admin = MembershipFactory(organization=agency, role=Role.AGENCY_ADMIN).user
+    agency_staff = MembershipFactory(organization=agency, role=Role.AGENCY_STAFF).user
+    hr_acme = MembershipFactory(organization=acme, role=Role.EMPLOYER_HR).user
+    hr_globex = MembershipFactory(organization=globex, role=Role.EMPLOYER_HR).user
+    outsider = MembershipFactory(organization=other_agency, role=Role.AGENCY_STAFF).user
+    applicant_user = UserFactory(username="priya")
+    priya = ApplicantFactory(family_name_en="Sharma", given_name_en="Priya", user=applicant_user)
+
+    def make(applicant, *, agency=agency, employer=None, channel=Channel.AGENCY, number):
+        return services.case_create(
+            actor=agency_staff,
+            applicant=applicant,
+            kind=CaseKind.NEW,
+            channel=channel,
+            agency=agency,
+            employer=employer,
+            application_number=number,
+            status="nia_initial_review",
+        )
+
+    return World(
+        agency=agency,
+        other_agency=other_agency,
+        acme=acme,
+        globex=globex,
+        agency_admin=agency_admin,
+        agency_staff=agency_staff,
+        hr_acme=hr_acme,
+        hr_globex=hr_globex,
+        applicant_user=applicant_user,
+        outsider=outsider,
+        priya=priya,
+        acme_case=make(priya, employer=acme, number="115551035401"),
+        globex_case=make(ApplicantFactory(), employer=globex, number="115551035402"),
+        self_case=make(
+            ApplicantFactory(), agency=None, channel=Channel.SELF, number="115551035403"
+        ),
+        other_agency_case=make(
+            ApplicantFactory(), agency=other_agency, employer=acme, number="115551035404"
+        ),
+    )
+
+
+@pytest.fixture
+def open_supplement(world):
+    """Priya's open supplement (Acme case), due in 30-ish days, nothing done yet."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return services.supplement_create(
+        case=world.acme_case,
+        actor=world.agency_staff,
+        requesting_body=RequestingBody.NIA_INITIAL,
+        notice_date=timezone.localdate() - dt.timedelta(days=3),
+        rule=DeadlineRule.DAYS_30,
+    )
