@@ -1,0 +1,31 @@
+"""The locale machinery: zh-TW browsers get Traditional Chinese, others English, and our own
+catalogue is compiled and loaded."""
+
+import pytest
+from django.utils import translation
+
+from cases.choices import PlatformTab
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("accept", "expected_lang", "login_label"),
+    [("zh-TW,zh;q=0.9", "zh-hant", "登入"), ("en-US,en;q=0.9", "en", "Log in")],
+)
+def test_login_page_follows_the_browser_language(client, accept, expected_lang, login_label):
+    response = client.get("/accounts/login/", headers={"accept-language": accept})
+
+    assert response.status_code == 200
+    assert f'<html lang="{expected_lang}">' in response.text
+    assert f"<h1>{login_label}</h1>" in response.text
+
+
+def test_our_catalogue_is_compiled_and_translates_domain_terms():
+    with translation.override("zh-hant"):
+        label = str(PlatformTab.SUBMIT.label)
+    with translation.override("en"):
+        english = str(PlatformTab.SUBMIT.label)
+
+    assert english == "Finish and submit (完成送出)"
+    assert label != english
+    assert "完成送出" in label
