@@ -96,6 +96,11 @@ def database_config() -> dict:
         config = env.db_url_config(url)
         config.setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
         config["CONN_HEALTH_CHECKS"] = True
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            # A hung database gives up on its own instead of holding a worker (and /healthz).
+            config.setdefault("OPTIONS", {}).setdefault(
+                "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5)
+            )
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -261,6 +266,8 @@ SECURE_SSL_REDIRECT = SECURE_SSL
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_SSL else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL
 SECURE_HSTS_PRELOAD = SECURE_SSL
+# Load balancers probe /healthz over plain HTTP: answer them instead of redirecting.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
