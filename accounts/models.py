@@ -245,3 +245,73 @@ class Profile(models.Model):
 def profile_for(user) -> Profile:
     profile, _created = Profile.objects.get_or_create(user=user)
     return profile
+
+
+class Invitation(models.Model):
+    """An expiring, single-use invitation to join as staff, HR or an applicant.
+
+    The link carries a signed token (see accounts.invitations); the row records who invited whom
+    and when it was used, so a token works once and only until `expires_at`.
+    """
+
+    email = models.EmailField(_("email"))
+    # Staff and HR join an organization in a role; an applicant's invitation links their login.
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("organization"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    applicant = models.ForeignKey(
+        Applicant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("applicant"),
+    )
+    nonce = models.CharField(max_length=32, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            # Exactly one target: a membership (organization and role) or an applicant's login.
+            models.CheckConstraint(
+                condition=(
+                    Q(organization__isnull=False, applicant__isnull=True) & ~Q(role="")
+                )
+                | Q(organization__isnull=True, applicant__isnull=False, role=""),
+                name="invitation_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role or 'applicant'})"
+
+    @property
+    def is_used(self) -> bool:
+        return self.accepted_at is not None

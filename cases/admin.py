@@ -7,9 +7,13 @@ read-only, and saves recompute the deadline and readiness through the services' 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.models import Organization
 from cases.models import (
     Case,
     CaseStatusChange,
@@ -25,6 +29,15 @@ from cases.services import refresh_readiness
 from cases.tenancy import case_filter, scope_for
 
 
+# How each scoped model reaches its case, for limiting foreign-key choices in forms.
+_CASE_PREFIX_OF = {
+    Case: "",
+    SupplementRequest: "case__",
+    ReviewerComment: "supplement__case__",
+    RequestedItem: "supplement__case__",
+}
+
+
 class ScopedAdminMixin:
     """Limit what a non-superuser staff member sees to the cases in their scope."""
 
@@ -34,10 +47,65 @@ class ScopedAdminMixin:
         queryset = super().get_queryset(request)
         return queryset.filter(case_filter(scope_for(request.user), self.case_prefix))
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A form must not accept another tenant's case, supplement, comment or item by id, nor
+        # hand a case to another agency (the default choices are every row of the table).
+        scope = scope_for(request.user)
+        prefix = _CASE_PREFIX_OF.get(db_field.related_model)
+        if prefix is not None:
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(
+                case_filter(scope, prefix)
+            )
+        elif db_field.model is Case and db_field.name == "agency" and not scope.is_superuser:
+            kwargs["queryset"] = Organization.objects.filter(pk__in=scope.agency_ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _in_scope_or_404(self, request, object_id) -> None:
+        """simple-history's history pages fall back to the historical rows of objects outside
+        get_queryset; keep them to the same scope (superusers keep deleted objects' history)."""
+        if request.user.is_superuser:
+            return
+        try:
+            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        if request.method == "POST":
+            # simple-history saves a POSTed old version with view permission only; a revert would
+            # also bypass the services (locks, versions, the freeze after submission).
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
 
 class FrozenWhenSubmittedInline:
+    _parent = None
+
     def _frozen(self, obj) -> bool:
         return obj is not None and not obj.is_editable
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._parent = obj  # inline instances live for one request
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The comment an item answers, or the item a document answers, belongs to this supplement;
+        # the default choices would list every tenant's comments and items by their text.
+        if db_field.related_model in (ReviewerComment, RequestedItem):
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(
+                supplement=self._parent
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request, obj=None):
         return not self._frozen(obj) and super().has_add_permission(request, obj)
@@ -131,7 +199,16 @@ class CaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         "agency",
         "field",
     ]
-    list_filter = ["status", "kind", "channel", "holding_body", "field", "agency", "employer"]
+    # RelatedOnly: a plain related filter would list every organization, other tenants' too.
+    list_filter = [
+        "status",
+        "kind",
+        "channel",
+        "holding_body",
+        "field",
+        ("agency", admin.RelatedOnlyFieldListFilter),
+        ("employer", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = [
         "application_number",
         "applicant__family_name_en",
@@ -163,7 +240,14 @@ class SupplementRequestAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         "assignee",
         "outcome",
     ]
-    list_filter = ["state", "is_ready", "requesting_body", "rule", "outcome", "case__agency"]
+    list_filter = [
+        "state",
+        "is_ready",
+        "requesting_body",
+        "rule",
+        "outcome",
+        ("case__agency", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = [
         "case__application_number",
         "case__applicant__family_name_en",
@@ -206,6 +290,13 @@ class SupplementRequestAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         if not change:
             last = obj.case.supplements.aggregate(last=Max("round"))["last"] or 0
             obj.round = last + 1
+        else:
+            # Like the services: lock the row, let the freeze win a race with a submission, and
+            # bump the version so a writer holding the old one (expected_version) notices.
+            locked = SupplementRequest.objects.select_for_update().get(pk=obj.pk)
+            if locked.state != obj.state:
+                raise PermissionDenied
+            obj.version = locked.version + (1 if obj.is_editable else 0)
         if obj.is_editable:
             result = propose_deadline(notice_date=obj.notice_date, rule=obj.rule)
             obj.proposed_deadline = result.last_day if result else None

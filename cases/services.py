@@ -482,6 +482,23 @@ def document_remove(*, document: Document, actor) -> None:
 
 
 # --- Readiness ------------------------------------------------------------------------------------
+def item_facts(items, with_document: set[int]) -> list[ItemFact]:
+    """Requested items as readiness facts; `with_document` holds the ids of items that have a
+    (not rejected) document. Lists call this on prefetched rows to tell whom work waits on."""
+    return [
+        ItemFact(
+            description=item.description,
+            is_document=item.kind == ItemKind.DOCUMENT,
+            done=item.state == ItemState.NOT_NEEDED
+            or (item.kind == ItemKind.DOCUMENT and item.pk in with_document)
+            or (item.kind == ItemKind.CORRECTION and item.state == ItemState.DONE),
+            has_document=item.pk in with_document,
+            waits_on=item.waits_on,
+        )
+        for item in items
+    ]
+
+
 def supplement_facts(supplement: SupplementRequest) -> SupplementFacts:
     comments = [
         CommentFact(tab_label=str(PlatformTab(tab).label), resolved=resolved_at is not None)
@@ -493,18 +510,7 @@ def supplement_facts(supplement: SupplementRequest) -> SupplementFacts:
         )
     )
     with_document = {document.item_id for document in documents if document.item_id}
-    items = [
-        ItemFact(
-            description=item.description,
-            is_document=item.kind == ItemKind.DOCUMENT,
-            done=item.state == ItemState.NOT_NEEDED
-            or (item.kind == ItemKind.DOCUMENT and item.pk in with_document)
-            or (item.kind == ItemKind.CORRECTION and item.state == ItemState.DONE),
-            has_document=item.pk in with_document,
-            waits_on=item.waits_on,
-        )
-        for item in supplement.items.all()
-    ]
+    items = item_facts(supplement.items.all(), with_document)
     upload_set = [
         FileFact(
             name=document.original_name,
@@ -534,3 +540,84 @@ def refresh_readiness(supplement: SupplementRequest) -> Readiness:
         )
         supplement.is_ready, supplement.missing = readiness.ready, stored
     return readiness
+
+
+# --- Case details and supplement fields (added for the API; the pages use them too) -------------
+CASE_EDITABLE_FIELDS = frozenset(
+    {
+        "kind",
+        "field",
+        "application_number",
+        "applied_on",
+        "applying_from",
+        "collection_station",
+        "validity_years",
+        "card_valid_from",
+        "card_valid_to",
+        "previous_case",
+        "internal_notes",
+    }
+)
+
+
+@transaction.atomic
+def case_update(*, case: Case, actor, **changes) -> Case:
+    """Change a case's details. The status moves only through `case_transition`; the parties
+    (applicant, agency, employer, channel) never change here, since they decide who sees it."""
+    unknown = sorted(set(changes) - CASE_EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(_("This cannot be changed here."), field=unknown[0])
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    for name, value in changes.items():
+        setattr(case, name, value)
+    if "application_number" in changes:
+        case.application_number = changes["application_number"] or None
+    if case.previous_case_id is not None and case.previous_case_id == case.pk:
+        raise InvalidInput(_("A case cannot follow itself."), field="previous_case")
+    case.full_clean()
+    history_user(actor, case)
+    case.save()
+    return case
+
+
+UNCHANGED = object()
+
+
+@transaction.atomic
+def supplement_update(
+    *,
+    supplement: SupplementRequest,
+    actor,
+    reply: str | None = None,
+    assignee=UNCHANGED,
+    expected_version: int | None = None,
+) -> SupplementRequest:
+    """Write the reply to the reviewer (審核意見回覆) and/or (re)assign the supplement in one call.
+    The reply is content (refused once submitted); assignment may change after submission.
+    `expected_version` refuses the change if someone changed the supplement meanwhile."""
+    from cases.choices import Party
+    from cases.tenancy import party_for
+
+    if reply is not None:
+        supplement = _lock_open(supplement.pk, expected_version)
+        supplement.reply = reply.strip()
+        _touch(supplement, actor, "reply")
+    elif expected_version is not None:
+        supplement = _lock(supplement.pk)
+        if supplement.version != expected_version:
+            raise StaleVersion(current_version=supplement.version)
+    if assignee is not UNCHANGED:
+        supplement = SupplementRequest.objects.select_related("case__applicant").get(
+            pk=supplement.pk
+        )
+        if assignee is not None and party_for(assignee, supplement.case) not in (
+            Party.AGENCY,
+            Party.EMPLOYER,
+        ):
+            raise InvalidInput(
+                _("Assign the supplement to someone at the agency or the employer on the case."),
+                field="assignee",
+                code="invalid_assignee",
+            )
+        supplement = supplement_assign(supplement=supplement, actor=actor, assignee=assignee)
+    return supplement

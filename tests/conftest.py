@@ -42,6 +42,13 @@ def _private_storage(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 costs ~0.1 s a user, ~0.7 s for `world` alone; hashing strength is not under test
+    here (the seed_demo subprocess test still logs in through the real Argon2 settings)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def postgres_only():
     if not on_postgres():

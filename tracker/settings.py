@@ -12,6 +12,10 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+# Pure helpers (no models): they turn environment strings into the alert schedule and offsets.
+from notifications.rules import parse_offsets
+from notifications.schedule import sweep_entries
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -37,9 +41,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "django_htmx",
@@ -48,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "cases",
     "notifications",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -236,26 +241,88 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-# The beat schedule is data; the notifications app adds its sweep here (see notifications.schedule).
-CELERY_BEAT_SCHEDULE: dict = {}
+# A queue name of its own lets a test worker share a Redis database without taking others' tasks.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# The beat schedule is data: the deadline-alert sweep every five minutes unless the environment
+# says otherwise (a crontab, a number of seconds, or "off"); each entry expires.
+CELERY_BEAT_SCHEDULE: dict = {
+    **sweep_entries(
+        env.str("ALERT_SWEEP_SCHEDULE", default="*/5 * * * *"),
+        expires=env.float("ALERT_SWEEP_EXPIRES", default=None),
+    ),
+}
+
+# --- Deadline alerts (notifications) -----------------------------------------------------------------
+ALERT_DEFAULT_OFFSETS = parse_offsets(env.str("ALERT_DEFAULT_OFFSETS", default="14,7,3,1,0,-1"))
+ALERT_ESCALATE_DAYS = env.int("ALERT_ESCALATE_DAYS", default=3)
+ALERT_DIGEST_HOUR = env.int("ALERT_DIGEST_HOUR", default=8)
+ALERT_CLAIM_LEASE_SECONDS = env.int("ALERT_CLAIM_LEASE_SECONDS", default=600)
+ALERT_MAX_ATTEMPTS = env.int("ALERT_MAX_ATTEMPTS", default=8)
+ALERT_RETRY_BASE_SECONDS = env.int("ALERT_RETRY_BASE_SECONDS", default=60)
+ALERT_RETRY_MAX_SECONDS = env.int("ALERT_RETRY_MAX_SECONDS", default=3600)
+ALERT_BATCH_SIZE = env.int("ALERT_BATCH_SIZE", default=500)
+ALERT_LINK_MAX_AGE_DAYS = env.int("ALERT_LINK_MAX_AGE_DAYS", default=30)
 
 # --- REST framework -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its challenge makes an unauthenticated call answer 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "integrations.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "cases.api.schema.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "cases.api.pagination.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "integrations.throttling.UserThrottle",
+        "integrations.throttling.TokenThrottle",
+        "integrations.throttling.AnonThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_THROTTLE_USER", default="240/minute"),
+        "token": env.str("API_THROTTLE_TOKEN", default="120/minute"),
+        "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+        "login": env.str("API_THROTTLE_LOGIN", default="20/minute"),
+    },
 }
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=20)
+IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gold Card supplement tracker API",
     "DESCRIPTION": "Cases, supplement requests (補正/補件), readiness and deadlines.",
     "VERSION": "1.0.0",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI and Redoc from drf-spectacular-sidecar: served by us, allowed by the CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False, "displayOperationId": False},
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.choices.CaseStatus",
+        "SupplementStateEnum": "cases.choices.SupplementState",
+        "ItemStateEnum": "cases.choices.ItemState",
+        "ItemKindEnum": "cases.choices.ItemKind",
+        "CaseKindEnum": "cases.choices.CaseKind",
+        "PartyEnum": "cases.choices.Party",
+        "RoleEnum": "accounts.models.Role",
+        "OrganizationKindEnum": "accounts.models.OrganizationKind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cases.api.schema.describe_api",
+    ],
 }
 
 # --- Security -------------------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 /accounts/login/) and the apps' own pages."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from cases.api.errors import not_found as api_not_found
 from cases.views import home
 from tracker.health import healthz
 
@@ -13,4 +15,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # REST API v1, its OpenAPI 3 schema and the docs (Swagger UI; its init script is a separate
+    # file so the page works under the CSP's script-src 'self').
+    path("api/v1/", include("cases.api.urls", namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^api/", api_not_found),
+    # Deadline alerts: /alerts/, /obligations/, /calendar/ (and the private .ics feeds).
+    path("", include("notifications.urls")),
 ]
+
+# Errors outside API views (middleware, say) still answer JSON under /api/.
+handler500 = "cases.api.errors.server_error"

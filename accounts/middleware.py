@@ -1,0 +1,53 @@
+"""Two small middlewares that run after authentication: the user's own language, and the second
+factor for users who turned it on. Both go after AuthenticationMiddleware and OTPMiddleware."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+
+from accounts import preferences, two_factor
+
+
+class UserLanguageMiddleware:
+    """Activate the language saved in the user's profile (LocaleMiddleware handles visitors)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = preferences.language_for(request)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
+class RequireOTPMiddleware:
+    """A user with a confirmed TOTP device sees nothing until the code is entered: whatever door they
+    came in by (our login page, the admin's), they are sent to the code page."""
+
+    # Paths an unverified user still needs: the code page itself, logging out, assets, language.
+    open_prefixes = ("/static/", "/i18n/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(self.open_prefixes)
+            and request.path
+            not in (reverse("otp_verify"), reverse("logout"), reverse("set_user_language"))
+            and two_factor.otp_required(request)
+        ):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('otp_verify')}?{query}")
+        return self.get_response(request)

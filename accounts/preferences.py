@@ -1,0 +1,55 @@
+"""Per-user preferences: the language (English / 繁體中文) and time zone every page honours."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from accounts.models import Profile, profile_for
+
+SESSION_KEY = "_user_language"
+
+
+def profile_set_language(*, user, language: str) -> Profile:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Unknown language.")})
+    profile = profile_for(user)
+    if profile.language != language:
+        profile.language = language
+        profile._history_user = user
+        profile.save(update_fields=["language"])
+    return profile
+
+
+def profile_set_time_zone(*, user, time_zone: str) -> Profile:
+    if time_zone not in zoneinfo.available_timezones():
+        raise ValidationError({"time_zone": _("Unknown time zone.")})
+    profile = profile_for(user)
+    if profile.time_zone != time_zone:
+        profile.time_zone = time_zone
+        profile._history_user = user
+        profile.save(update_fields=["time_zone"])
+    return profile
+
+
+def language_for(request) -> str:
+    """The user's saved language, remembered in the session so pages do not ask every time."""
+    user = request.user
+    cached = request.session.get(SESSION_KEY)
+    if cached is not None and cached[0] == user.pk:
+        return cached[1]
+    language = profile_for(user).language
+    request.session[SESSION_KEY] = [user.pk, language]
+    return language
+
+
+def remember_language(request, language: str) -> None:
+    if request.user.is_authenticated:
+        request.session[SESSION_KEY] = [request.user.pk, language]
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]

@@ -1,0 +1,180 @@
+"""Every write to organizations, memberships and applicants. The API (and later the pages) call
+these; who may call them is decided by the caller through the tenancy rule.
+
+Keyword-only arguments and the acting user, like `cases.services`; each change records who made it
+in the change history.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import (
+    ADMIN_ROLES,
+    Applicant,
+    Authorisation,
+    Employment,
+    Membership,
+    Organization,
+)
+
+ORGANIZATION_FIELDS = frozenset({"name", "name_zh", "licence_number", "tax_id", "email"})
+APPLICANT_FIELDS = frozenset(
+    {
+        "family_name_en",
+        "given_name_en",
+        "name_zh",
+        "passport_number",
+        "passport_expiry",
+        "nationality",
+        "date_of_birth",
+        "email",
+        "time_zone",
+    }
+)
+
+
+class AccountsError(Exception):
+    """A refused change, with a machine-readable code and an HTTP status (like DomainError)."""
+
+    code = "accounts_error"
+    status = 400
+    default_message = gettext_lazy("The request cannot be carried out.")
+
+    def __init__(self, message: str | None = None, **params) -> None:
+        self.params = params
+        self.message = str(message or self.default_message)
+        super().__init__(self.message)
+
+
+class LastAdmin(AccountsError):
+    code = "last_admin"
+    status = 409
+    default_message = gettext_lazy("An organization keeps at least one admin.")
+
+
+class MissingLink(AccountsError):
+    code = "link_required"
+    status = 400
+
+
+def _record(actor, *objects) -> None:
+    # django-simple-history takes the user from the request, which token calls do not carry.
+    for obj in objects:
+        obj._history_user = actor
+
+
+# --- Organizations and memberships --------------------------------------------------------------
+@transaction.atomic
+def organization_update(*, organization: Organization, actor, **changes) -> Organization:
+    unknown = set(changes) - ORGANIZATION_FIELDS
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    for name, value in changes.items():
+        setattr(organization, name, value)
+    organization.full_clean()
+    _record(actor, organization)
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def membership_add(*, organization: Organization, actor, user, role: str) -> Membership:
+    membership = Membership(organization=organization, user=user, role=role)
+    membership.full_clean()  # the role must fit the kind; one membership per user and organization
+    _record(actor, membership)
+    membership.save()
+    return membership
+
+
+def _other_admins(membership: Membership) -> bool:
+    return (
+        Membership.objects.filter(organization_id=membership.organization_id, role__in=ADMIN_ROLES)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, actor, role: str) -> Membership:
+    # Lock the organization so two admins cannot demote each other at the same moment.
+    Organization.objects.select_for_update().get(pk=membership.organization_id)
+    membership = Membership.objects.select_related("organization").get(pk=membership.pk)
+    if membership.role in ADMIN_ROLES and role not in ADMIN_ROLES and not _other_admins(membership):
+        raise LastAdmin()
+    membership.role = role
+    membership.full_clean()
+    _record(actor, membership)
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor) -> None:
+    Organization.objects.select_for_update().get(pk=membership.organization_id)
+    membership = Membership.objects.get(pk=membership.pk)
+    if membership.role in ADMIN_ROLES and not _other_admins(membership):
+        raise LastAdmin()
+    _record(actor, membership)
+    membership.delete()
+
+
+# --- Applicants -----------------------------------------------------------------------------------
+@transaction.atomic
+def applicant_create(
+    *,
+    actor,
+    organization: Organization,
+    authorisation: dict | None = None,
+    employment: dict | None = None,
+    **fields,
+) -> Applicant:
+    """Add an applicant for an organization. An agency records the applicant's authorisation
+    (委任書: scope and dates), which it must hold to act; an employer records the employment."""
+    unknown = set(fields) - APPLICANT_FIELDS
+    if unknown:
+        raise ValueError(f"not applicant fields: {sorted(unknown)}")
+    if organization.is_agency and not authorisation:
+        raise MissingLink(
+            _("An agency records the applicant's authorisation (委任書) with the applicant."),
+            field="authorisation",
+        )
+    if not organization.is_agency and not employment:
+        raise MissingLink(
+            _("An employer records the applicant's employment with the applicant."),
+            field="employment",
+        )
+    applicant = Applicant(**fields)
+    applicant.full_clean()
+    _record(actor, applicant)
+    applicant.save()
+    if authorisation:
+        record = Authorisation(applicant=applicant, agency=organization, **authorisation)
+        record.full_clean()
+        _record(actor, record)
+        record.save()
+    if employment:
+        employment = dict(employment)
+        employer = employment.pop("employer", None) or organization
+        record = Employment(applicant=applicant, employer=employer, **employment)
+        record.full_clean()
+        _record(actor, record)
+        record.save()
+    return applicant
+
+
+@transaction.atomic
+def applicant_update(*, applicant: Applicant, actor, **changes) -> Applicant:
+    unknown = set(changes) - APPLICANT_FIELDS
+    if unknown:
+        raise ValueError(f"not applicant fields: {sorted(unknown)}")
+    applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    for name, value in changes.items():
+        setattr(applicant, name, value)
+    applicant.full_clean()
+    _record(actor, applicant)
+    applicant.save()
+    return applicant

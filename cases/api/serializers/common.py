@@ -1,0 +1,65 @@
+"""Small shared shapes (people, organizations, the error body) and the scoped reference field."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from accounts.models import Applicant, Organization
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference by id, looked up only among the objects the requesting user may see: another
+    tenant's object is "does not exist", exactly like a missing one."""
+
+    def __init__(self, *, scope, model, **kwargs) -> None:
+        self.scope = scope
+        super().__init__(queryset=model.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        return self.scope(self.context["request"].user)
+
+
+class UserSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class OrganizationSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "kind", "name", "name_zh"]
+
+
+class ApplicantSummarySerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Applicant
+        fields = ["id", "name", "name_zh", "passport_number", "nationality"]
+
+    def get_name(self, applicant) -> str:
+        return f"{applicant.family_name_en}, {applicant.given_name_en}".strip(", ")
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text="Machine-readable, stable (e.g. `supplement_submitted`)."
+    )
+    message = serializers.CharField(help_text="In the request's language (Accept-Language).")
+    field = serializers.CharField(required=False, help_text="The input at fault, dotted if nested.")
+    params = serializers.DictField(
+        required=False, help_text="Values the problem carries (allowed statuses, what is missing)."
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    errors = ErrorItemSerializer(many=True)
+    status = serializers.IntegerField(help_text="The HTTP status, repeated.")
+
+
+User = get_user_model()

@@ -1,0 +1,63 @@
+"""/api/v1/ routes. Mounted by tracker/urls.py under the namespace "api"."""
+
+from __future__ import annotations
+
+from django.urls import path, re_path
+from rest_framework.routers import SimpleRouter
+
+from cases.api.errors import not_found
+from cases.api.views.accounts import ApplicantViewSet, MembershipViewSet, OrganizationViewSet
+from cases.api.views.auth import MeView, TokenObtainView, TokenViewSet
+from cases.api.views.cases import CaseViewSet
+from cases.api.views.parts import (
+    CommentViewSet,
+    DocumentViewSet,
+    ItemViewSet,
+    SupplementCommentsView,
+    SupplementDocumentsView,
+    SupplementItemsView,
+)
+from cases.api.views.supplements import DeadlinePreviewView, SupplementViewSet
+
+app_name = "api"
+
+
+class Router(SimpleRouter):
+    # Ids are integers: anything else is an unknown path (JSON 404), never a lookup.
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        return rf"(?P<{lookup_prefix}pk>[0-9]+)"
+
+
+router = Router()
+router.register("auth/tokens", TokenViewSet, basename="token")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("applicants", ApplicantViewSet, basename="applicant")
+router.register("cases", CaseViewSet, basename="case")
+router.register("supplements", SupplementViewSet, basename="supplement")
+router.register("comments", CommentViewSet, basename="comment")
+router.register("items", ItemViewSet, basename="item")
+router.register("documents", DocumentViewSet, basename="document")
+
+urlpatterns = [
+    path("auth/token/", TokenObtainView.as_view(), name="token-obtain"),
+    path("me/", MeView.as_view(), name="me"),
+    path("deadlines/preview/", DeadlinePreviewView.as_view(), name="deadline-preview"),
+    path(
+        "supplements/<int:supplement_pk>/comments/",
+        SupplementCommentsView.as_view(),
+        name="supplement-comments",
+    ),
+    path(
+        "supplements/<int:supplement_pk>/items/",
+        SupplementItemsView.as_view(),
+        name="supplement-items",
+    ),
+    path(
+        "supplements/<int:supplement_pk>/documents/",
+        SupplementDocumentsView.as_view(),
+        name="supplement-documents",
+    ),
+    *router.urls,
+    re_path(r"^.*$", not_found),
+]

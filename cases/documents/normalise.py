@@ -1,0 +1,361 @@
+"""Turn one accepted file into PDF pages at a given quality: images rotated upright (EXIF),
+transparency flattened on white, downscaled to a legible resolution and re-encoded; PDFs with their
+oversized images downscaled and re-encoded, scripts and actions dropped.
+
+No database and no settings: `cases.documents.packer` calls this once per document and quality.
+The PDF image recompression is hand-written (after OCRmyPDF's optimiser, which needs Ghostscript
+and Tesseract installed): it touches only images larger than the quality needs, so vector text
+and bilevel scans stay as they are.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import img2pdf
+import pikepdf
+import pillow_heif
+from PIL import Image, ImageOps
+
+pillow_heif.register_heif_opener()
+logger = logging.getLogger(__name__)
+
+A4_INCHES = (8.27, 11.69)
+A4_POINTS = (img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297))
+RESAMPLE = Image.Resampling.LANCZOS
+
+
+@dataclass(frozen=True)
+class Quality:
+    """How finely pages are kept: images at most `dpi` on an A4 page, JPEG at `jpeg_quality`."""
+
+    dpi: int
+    jpeg_quality: int
+
+
+# From the best to the lowest legible: 100 dpi keeps 9-point text readable on an A4 page; below
+# that, stamps and small print blur. The packer tries them in this order.
+LEVELS: tuple[Quality, ...] = (
+    Quality(200, 80),
+    Quality(150, 72),
+    Quality(120, 62),
+    Quality(100, 55),
+)
+
+
+@dataclass
+class Rendered:
+    """One input as PDF pages, with what each page costs in bytes (for splitting)."""
+
+    pdf: pikepdf.Pdf
+    page_costs: list[int]
+
+
+class DecodedCache:
+    """Images decoded once (at the best level's size, upright, flattened) and reused by the lower
+    levels, which then only resize and encode. Bounded, so a huge bundle decodes again instead of
+    holding gigabytes."""
+
+    def __init__(self, budget_bytes: int = 600 * 1024 * 1024) -> None:
+        self.budget = budget_bytes
+        self.used = 0
+        self.images: dict[tuple, Image.Image] = {}
+
+    def get(self, key: tuple) -> Image.Image | None:
+        return self.images.get(key)
+
+    def put(self, key: tuple, image: Image.Image) -> None:
+        size = image.width * image.height * len(image.getbands())
+        if self.used + size <= self.budget:
+            self.images[key] = image
+            self.used += size
+
+
+# --- Images ---------------------------------------------------------------------------------------
+def _box(dpi: int, landscape: bool) -> tuple[int, int]:
+    short, long = (round(side * dpi) for side in A4_INCHES)
+    return (long, short) if landscape else (short, long)
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        return int(image.getexif().get(0x0112, 1))
+    except Exception:  # a damaged EXIF block must not stop the page
+        return 1
+
+
+def _shrink(image: Image.Image, box: tuple[int, int]) -> Image.Image:
+    if image.width <= box[0] and image.height <= box[1]:
+        return image
+    if image.mode == "1":
+        image = image.convert("L")
+    else:
+        image = image.copy()
+    image.thumbnail(box, RESAMPLE, reducing_gap=3.0)
+    return image
+
+
+def upright_image(image: Image.Image, dpi: int) -> Image.Image:
+    """Decode at (about) the size needed, turn upright, flatten transparency on white, fit A4,
+    and drop colour a page does not have."""
+    original = image
+    orientation = _orientation(image)
+    width, height = image.size
+    turned = orientation in (5, 6, 7, 8)  # EXIF rotations by 90 or 270 degrees
+    shown_w, shown_h = (height, width) if turned else (width, height)
+    box = _box(dpi, landscape=shown_w > shown_h)
+    if image.format == "JPEG":
+        # The decoder skips detail we will not keep: a 12-megapixel photo decodes at half size.
+        image.draft(image.mode if image.mode in ("RGB", "L") else "RGB", box[::-1] if turned else box)
+    image.load()
+    image = ImageOps.exif_transpose(image) if orientation != 1 else image
+    image = _flatten(image)
+    if image.mode == "RGB" and is_grey(image):
+        image = image.convert("L")  # before resizing: a third of the work
+    image = _shrink(image, box)
+    # Detached from the file, which the caller closes (and TIFF frames share one object).
+    return image.copy() if image is original else image
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """Modes img2pdf and JPEG take: RGB, L or 1; alpha composited onto white paper."""
+    if image.mode == "P" and "transparency" in image.info:
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = image.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(paper, rgba).convert("RGB")
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        return image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if image.mode == "F":
+        return image.convert("L")
+    if image.mode in ("1", "L", "RGB"):
+        return image
+    return image.convert("RGB")  # P, CMYK, YCbCr, LAB...
+
+
+def is_grey(image: Image.Image) -> bool:
+    """True when hardly a pixel has colour: a scan of black text on white paper. A red seal
+    (common on Taiwanese documents) covering a fraction of the page keeps the page in colour."""
+    if image.mode != "RGB":
+        return image.mode in ("L", "1")
+    small = image.copy()
+    small.thumbnail((256, 256))
+    _, cb, cr = small.convert("YCbCr").split()
+    pixels = small.width * small.height
+    coloured = sum(
+        count
+        for channel in (cb, cr)
+        for value, count in enumerate(channel.histogram())
+        if abs(value - 128) > 12
+    )
+    return coloured <= pixels * 0.002
+
+
+def encode_image(image: Image.Image, quality: Quality, lossless_source: bool) -> bytes:
+    """JPEG for photographs and scans; PNG for bilevel pages and few-colour screenshots."""
+    buffer = io.BytesIO()
+    if image.mode == "1" or (lossless_source and image.getcolors(256) is not None):
+        image.save(buffer, "PNG", optimize=True)
+        return buffer.getvalue()
+    image.save(buffer, "JPEG", quality=quality.jpeg_quality, optimize=True, subsampling="4:2:0")
+    return buffer.getvalue()
+
+
+def image_pages(data: bytes, quality: Quality, cache: DecodedCache | None = None) -> list[bytes]:
+    """Every page of an image file (TIFF can hold several; HEIC only its primary image)."""
+    pages = []
+    with Image.open(io.BytesIO(data)) as image:
+        frames = 1 if image.format in ("HEIF", "HEIC") else getattr(image, "n_frames", 1)
+        lossless = image.format in ("PNG", "TIFF")
+        for index in range(frames):
+            decoded = cache.get(("frame", index)) if cache is not None else None
+            if decoded is None:
+                image.seek(index)
+                frame_lossless = lossless and image.info.get("compression") != "jpeg"
+                decoded = upright_image(image, LEVELS[0].dpi)
+                decoded.info["lossless"] = frame_lossless
+                if cache is not None:
+                    cache.put(("frame", index), decoded)
+            fitted = _shrink(decoded, _box(quality.dpi, decoded.width > decoded.height))
+            pages.append(encode_image(fitted, quality, decoded.info.get("lossless", False)))
+    return pages
+
+
+_LAYOUT = img2pdf.get_layout_fun(pagesize=A4_POINTS, fit=img2pdf.FitMode.into, auto_orient=True)
+
+
+def pages_to_pdf(encoded_pages: list[bytes]) -> Rendered:
+    """Each encoded image becomes one A4 page (landscape pages for landscape images)."""
+    pdf = pikepdf.open(io.BytesIO(img2pdf.convert(encoded_pages, layout_fun=_LAYOUT)))
+    # One image and one short content stream per page: the image is nearly the whole cost.
+    return Rendered(pdf=pdf, page_costs=[len(page) + 1200 for page in encoded_pages])
+
+
+# --- PDFs -----------------------------------------------------------------------------------------
+def _page_long_side_inches(page: pikepdf.Page) -> float:
+    box = page.mediabox
+    width, height = abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))
+    unit = float(page.obj.get("/UserUnit", 1))
+    return max(width, height) * unit / 72
+
+
+def _xobject_images(resources, seen_forms: set) -> Iterator[pikepdf.Stream]:
+    xobjects = resources.get("/XObject") if resources is not None else None
+    if not isinstance(xobjects, pikepdf.Dictionary):
+        return
+    for _key, xobject in xobjects.items():
+        if not isinstance(xobject, pikepdf.Stream):
+            continue
+        subtype = xobject.get("/Subtype")
+        if subtype == pikepdf.Name.Image:
+            yield xobject
+        elif subtype == pikepdf.Name.Form and xobject.objgen not in seen_forms:
+            seen_forms.add(xobject.objgen)
+            yield from _xobject_images(xobject.get("/Resources"), seen_forms)
+
+
+def _filters(stream: pikepdf.Stream) -> list[str]:
+    value = stream.get("/Filter")
+    if value is None:
+        return []
+    return [str(item) for item in value] if isinstance(value, pikepdf.Array) else [str(value)]
+
+
+def _decode_pdf_image(stream: pikepdf.Stream, top_side: int) -> Image.Image | None:
+    """Decode an image at about `top_side` pixels on its long side, flattened and grey when it
+    has no colour; None for what Pillow cannot decode (left as it is)."""
+    width, height = int(stream.get("/Width", 0)), int(stream.get("/Height", 0))
+    scale = min(1.0, top_side / max(width, height))
+    target = (max(1, round(width * scale)), max(1, round(height * scale)))
+    try:
+        image = pikepdf.PdfImage(stream).as_pil_image()
+        if image.format == "JPEG":
+            image.draft("L" if image.mode == "L" else "RGB", target)
+        image.load()
+    except Exception as exc:  # any image Pillow cannot decode stays as it is
+        logger.info("image left as is: %s", exc)
+        return None
+    image = _flatten(image)
+    if image.mode == "1":
+        return None
+    if image.mode == "RGB" and is_grey(image):
+        image = image.convert("L")
+    if image.size != target:
+        image = image.resize(target, RESAMPLE, reducing_gap=3.0)
+    return image
+
+
+def recompress_image(
+    stream: pikepdf.Stream,
+    max_side: int,
+    quality: Quality,
+    *,
+    top_side: int | None = None,
+    cache: DecodedCache | None = None,
+) -> bool:
+    """Downscale an image larger than `max_side` pixels and re-encode it as JPEG when that is
+    smaller. Masks, bilevel and exotic images are left alone. True when the stream changed."""
+    if stream.get("/ImageMask") or int(stream.get("/BitsPerComponent", 8)) == 1:
+        return False
+    filters = _filters(stream)
+    if {"/JBIG2Decode", "/CCITTFaxDecode"} & set(filters):
+        return False
+    width, height = int(stream.get("/Width", 0)), int(stream.get("/Height", 0))
+    if width < 8 or height < 8:
+        return False
+    scale = min(1.0, max_side / max(width, height))
+    if scale > 0.9 and filters == ["/DCTDecode"] and quality == LEVELS[0]:
+        return False  # already a JPEG of about the right size
+    key = ("xobject", stream.objgen)
+    decoded = cache.get(key) if cache is not None else None
+    if decoded is None:
+        decoded = _decode_pdf_image(stream, top_side or max_side)
+        if decoded is None:
+            return False
+        if cache is not None:
+            cache.put(key, decoded)
+    image = _shrink(decoded, (max_side, max_side))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality.jpeg_quality, optimize=True, subsampling="4:2:0")
+    encoded = buffer.getvalue()
+    if scale >= 1 and len(encoded) >= len(stream.read_raw_bytes()) * 0.9:
+        return False  # no real gain: keep the original bits
+    stream.write(encoded, filter=pikepdf.Name.DCTDecode)
+    stream.Width, stream.Height = image.size
+    stream.ColorSpace = pikepdf.Name.DeviceGray if image.mode == "L" else pikepdf.Name.DeviceRGB
+    stream.BitsPerComponent = 8
+    for key_name in ("/DecodeParms", "/Decode", "/Intent"):
+        if key_name in stream:
+            del stream[key_name]
+    if isinstance(stream.get("/Mask"), pikepdf.Array):
+        del stream["/Mask"]  # a colour-key mask does not survive lossy coding
+    return True
+
+
+def _strip_active_content(pdf: pikepdf.Pdf) -> None:
+    """Page actions and JavaScript have no place in an upload; the catalog is not copied at all."""
+    for page in pdf.pages:
+        if "/AA" in page.obj:
+            del page.obj["/AA"]
+        for annotation in page.obj.get("/Annots") or []:
+            if isinstance(annotation, pikepdf.Dictionary):
+                for key in ("/A", "/AA"):
+                    action = annotation.get(key)
+                    if isinstance(action, pikepdf.Dictionary) and action.get("/S") in (
+                        pikepdf.Name.JavaScript,
+                        pikepdf.Name.Launch,
+                    ):
+                        del annotation[key]
+
+
+def _object_bytes(obj, seen: set) -> int:
+    """Bytes an object graph adds to a file (streams' stored size, plus a little per object)."""
+    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+        if obj.objgen in seen:
+            return 0
+        seen.add(obj.objgen)
+    total = 60
+    if isinstance(obj, pikepdf.Stream):
+        total += len(obj.read_raw_bytes())
+        total += _object_bytes(obj.stream_dict, seen)
+    elif isinstance(obj, pikepdf.Dictionary):
+        for key, value in obj.items():
+            if key != "/Parent":
+                total += _object_bytes(value, seen)
+    elif isinstance(obj, pikepdf.Array):
+        for value in obj:
+            total += _object_bytes(value, seen)
+    return total
+
+
+def shrink_pdf(data: bytes, quality: Quality, cache: DecodedCache | None = None) -> Rendered:
+    pdf = pikepdf.open(io.BytesIO(data))
+    _strip_active_content(pdf)
+    done: set = set()
+    for page in pdf.pages:
+        # Pixels for an A4 page at the quality's dpi, whatever size the page claims: scanners
+        # that write no resolution make pages of 35 inches; smaller pages (an ID card) get less.
+        inches = min(_page_long_side_inches(page), A4_INCHES[1])
+        max_side, top_side = round(inches * quality.dpi), round(inches * LEVELS[0].dpi)
+        for image in _xobject_images(page.obj.get("/Resources"), set()):
+            if image.objgen not in done:
+                done.add(image.objgen)
+                recompress_image(image, max_side, quality, top_side=top_side, cache=cache)
+    # Pages sharing one resource dictionary each get only what they draw, so a page copied into
+    # a part does not drag every image of the document along.
+    pdf.remove_unreferenced_resources()
+    # Shared objects (fonts) count in every page: an over-estimate the packer corrects by measuring.
+    costs = [_object_bytes(page.obj, set()) for page in pdf.pages]
+    return Rendered(pdf=pdf, page_costs=costs)
+
+
+def render(
+    data: bytes, content_type: str, quality: Quality, cache: DecodedCache | None = None
+) -> Rendered:
+    if content_type == "application/pdf":
+        return shrink_pdf(data, quality, cache)
+    return pages_to_pdf(image_pages(data, quality, cache))

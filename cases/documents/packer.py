@@ -1,0 +1,342 @@
+"""Pack checked documents into an upload set the platform takes: at most `max_files` PDFs of at
+most `max_file_bytes` each, unencrypted, in order, named so a person can match them to what they
+answer (`01-passport-data-page.pdf`).
+
+How: render every document at the best quality level (cases.documents.normalise), then choose how
+to cut the pages into files, preferring (1) one file per group (item or comment answered), split
+into parts when a group is too big; (2) whole groups combined; (3) pages combined regardless of
+groups. The first plan within `max_files` wins; when none fits, the next lower quality is tried.
+At the lowest legible quality the documents that cannot fit are named (UploadSetTooLarge) rather
+than producing unreadable files.
+
+No database and no settings: the services, the command and the benchmark call `pack()` alike.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pikepdf
+import pypdf
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from cases.documents.limits import Limits
+from cases.documents.normalise import LEVELS, DecodedCache, Quality, Rendered, render
+from cases.errors import UploadSetTooLarge
+
+FILE_OVERHEAD = 4096  # header, catalog, page tree, document info, cross-reference table
+NAME_STEM_MAX = 48
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class PackInput:
+    key: str  # how the caller recognises the input (document id, path)
+    name: str  # the file as the person knows it, for messages
+    label: str  # what the output's name is made from (the item or comment it answers)
+    group: str  # inputs of one group belong together
+    data: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class PackedOutput:
+    name: str
+    data: bytes
+    pages: int
+    sources: tuple[str, ...]  # keys of the inputs with pages in this file
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+@dataclass(frozen=True)
+class PackResult:
+    files: tuple[PackedOutput, ...]
+    quality: Quality | None
+    plan: str
+
+
+@dataclass
+class _Bin:
+    units: list[tuple[int, int]] = field(default_factory=list)  # (input index, page index)
+    cost: int = FILE_OVERHEAD
+
+
+def _ascii_slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = slugify(ascii_text)[:NAME_STEM_MAX].strip("-")
+    return slug
+
+
+def label_slug(label: str, fallback: str) -> str:
+    return _ascii_slug(label) or _ascii_slug(fallback) or "document"
+
+
+# --- Plans ------------------------------------------------------------------------------------------
+def _groups(inputs: Sequence[PackInput]) -> list[list[int]]:
+    groups: list[list[int]] = []
+    for index, item in enumerate(inputs):
+        if groups and inputs[groups[-1][-1]].group == item.group:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    return groups
+
+
+def _units(group: list[int], rendered: list[Rendered]) -> list[tuple[int, int, int]]:
+    return [
+        (index, page, cost)
+        for index in group
+        for page, cost in enumerate(rendered[index].page_costs)
+    ]
+
+
+def _fill(bins: list[_Bin], units, budget: int, *, fresh: bool) -> None:
+    """Greedy in order: the fewest files for a sequence that keeps its order."""
+    if fresh or not bins:
+        bins.append(_Bin())
+    for index, page, cost in units:
+        if bins[-1].units and bins[-1].cost + cost > budget:
+            bins.append(_Bin())
+        bins[-1].units.append((index, page))
+        bins[-1].cost += cost
+
+
+def plan_per_group(groups, rendered, budget) -> list[_Bin]:
+    bins: list[_Bin] = []
+    for group in groups:
+        _fill(bins, _units(group, rendered), budget, fresh=True)
+    return bins
+
+
+def plan_grouped(groups, rendered, budget) -> list[_Bin]:
+    bins: list[_Bin] = []
+    for group in groups:
+        units = _units(group, rendered)
+        total = sum(cost for *_, cost in units)
+        fits_here = bins and bins[-1].cost + total <= budget
+        _fill(bins, units, budget, fresh=not fits_here)
+    return bins
+
+
+def plan_by_page(groups, rendered, budget) -> list[_Bin]:
+    bins: list[_Bin] = []
+    _fill(bins, [unit for group in groups for unit in _units(group, rendered)], budget, fresh=True)
+    return bins
+
+
+PLANS = (("per_group", plan_per_group), ("grouped", plan_grouped), ("by_page", plan_by_page))
+
+
+# --- Building and measuring -----------------------------------------------------------------------
+def _build(units: list[tuple[int, int]], rendered: list[Rendered], title: str) -> bytes:
+    out = pikepdf.Pdf.new()
+    for index, page in units:
+        out.pages.append(rendered[index].pdf.pages[page])
+    out.docinfo["/Title"] = title
+    out.docinfo["/Producer"] = "Gold Card supplement tracker"
+    buffer = io.BytesIO()
+    # Plain cross-reference tables (no object streams): the most widely readable form.
+    out.save(
+        buffer,
+        compress_streams=True,
+        object_stream_mode=pikepdf.ObjectStreamMode.disable,
+        fix_metadata_version=False,
+    )
+    return buffer.getvalue()
+
+
+def _measured(bins: list[_Bin], rendered, inputs, limit: int, max_files: int):
+    """Build each file; a file over the limit (costs are estimates) gives its last pages to the
+    next one. Then try to merge neighbours that the estimate kept apart (shared fonts counted
+    twice). Answers [(units, data)] or None when more than `max_files` are needed."""
+    queue = [list(b.units) for b in bins]
+    built: list[tuple[list, bytes]] = []
+    while queue:
+        units = queue.pop(0)
+        data = _build(units, rendered, _title(units, inputs))
+        while len(data) > limit and len(units) > 1:
+            moved = units.pop()
+            if queue:
+                queue[0].insert(0, moved)
+            else:
+                queue.append([moved])
+            data = _build(units, rendered, _title(units, inputs))
+        if len(data) > limit:
+            return None  # one page alone is over the limit
+        built.append((units, data))
+        if len(built) + len(queue) > max_files * 2:
+            return None  # hopeless at this level: do not build the rest
+    merged: list[tuple[list, bytes]] = []
+    for units, data in built:
+        if merged and len(built) > max_files:
+            candidate_units = merged[-1][0] + units
+            candidate = _build(candidate_units, rendered, _title(candidate_units, inputs))
+            if len(candidate) <= limit:
+                merged[-1] = (candidate_units, candidate)
+                continue
+        merged.append((units, data))
+    return merged if len(merged) <= max_files else None
+
+
+def _title(units, inputs: Sequence[PackInput]) -> str:
+    labels: list[str] = []
+    for index, _page in units:
+        if inputs[index].label not in labels:
+            labels.append(inputs[index].label)
+    return "; ".join(labels)
+
+
+def _outputs(files, inputs: Sequence[PackInput], groups) -> tuple[PackedOutput, ...]:
+    """Name each file after the first group it holds: `-part-N` when that group spans several
+    files, `-and-N-more` when others share the file."""
+    group_of = {index: number for number, group in enumerate(groups) for index in group}
+    groups_per_file = [
+        list(dict.fromkeys(group_of[index] for index, _ in units)) for units, _ in files
+    ]
+    files_per_group: dict[int, int] = {}
+    for present in groups_per_file:
+        for group in present:
+            files_per_group[group] = files_per_group.get(group, 0) + 1
+    seen_parts: dict[int, int] = {}
+    result = []
+    for position, ((units, data), present) in enumerate(zip(files, groups_per_file, strict=True)):
+        for group in present:
+            seen_parts[group] = seen_parts.get(group, 0) + 1
+        first = inputs[units[0][0]]
+        stem = label_slug(first.label, first.name)
+        if files_per_group[present[0]] > 1:
+            stem += f"-part-{seen_parts[present[0]]}"
+        if len(present) > 1:
+            stem += f"-and-{len(present) - 1}-more"
+        result.append(
+            PackedOutput(
+                name=f"{position + 1:02d}-{stem}.pdf",
+                data=data,
+                pages=len(units),
+                sources=tuple(dict.fromkeys(inputs[index].key for index, _ in units)),
+            )
+        )
+    return tuple(result)
+
+
+def validate_output(data: bytes, pages: int) -> None:
+    """Every output must open in two independent readers, unencrypted, with its pages."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if pdf.is_encrypted or len(pdf.pages) != pages:
+            raise RuntimeError("packed file failed validation (pikepdf)")
+    reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted or len(reader.pages) != pages:
+        raise RuntimeError("packed file failed validation (pypdf)")
+
+
+# --- The whole -------------------------------------------------------------------------------------
+def pack(
+    inputs: Sequence[PackInput],
+    *,
+    limits: Limits,
+    progress: Progress | None = None,
+    levels: Sequence[Quality] = LEVELS,
+) -> PackResult:
+    report = progress or (lambda percent: None)
+    if not inputs:
+        return PackResult(files=(), quality=None, plan="empty")
+    groups = _groups(inputs)
+    budget = limits.max_file_bytes
+    steps = len(levels) * (len(inputs) + 1)
+    step = 0
+    rendered: list[Rendered] = []
+    caches = [DecodedCache() for _ in inputs]
+    for level_number, quality in enumerate(levels):
+        rendered = []
+        for item, cache in zip(inputs, caches, strict=True):
+            rendered.append(render(item.data, item.content_type, quality, cache))
+            step += 1
+            report(min(90, round(90 * step / steps)))
+        oversized = {
+            index
+            for index, item in enumerate(rendered)
+            if max(item.page_costs, default=0) + FILE_OVERHEAD > budget
+        }
+        if not oversized:
+            for plan_name, plan in PLANS:
+                bins = plan(groups, rendered, budget)
+                if len(bins) > limits.max_files:
+                    continue
+                files = _measured(bins, rendered, inputs, budget, limits.max_files)
+                if files is None:
+                    continue
+                outputs = _outputs(files, inputs, groups)
+                for output in outputs:
+                    validate_output(output.data, output.pages)
+                report(100)
+                return PackResult(files=outputs, quality=quality, plan=plan_name)
+        step = (level_number + 1) * (len(inputs) + 1)
+    raise _too_large(inputs, rendered, groups, limits, levels[-1])
+
+
+def _too_large(inputs, rendered, groups, limits: Limits, quality: Quality) -> UploadSetTooLarge:
+    budget = limits.max_file_bytes
+    oversized = [
+        index
+        for index, item in enumerate(rendered)
+        if max(item.page_costs, default=0) + FILE_OVERHEAD > budget
+    ]
+    if oversized:
+        reason = "page_too_large"
+        culprits = oversized
+        needed = None
+        message = _(
+            "Even at the lowest legible quality (%(dpi)d dpi), a page of these documents is "
+            "larger than the platform's %(limit_kb)d KB per file: %(names)s. Re-scan them in "
+            "black and white or at a lower resolution."
+        )
+    else:
+        reason = "set_too_large"
+        needed = len(plan_by_page(groups, rendered, budget))
+        # The biggest documents, in order, until the rest fits: what to leave out or shorten.
+        remaining = sorted(range(len(inputs)), key=lambda i: -sum(rendered[i].page_costs))
+        culprits = []
+        while remaining:
+            culprits.append(remaining.pop(0))
+            kept = [index for index in range(len(inputs)) if index not in culprits]
+            kept_groups = [[i for i in group if i in kept] for group in groups]
+            kept_groups = [group for group in kept_groups if group]
+            if len(plan_by_page(kept_groups, rendered, budget)) <= limits.max_files:
+                break
+        message = _(
+            "Even at the lowest legible quality (%(dpi)d dpi), the documents need %(needed)d "
+            "files of at most %(limit_kb)d KB; the platform takes %(max_files)d. Leave out or "
+            "shorten (only the pages asked for): %(names)s."
+        )
+    documents = [
+        {
+            "key": inputs[index].key,
+            "name": inputs[index].name,
+            "bytes": sum(rendered[index].page_costs),
+            "pages": len(rendered[index].page_costs),
+        }
+        for index in culprits
+    ]
+    return UploadSetTooLarge(
+        message
+        % {
+            "dpi": quality.dpi,
+            "limit_kb": limits.max_file_bytes // 1024,
+            "needed": needed or 0,
+            "max_files": limits.max_files,
+            "names": ", ".join(f"“{entry['name']}”" for entry in documents),
+        },
+        reason=reason,
+        documents=documents,
+        files_needed=needed,
+        max_files=limits.max_files,
+        max_file_bytes=limits.max_file_bytes,
+    )

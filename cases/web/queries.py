@@ -1,0 +1,560 @@
+"""Reads the pages need, always through the tenancy rule (cases.tenancy), each in a fixed number of
+queries however long the list: lists preload what they show, and per-row facts (whom a supplement
+waits on) come from one extra query for the whole page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import Applicant, Invitation, Membership, Organization, Profile, Role
+from cases.choices import (
+    TAB_ORDER,
+    DocumentReview,
+    ItemKind,
+    ItemState,
+    Party,
+    PlatformTab,
+    SupplementState,
+)
+from cases.deadlines import TAIPEI
+from cases.models import (
+    Case,
+    CaseStatusChange,
+    Document,
+    RequestedItem,
+    ReviewerComment,
+    SupplementRequest,
+)
+from cases.readiness import ItemFact, Readiness, waiting_on
+from cases.selectors import supplements_needing_attention, taipei_today
+from cases.tenancy import (
+    case_filter,
+    party_for,
+    scope_for,
+    visible_cases,
+    visible_documents,
+    visible_supplements,
+)
+
+
+# --- Who is looking ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Persona:
+    """Which pages a user has: agency dashboard, HR portal, applicant view (several may hold)."""
+
+    is_agency: bool
+    is_agency_admin: bool
+    is_employer: bool
+    is_applicant: bool
+    is_superuser: bool
+
+    @property
+    def home(self) -> str:
+        if self.is_agency or self.is_superuser:
+            return "web:dashboard"
+        if self.is_employer:
+            return "web:hr"
+        if self.is_applicant:
+            return "web:applicant"
+        return "web:nothing"
+
+
+def persona_for(user) -> Persona:
+    cached = getattr(user, "_tracker_persona", None)
+    if cached is not None:
+        return cached
+    scope = scope_for(user)
+    persona = Persona(
+        is_agency=bool(scope.agency_ids),
+        is_agency_admin=bool(scope.agency_admin_ids) or scope.is_superuser,
+        is_employer=bool(scope.employer_ids),
+        is_applicant=Applicant.objects.filter(user_id=user.pk).exists(),
+        is_superuser=scope.is_superuser,
+    )
+    user._tracker_persona = persona
+    return persona
+
+
+# --- Per-row facts for lists ------------------------------------------------------------------
+def pending_items(items: QuerySet[RequestedItem]) -> QuerySet[RequestedItem]:
+    """Items still outstanding, by the same rule as cases.services.supplement_facts: a document is
+    done once a non-rejected file answers it, a correction once marked done; "not needed" is done."""
+    answered = Exists(
+        Document.objects.filter(item=OuterRef("pk")).exclude(review_state=DocumentReview.REJECTED)
+    )
+    return (
+        items.annotate(answered=answered)
+        .exclude(state=ItemState.NOT_NEEDED)
+        .filter(
+            Q(kind=ItemKind.DOCUMENT, answered=False)
+            | (Q(kind=ItemKind.CORRECTION) & ~Q(state=ItemState.DONE))
+        )
+    )
+
+
+def waiting_on_map(supplement_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Whom each supplement waits on (cases.readiness.waiting_on), in one query for the page."""
+    ids = list(supplement_ids)
+    pending: dict[int, list[ItemFact]] = defaultdict(list)
+    rows = pending_items(RequestedItem.objects.filter(supplement_id__in=ids)).values_list(
+        "supplement_id", "waits_on"
+    )
+    for supplement_id, party in rows:
+        pending[supplement_id].append(
+            ItemFact(description="", is_document=True, done=False, has_document=False, waits_on=party)
+        )
+    return {pk: waiting_on(pending.get(pk, [])) for pk in ids}
+
+
+# The four conditions of "ready" (domain.md), for the meter beside each row.
+READINESS_PARTS = {
+    "comment_unresolved": "comments",
+    "document_missing": "items",
+    "correction_pending": "items",
+    "too_many_files": "upload_set",
+    "file_too_large": "upload_set",
+    "file_encrypted": "upload_set",
+    "file_type": "upload_set",
+    "reply_empty": "reply",
+}
+
+
+@dataclass(frozen=True)
+class Meter:
+    done: int
+    total: int = 4
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total)
+
+
+def readiness_meter(readiness: Readiness) -> Meter:
+    failing = {READINESS_PARTS.get(item.code, item.code) for item in readiness.missing}
+    return Meter(done=max(0, 4 - len(failing)))
+
+
+@dataclass
+class Row:
+    """One supplement as a list shows it."""
+
+    supplement: SupplementRequest
+    days_left: int
+    readiness: Readiness
+    meter: Meter
+    waits_on: list[str] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0 and self.supplement.state == SupplementState.OPEN
+
+
+def rows_for(supplements: Sequence[SupplementRequest], today: dt.date) -> list[Row]:
+    waits = waiting_on_map(s.pk for s in supplements)
+    rows = []
+    for supplement in supplements:
+        readiness = Readiness.from_stored(supplement.missing)
+        rows.append(
+            Row(
+                supplement=supplement,
+                days_left=(supplement.deadline - today).days,
+                readiness=readiness,
+                meter=readiness_meter(readiness),
+                waits_on=waits.get(supplement.pk, []),
+            )
+        )
+    return rows
+
+
+# --- Agency dashboard --------------------------------------------------------------------------
+def dashboard_queryset(*, user, today: dt.date | None = None) -> QuerySet[SupplementRequest]:
+    return supplements_needing_attention(user=user, today=today or taipei_today())
+
+
+def employers_for(user) -> QuerySet[Organization]:
+    """Employers of the cases the user sees (the dashboard's employer filter)."""
+    cases = Case.objects.filter(case_filter(scope_for(user))).filter(employer__isnull=False)
+    return Organization.objects.filter(pk__in=cases.values("employer_id")).order_by("name")
+
+
+def assignable_users(user) -> QuerySet:
+    """Agency members a supplement can be assigned to: the staff of the user's agencies."""
+    scope = scope_for(user)
+    members = Membership.objects.filter(role__in=[Role.AGENCY_ADMIN, Role.AGENCY_STAFF])
+    if not scope.is_superuser:
+        members = members.filter(organization_id__in=scope.agency_ids)
+    return (
+        get_user_model()
+        .objects.filter(pk__in=members.values("user_id"), is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def deadlines_between(
+    supplements: QuerySet[SupplementRequest], first: dt.date, last: dt.date
+) -> dict[dt.date, list[SupplementRequest]]:
+    by_day: dict[dt.date, list[SupplementRequest]] = defaultdict(list)
+    for supplement in supplements.filter(deadline__range=(first, last)).order_by(
+        "deadline", "id"
+    ):
+        by_day[supplement.deadline].append(supplement)
+    return by_day
+
+
+# --- The workspace and the filing sheet -------------------------------------------------------
+@dataclass
+class TabView:
+    tab: str
+    label: str
+    comments: list[ReviewerComment]
+
+    @property
+    def unresolved(self) -> int:
+        return sum(1 for comment in self.comments if comment.resolved_at is None)
+
+
+@dataclass
+class Workspace:
+    supplement: SupplementRequest
+    party: str
+    can_manage: bool
+    can_upload: bool
+    tabs: list[TabView]
+    items: list[RequestedItem]
+    documents: list[Document]
+    unlinked_documents: list[Document]
+    readiness: Readiness
+    waits_on: list[str]
+    days_left: int
+
+    @property
+    def readiness_meter(self) -> Meter:
+        return readiness_meter(self.readiness)
+
+    @property
+    def editable(self) -> bool:
+        return self.can_manage and self.supplement.state == SupplementState.OPEN
+
+    @property
+    def upload_set_bytes(self) -> int:
+        return sum(document.size for document in self.upload_set)
+
+    @property
+    def upload_set(self) -> list[Document]:
+        """The files that would be uploaded: every document not rejected, in their order."""
+        return [d for d in self.documents if d.review_state != DocumentReview.REJECTED]
+
+    @property
+    def tab_by_code(self) -> dict[str, TabView]:
+        return {view.tab: view for view in self.tabs}
+
+
+def workspace_for(*, user, supplement: SupplementRequest, today: dt.date | None = None) -> Workspace:
+    """Everything the workspace and the sheet show, honouring document visibility, in 4 queries."""
+    from cases.tenancy import can_manage_supplement, can_upload
+
+    case = supplement.case
+    party = party_for(user, case)
+    comments = list(supplement.comments.select_related("resolved_by"))
+    comments.sort(key=lambda comment: (TAB_ORDER[comment.tab], comment.position, comment.pk))
+    tabs = [
+        TabView(tab=tab, label=str(label), comments=[c for c in comments if c.tab == tab])
+        for tab, label in PlatformTab.choices
+    ]
+    documents = list(
+        visible_documents(user, case)
+        .filter(supplement=supplement)
+        .select_related("uploaded_by")
+        .order_by("position", "id")
+    )
+    items = list(supplement.items.select_related("comment").order_by("position", "id"))
+    by_item: dict[int, list[Document]] = defaultdict(list)
+    for document in documents:
+        if document.item_id:
+            by_item[document.item_id].append(document)
+    answered_ids = set(
+        Document.objects.filter(item__supplement=supplement)
+        .exclude(review_state=DocumentReview.REJECTED)
+        .values_list("item_id", flat=True)
+    )
+    for item in items:
+        item.visible_documents = by_item.get(item.pk, [])
+        item.is_pending = item.state != ItemState.NOT_NEEDED and (
+            (item.kind == ItemKind.DOCUMENT and item.pk not in answered_ids)
+            or (item.kind == ItemKind.CORRECTION and item.state != ItemState.DONE)
+        )
+    readiness = Readiness.from_stored(supplement.missing)
+    pending = [
+        ItemFact("", True, False, False, item.waits_on) for item in items if item.is_pending
+    ]
+    return Workspace(
+        supplement=supplement,
+        party=party,
+        can_manage=can_manage_supplement(user, case),
+        can_upload=can_upload(user, case),
+        tabs=tabs,
+        items=items,
+        documents=documents,
+        unlinked_documents=[d for d in documents if not d.item_id],
+        readiness=readiness,
+        waits_on=waiting_on(pending),
+        days_left=(supplement.deadline - (today or taipei_today())).days,
+    )
+
+
+# --- Deadlines in the reader's own time zone --------------------------------------------------
+@dataclass(frozen=True)
+class DeadlineTimes:
+    """The last moment to file: 23:59 on the last day in Taipei, and the same instant elsewhere."""
+
+    taipei: dt.datetime
+    local: dt.datetime | None
+    zone: str
+
+    @property
+    def differs(self) -> bool:
+        return self.local is not None and self.zone != "Asia/Taipei"
+
+
+def zone_for(user, applicant: Applicant | None = None) -> str:
+    """The reader's time zone: their own setting, else the one the agency recorded for them."""
+    profile = Profile.objects.filter(user_id=user.pk).only("time_zone").first()
+    if profile is not None and (applicant is None or profile.time_zone != "Asia/Taipei"):
+        return profile.time_zone
+    return applicant.time_zone if applicant is not None else "Asia/Taipei"
+
+
+def deadline_times(deadline: dt.date, zone: str) -> DeadlineTimes:
+    taipei = dt.datetime.combine(deadline, dt.time(23, 59), tzinfo=TAIPEI)
+    try:
+        local = taipei.astimezone(zoneinfo.ZoneInfo(zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        local = None
+    return DeadlineTimes(taipei=taipei, local=local, zone=zone)
+
+
+# --- HR portal and applicant view ------------------------------------------------------------
+def open_supplements_prefetch() -> Prefetch:
+    return Prefetch(
+        "supplements",
+        queryset=SupplementRequest.objects.open().order_by("deadline", "id"),
+        to_attr="open_supplements",
+    )
+
+
+def employer_cases(user) -> QuerySet[Case]:
+    """The user's employers' employees' cases, across every agency working them."""
+    scope = scope_for(user)
+    return (
+        visible_cases(user)
+        .filter(employer_id__in=scope.employer_ids)
+        .select_related("applicant", "agency", "employer", "field")
+        .prefetch_related(open_supplements_prefetch())
+        .order_by("applicant__family_name_en", "applicant__given_name_en", "-created_at")
+    )
+
+
+def items_waiting_on(user, party: str, *, cases: QuerySet[Case] | None = None):
+    """Outstanding items of open supplements that wait on `party`, for the cases given."""
+    supplements = visible_supplements(user).open()
+    if cases is not None:
+        supplements = supplements.filter(case__in=cases)
+    return (
+        pending_items(RequestedItem.objects.filter(supplement__in=supplements, waits_on=party))
+        .select_related(
+            "supplement",
+            "supplement__case",
+            "supplement__case__applicant",
+            "supplement__case__agency",
+            "supplement__case__employer",
+        )
+        .order_by("supplement__deadline", "supplement_id", "position", "id")
+    )
+
+
+def employer_items(user):
+    scope = scope_for(user)
+    return items_waiting_on(
+        user, Party.EMPLOYER, cases=visible_cases(user).filter(employer_id__in=scope.employer_ids)
+    )
+
+
+def applicant_cases(user) -> QuerySet[Case]:
+    return (
+        visible_cases(user)
+        .filter(applicant__user_id=user.pk)
+        .select_related("applicant", "agency", "employer", "field")
+        .prefetch_related(open_supplements_prefetch())
+        .order_by("-created_at")
+    )
+
+
+def applicant_items(user):
+    return items_waiting_on(
+        user, Party.APPLICANT, cases=visible_cases(user).filter(applicant__user_id=user.pk)
+    )
+
+
+# --- Case page --------------------------------------------------------------------------------
+def case_supplements(case: Case) -> list[SupplementRequest]:
+    return list(
+        case.supplements.select_related("assignee", "submitted_by")
+        .annotate(
+            comment_count=Count("comments", distinct=True),
+            item_count=Count("items", distinct=True),
+        )
+        .order_by("round")
+    )
+
+
+def case_timeline(case: Case) -> list[CaseStatusChange]:
+    return list(case.status_changes.select_related("recorded_by"))
+
+
+def case_documents(user, case: Case) -> list[Document]:
+    return list(
+        visible_documents(user, case)
+        .select_related("supplement", "uploaded_by", "item")
+        .order_by("supplement__round", "position", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    when: dt.datetime
+    who: object
+    what: str
+    action: str
+    fields: tuple[str, ...]
+
+
+# Fields nobody outside the agency may see change (or learn of).
+AGENCY_ONLY_FIELDS = frozenset({"internal_notes"})
+SKIP_FIELDS = frozenset({"updated_at", "version", "is_ready", "missing", "status_changed_at"})
+
+
+def _history_entries(records, *, label: str, hidden: frozenset[str], keep=None) -> list[Change]:
+    """Turn simple-history rows of one model into changes, diffing consecutive versions in memory
+    (one query per model instead of simple-history's prev_record query per row)."""
+    changes = []
+    previous: dict[int, object] = {}
+    model_fields = None
+    for record in records:
+        if model_fields is None:
+            model_fields = [
+                f
+                for f in record.instance_type._meta.concrete_fields
+                if f.name not in SKIP_FIELDS and f.name not in hidden
+            ]
+        before = previous.get(record.id)
+        previous[record.id] = record
+        if keep is not None and not keep(record):
+            continue
+        if record.history_type == "~" and before is not None:
+            changed = tuple(
+                str(f.verbose_name)
+                for f in model_fields
+                if getattr(record, f.attname, None) != getattr(before, f.attname, None)
+            )
+            if not changed:
+                continue
+        else:
+            changed = ()
+        changes.append(
+            Change(
+                when=record.history_date,
+                who=record.history_user,
+                what=label,
+                action=record.get_history_type_display(),
+                fields=changed,
+            )
+        )
+    return changes
+
+
+def case_history(user, case: Case, *, limit: int = 200) -> list[Change]:
+    """Who changed what on the case and its supplements, newest first (simple-history records)."""
+    party = party_for(user, case)
+    agency = party == Party.AGENCY
+    hidden = frozenset() if agency else AGENCY_ONLY_FIELDS
+    supplement_ids = list(case.supplements.values_list("pk", flat=True))
+    entries = _history_entries(
+        Case.history.filter(id=case.pk).select_related("history_user").order_by("history_date"),
+        label=_("Case"),
+        hidden=hidden,
+    )
+    entries += _history_entries(
+        SupplementRequest.history.filter(case_id=case.pk)
+        .select_related("history_user")
+        .order_by("history_date"),
+        label=_("Supplement request (補正)"),
+        hidden=hidden,
+    )
+    entries += _history_entries(
+        ReviewerComment.history.filter(supplement_id__in=supplement_ids)
+        .select_related("history_user")
+        .order_by("history_date"),
+        label=_("Reviewer's comment (審核意見)"),
+        hidden=hidden,
+    )
+    entries += _history_entries(
+        RequestedItem.history.filter(supplement_id__in=supplement_ids)
+        .select_related("history_user")
+        .order_by("history_date"),
+        label=_("Requested item"),
+        hidden=hidden,
+    )
+    visible_ids = set(visible_documents(user, case).values_list("pk", flat=True))
+    entries += _history_entries(
+        Document.history.filter(supplement_id__in=supplement_ids)
+        .select_related("history_user")
+        .order_by("history_date"),
+        label=_("Document"),
+        hidden=hidden,
+        keep=None if agency else (lambda record: record.id in visible_ids),
+    )
+    entries.sort(key=lambda change: change.when, reverse=True)
+    return entries[:limit]
+
+
+# --- Invitations ------------------------------------------------------------------------------
+def invitable_organizations(user) -> QuerySet[Organization]:
+    """Where an admin may invite people: their own organizations, and (agency admins) the
+    employers whose employees' cases their agency works."""
+    scope = scope_for(user)
+    admin_orgs = Membership.objects.filter(
+        user_id=user.pk, role__in=[Role.AGENCY_ADMIN, Role.EMPLOYER_ADMIN]
+    ).values("organization_id")
+    if scope.is_superuser:
+        return Organization.objects.order_by("kind", "name")
+    employers = Case.objects.filter(
+        agency_id__in=scope.agency_admin_ids, employer__isnull=False
+    ).values("employer_id")
+    return Organization.objects.filter(Q(pk__in=admin_orgs) | Q(pk__in=employers)).order_by(
+        "kind", "name"
+    )
+
+
+def invitable_applicants(user) -> QuerySet[Applicant]:
+    """Applicants without a login whose cases the admin's agency works."""
+    scope = scope_for(user)
+    cases = Case.objects.all()
+    if not scope.is_superuser:
+        cases = cases.filter(agency_id__in=scope.agency_admin_ids)
+    return Applicant.objects.filter(pk__in=cases.values("applicant_id"), user__isnull=True)
+
+
+def recent_invitations(user, *, limit: int = 50) -> list[Invitation]:
+    return list(
+        Invitation.objects.filter(invited_by_id=user.pk)
+        .select_related("organization", "applicant", "accepted_by")
+        .order_by("-created_at")[:limit]
+    )

@@ -1,0 +1,42 @@
+"""Signed links that let a person acknowledge or snooze an alert from the email without logging in.
+
+The token names the person and the subject and expires (ALERT_LINK_MAX_AGE_DAYS, 30 by default);
+the page it opens asks for a click (POST), because mail scanners follow links on their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+SALT = "notifications.respond"
+
+
+@dataclass(frozen=True)
+class ResponseLink:
+    user_id: int
+    subject_kind: str
+    subject_id: int
+
+
+def make_token(*, user_id: int, subject_kind: str, subject_id: int) -> str:
+    return signing.dumps([user_id, subject_kind, subject_id], salt=SALT)
+
+
+def read_token(token: str) -> ResponseLink:
+    """Raise signing.BadSignature (or SignatureExpired) for a forged, altered or old token."""
+    max_age = getattr(settings, "ALERT_LINK_MAX_AGE_DAYS", 30) * 86400
+    value = signing.loads(token, salt=SALT, max_age=max_age)
+    try:
+        user_id, kind, subject_id = value
+        return ResponseLink(int(user_id), str(kind), int(subject_id))
+    except (TypeError, ValueError) as exc:
+        raise signing.BadSignature("malformed alert link") from exc
+
+
+def respond_url(*, user_id: int, subject_kind: str, subject_id: int) -> str:
+    token = make_token(user_id=user_id, subject_kind=subject_kind, subject_id=subject_id)
+    return settings.SITE_URL + reverse("notifications:respond", args=[token])

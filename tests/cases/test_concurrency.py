@@ -1,0 +1,223 @@
+"""Two people acting on one supplement at once, on real PostgreSQL row locks.
+
+Each writer runs in its own thread with its own connection. The deterministic tests hold the first
+writer's transaction open until PostgreSQL shows the second one waiting on the row lock, so the
+interleaving under test is the one that would lose an update without the lock; the racing tests
+start both writers at one barrier and accept either order, but never both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+from django.db import connection, connections, transaction
+
+from cases import services
+from cases.choices import DeadlineRule, PlatformTab, RequestingBody
+from cases.errors import NotReady, StaleVersion, SupplementLocked
+from cases.models import ReviewerComment, SupplementRequest
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+class Writer(threading.Thread):
+    """Runs one call on its own database connection and keeps what it returned or raised."""
+
+    def __init__(self, call: Callable, *, barrier: threading.Barrier | None = None) -> None:
+        super().__init__(daemon=True)
+        self.call, self.barrier = call, barrier
+        self.result = self.error = None
+
+    def run(self) -> None:
+        try:
+            if self.barrier is not None:
+                self.barrier.wait(timeout=10)
+            self.result = self.call()
+        except Exception as exc:  # kept for the assertions
+            self.error = exc
+        finally:
+            connections.close_all()
+
+
+def backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def wait_until_blocked_on_a_lock(*, exclude: set[int], timeout: float = 10.0) -> None:
+    """Return once another session of this database waits on a lock (the second writer)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if {pid for (pid,) in cursor.fetchall()} - exclude:
+                return
+        time.sleep(0.02)
+    raise AssertionError("the second writer never waited on the supplement's row lock")
+
+
+def hold_open_then(first: Callable, second: Callable) -> tuple[Writer, Writer]:
+    """Run `first` inside a transaction kept open until `second` blocks on the lock, then commit."""
+    started = threading.Event()
+    release = threading.Event()
+
+    def first_in_open_transaction():
+        with transaction.atomic():
+            value = first()
+            started.set()
+            if not release.wait(timeout=15):
+                raise AssertionError("never released")
+            return value
+
+    one = Writer(first_in_open_transaction)
+    one.start()
+    assert started.wait(timeout=15), one.error
+    two = Writer(second)
+    two.start()
+    try:
+        wait_until_blocked_on_a_lock(exclude={backend_pid()})
+    finally:
+        release.set()
+        one.join(timeout=15)
+        two.join(timeout=15)
+    assert not one.is_alive() and not two.is_alive()
+    return one, two
+
+
+def race(first: Callable, second: Callable) -> tuple[Writer, Writer]:
+    barrier = threading.Barrier(2)
+    writers = Writer(first, barrier=barrier), Writer(second, barrier=barrier)
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(timeout=20)
+    assert not any(writer.is_alive() for writer in writers)
+    return writers
+
+
+def new_supplement(world, *, ready: bool = False) -> SupplementRequest:
+    supplement = services.supplement_create(
+        case=world.acme_case,
+        actor=world.agency_staff,
+        requesting_body=RequestingBody.NIA_INITIAL,
+        notice_date=dt.date(2026, 1, 20),
+        rule=DeadlineRule.DAYS_30,
+    )
+    if ready:
+        services.supplement_set_reply(supplement=supplement, actor=world.agency_staff, reply="ok")
+    return SupplementRequest.objects.get(pk=supplement.pk)
+
+
+def set_reply(world, supplement, user, text, version):
+    return lambda: services.supplement_set_reply(
+        supplement=supplement, actor=user, reply=text, expected_version=version
+    )
+
+
+def add_comment(world, supplement):
+    return lambda: services.comment_add(
+        supplement=supplement, actor=world.agency_admin, tab=PlatformTab.BASIC, text="late comment"
+    )
+
+
+def submit(world, supplement):
+    return lambda: services.supplement_submit(supplement=supplement, actor=world.agency_staff)
+
+
+def test_same_version_replies_the_second_waits_and_gets_stale(world, postgres_only):
+    supplement = new_supplement(world)
+
+    one, two = hold_open_then(
+        set_reply(world, supplement, world.agency_staff, "staff's reply", 1),
+        set_reply(world, supplement, world.agency_admin, "admin's reply", 1),
+    )
+
+    assert one.error is None
+    assert isinstance(two.error, StaleVersion)
+    assert two.error.params == {"current_version": 2}
+    row = SupplementRequest.objects.get(pk=supplement.pk)
+    assert (row.reply, row.version) == ("staff's reply", 2)
+
+
+def test_same_version_replies_racing_one_wins(world, postgres_only):
+    for attempt in range(5):
+        supplement = new_supplement(world) if attempt == 0 else _next_round(world)
+        version = supplement.version
+        staff, admin = race(
+            set_reply(world, supplement, world.agency_staff, f"staff {attempt}", version),
+            set_reply(world, supplement, world.agency_admin, f"admin {attempt}", version),
+        )
+
+        outcomes = sorted(type(w.error).__name__ for w in (staff, admin))
+        assert outcomes == ["NoneType", "StaleVersion"], (staff.error, admin.error)
+        winner = staff if staff.error is None else admin
+        row = SupplementRequest.objects.get(pk=supplement.pk)
+        assert row.reply == winner.result.reply
+        assert row.version == version + 1
+
+
+def _next_round(world) -> SupplementRequest:
+    supplement = services.supplement_create(
+        case=world.acme_case,
+        actor=world.agency_staff,
+        requesting_body=RequestingBody.NIA_FINAL,
+        notice_date=dt.date(2026, 3, 2),
+        rule=DeadlineRule.DAYS_30,
+    )
+    return SupplementRequest.objects.get(pk=supplement.pk)
+
+
+def test_submit_first_then_a_comment_is_refused(world, postgres_only):
+    supplement = new_supplement(world, ready=True)
+
+    one, two = hold_open_then(submit(world, supplement), add_comment(world, supplement))
+
+    assert one.error is None
+    assert isinstance(two.error, SupplementLocked)
+    assert SupplementRequest.objects.get(pk=supplement.pk).state == "submitted"
+    assert ReviewerComment.objects.filter(supplement=supplement).count() == 0
+
+
+def test_comment_first_then_submit_finds_it_not_ready(world, postgres_only):
+    supplement = new_supplement(world, ready=True)
+
+    one, two = hold_open_then(add_comment(world, supplement), submit(world, supplement))
+
+    assert one.error is None
+    assert isinstance(two.error, NotReady)
+    assert two.error.params == {
+        "missing": [{"code": "comment_unresolved", "params": {"tab": "Basic data (基本資料)"}}]
+    }
+    row = SupplementRequest.objects.get(pk=supplement.pk)
+    assert (row.state, row.is_ready) == ("open", False)
+    assert ReviewerComment.objects.filter(supplement=supplement).count() == 1
+
+
+def test_submit_and_comment_racing_never_both(world, postgres_only):
+    for attempt in range(5):
+        supplement = new_supplement(world, ready=True) if attempt == 0 else _ready_next(world)
+        submitter, commenter = race(submit(world, supplement), add_comment(world, supplement))
+
+        row = SupplementRequest.objects.get(pk=supplement.pk)
+        comments = ReviewerComment.objects.filter(supplement=supplement).count()
+        if submitter.error is None:
+            assert isinstance(commenter.error, SupplementLocked), commenter.error
+            assert (row.state, comments) == ("submitted", 0)
+        else:
+            assert isinstance(submitter.error, NotReady), submitter.error
+            assert commenter.error is None
+            assert (row.state, comments) == ("open", 1)
+
+
+def _ready_next(world) -> SupplementRequest:
+    supplement = _next_round(world)
+    services.supplement_set_reply(supplement=supplement, actor=world.agency_staff, reply="ok")
+    return SupplementRequest.objects.get(pk=supplement.pk)
