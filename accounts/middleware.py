@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.http import HttpResponseForbidden
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -48,6 +49,8 @@ class RequireOTPMiddleware:
             not in (reverse("otp_verify"), reverse("logout"), reverse("set_user_language"))
             and two_factor.otp_required(request)
         ):
+            if request.path.startswith("/api/"):
+                return HttpResponseForbidden("Two-factor code required.")
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('otp_verify')}?{query}")
         return self.get_response(request)

@@ -301,9 +301,7 @@ class Invitation(models.Model):
         constraints = [
             # Exactly one target: a membership (organization and role) or an applicant's login.
             models.CheckConstraint(
-                condition=(
-                    Q(organization__isnull=False, applicant__isnull=True) & ~Q(role="")
-                )
+                condition=(Q(organization__isnull=False, applicant__isnull=True) & ~Q(role=""))
                 | Q(organization__isnull=True, applicant__isnull=False, role=""),
                 name="invitation_one_target",
             ),

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -27,7 +28,6 @@ from cases.models import (
 from cases.selectors import days_left
 from cases.services import refresh_readiness
 from cases.tenancy import case_filter, scope_for
-
 
 # How each scoped model reaches its case, for limiting foreign-key choices in forms.
 _CASE_PREFIX_OF = {
@@ -297,6 +297,8 @@ class SupplementRequestAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             if locked.state != obj.state:
                 raise PermissionDenied
             obj.version = locked.version + (1 if obj.is_editable else 0)
+            if "outcome" in form.changed_data:
+                obj.outcome_recorded_at = timezone.now()  # as supplement_record_outcome does
         if obj.is_editable:
             result = propose_deadline(notice_date=obj.notice_date, rule=obj.rule)
             obj.proposed_deadline = result.last_day if result else None

@@ -470,6 +470,10 @@ class Document(models.Model):
         _("review"), max_length=10, choices=DocumentReview.choices, default=DocumentReview.UPLOADED
     )
     review_note = models.CharField(_("review note"), max_length=500, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -495,3 +499,8 @@ def history_user(actor: AbstractBaseUser | None, *objects: models.Model) -> None
     """Tell django-simple-history who made the change, where no request middleware can."""
     for obj in objects:
         obj._history_user = actor
+
+
+# The documents capability's own models (packing jobs, packed files, downloads) live in their
+# package; importing them here is how Django finds them for the `cases` app.
+from cases.documents.models import DocumentDownload, PackedFile, PackJob  # noqa: E402, F401

@@ -8,7 +8,6 @@ change history, and keeps submitted supplements frozen: `_lock_open` is the one 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -22,7 +21,6 @@ from cases import lifecycle
 from cases.choices import (
     CaseStatus,
     DeadlineRule,
-    DocumentReview,
     ItemKind,
     ItemState,
     PlatformTab,
@@ -31,7 +29,12 @@ from cases.choices import (
     Visibility,
 )
 from cases.deadlines import DeadlineResult, TaiwanCalendar, compute_deadline
-from cases.documents.inspect import inspect_bytes
+from cases.documents.intake import intake
+from cases.documents.limits import Limits
+from cases.documents.models import PackJob, PackState
+from cases.documents.storage import delete_after_commit, delete_quietly
+from cases.documents.upload_set import fingerprint as upload_set_fingerprint
+from cases.documents.upload_set import upload_set_documents
 from cases.errors import (
     InvalidInput,
     InvalidTransition,
@@ -422,7 +425,6 @@ def item_set_state(*, item: RequestedItem, actor, state: str) -> RequestedItem:
     return item
 
 
-@transaction.atomic
 def document_add(
     *,
     supplement: SupplementRequest,
@@ -433,52 +435,69 @@ def document_add(
     comment: ReviewerComment | None = None,
     visibility: str = Visibility.ALL,
 ) -> Document:
-    """Store a file privately with its metadata. Content checks are the documents module's job."""
-    supplement = _lock_open(supplement.pk)
-    if not data:
-        raise InvalidInput(_("The file is empty."), field="file", code="empty_file")
-    for related in (item, comment):
-        if related is not None and related.supplement_id != supplement.pk:
-            raise InvalidInput(_("That item belongs to another supplement."), field="item")
-    info = inspect_bytes(data)
-    position = (supplement.documents.aggregate(last=Max("position"))["last"] or 0) + 1
-    document = Document(
-        supplement=supplement,
-        item=item,
-        comment=comment,
-        original_name=name[:255],
-        size=info.size,
-        content_type=info.content_type,
-        pages=info.pages,
-        encrypted=info.encrypted,
-        sha256=hashlib.sha256(data).hexdigest(),
-        position=position,
-        visibility=visibility,
-        uploaded_by=actor,
-    )
-    document.file.save(name, ContentFile(data), save=False)
-    history_user(actor, document)
+    """Check a file (real type, encryption, damage, bombs, programs, viruses: cases.documents),
+    then store it privately with its metadata and ask for the upload set to be packed again.
+    A refused file raises its UploadRefused subclass and leaves nothing stored."""
+    # The checks decode the whole file and may call the virus scanner: before any lock.
+    checked = intake(data=data, name=name, limits=Limits.from_settings())
+    stored_name = ""
     try:
-        document.save()
-    except Exception:
-        document.file.delete(save=False)  # nothing half-stored
+        with transaction.atomic():
+            supplement = _lock_open(supplement.pk)
+            for related in (item, comment):
+                if related is not None and related.supplement_id != supplement.pk:
+                    raise InvalidInput(_("That item belongs to another supplement."), field="item")
+            position = (supplement.documents.aggregate(last=Max("position"))["last"] or 0) + 1
+            document = Document(
+                supplement=supplement,
+                item=item,
+                comment=comment,
+                original_name=name[:255],
+                size=checked.size,
+                content_type=checked.content_type,
+                pages=checked.pages,
+                encrypted=False,  # encrypted files are refused by the checks
+                sha256=checked.sha256,
+                position=position,
+                visibility=visibility,
+                uploaded_by=actor,
+            )
+            document.file.save(name, ContentFile(data), save=False)
+            stored_name = document.file.name
+            history_user(actor, document)
+            document.save()
+            if (
+                item is not None
+                and item.kind == ItemKind.DOCUMENT
+                and item.state == ItemState.PENDING
+            ):
+                item.state = ItemState.DONE
+                history_user(actor, item)
+                item.save(update_fields=["state"])
+            _touch(supplement, actor)
+            _pack_again(supplement, actor)
+    except BaseException:
+        if stored_name:
+            delete_quietly([stored_name])  # nothing half-stored
         raise
-    if item is not None and item.kind == ItemKind.DOCUMENT and item.state == ItemState.PENDING:
-        item.state = ItemState.DONE
-        history_user(actor, item)
-        item.save(update_fields=["state"])
-    _touch(supplement, actor)
     return document
 
 
 @transaction.atomic
 def document_remove(*, document: Document, actor) -> None:
     supplement = _lock_open(document.supplement_id)
-    stored = document.file.name
     history_user(actor, document)
+    delete_after_commit([document.file.name])
     document.delete()
-    transaction.on_commit(lambda: document.file.storage.delete(stored))
     _touch(supplement, actor)
+    _pack_again(supplement, actor)
+
+
+def _pack_again(supplement: SupplementRequest, actor) -> None:
+    # Imported here: cases.documents.services builds on this module's locks.
+    from cases.documents.services import pack_request
+
+    pack_request(supplement=supplement, actor=actor, automatic=True)
 
 
 # --- Readiness ------------------------------------------------------------------------------------
@@ -499,19 +518,25 @@ def item_facts(items, with_document: set[int]) -> list[ItemFact]:
     ]
 
 
-def supplement_facts(supplement: SupplementRequest) -> SupplementFacts:
-    comments = [
-        CommentFact(tab_label=str(PlatformTab(tab).label), resolved=resolved_at is not None)
-        for tab, resolved_at in supplement.comments.values_list("tab", "resolved_at")
-    ]
-    documents = list(
-        supplement.documents.exclude(review_state=DocumentReview.REJECTED).only(
-            "original_name", "size", "content_type", "encrypted", "item_id"
+def upload_set_facts(supplement: SupplementRequest, documents: list[Document]) -> list[FileFact]:
+    """The upload set as the platform will see it: the packed files when a pack exists for the
+    current documents (same fingerprint), else the documents as uploaded."""
+    limits = Limits.from_settings()
+    packed = (
+        PackJob.objects.filter(
+            supplement_id=supplement.pk,
+            fingerprint=upload_set_fingerprint(documents, limits),
+            state=PackState.DONE,
         )
+        .order_by("-id")
+        .first()
     )
-    with_document = {document.item_id for document in documents if document.item_id}
-    items = item_facts(supplement.items.all(), with_document)
-    upload_set = [
+    if packed is not None:
+        return [
+            FileFact(name=name, size=size, content_type="application/pdf")
+            for name, size in packed.files.order_by("position").values_list("name", "size")
+        ]
+    return [
         FileFact(
             name=document.original_name,
             size=document.size,
@@ -520,10 +545,20 @@ def supplement_facts(supplement: SupplementRequest) -> SupplementFacts:
         )
         for document in documents
     ]
+
+
+def supplement_facts(supplement: SupplementRequest) -> SupplementFacts:
+    comments = [
+        CommentFact(tab_label=str(PlatformTab(tab).label), resolved=resolved_at is not None)
+        for tab, resolved_at in supplement.comments.values_list("tab", "resolved_at")
+    ]
+    documents = upload_set_documents(supplement)  # not rejected, in upload-set order
+    with_document = {document.item_id for document in documents if document.item_id}
+    items = item_facts(supplement.items.all(), with_document)
     return SupplementFacts(
         comments=comments,
         items=items,
-        upload_set=upload_set,
+        upload_set=upload_set_facts(supplement, documents),
         reply=supplement.reply,
         max_files=settings.UPLOAD_SET_MAX_FILES,
         max_file_bytes=settings.UPLOAD_SET_MAX_FILE_BYTES,

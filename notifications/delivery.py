@@ -4,7 +4,8 @@ A sweep claims a batch of recipients' due alerts with one conditional UPDATE (pe
 stamped with its own claim id) and works only on the rows it changed; a concurrent sweep's UPDATE
 finds them no longer pending. Each person then gets one email for everything due to them. Before
 sending, every alert is checked again: the subject still open with the same deadline, the person
-still able to see the case (cases.tenancy), not snoozing, an escalation not yet acknowledged.
+still able to see the case (cases.tenancy.party_for), not snoozing, an escalation not yet
+acknowledged. Each email's rows are marked as soon as it is sent, so a crash resends at most one.
 
 A sweep killed after claiming leaves rows in "sending"; after ALERT_CLAIM_LEASE_SECONDS the next
 sweep takes them back. (A kill between the mail server's "250 OK" and our "sent" mark is the one
@@ -25,7 +26,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from cases.deadlines import taipei_today
-from cases.tenancy import visible_cases
 from notifications.channels import PERMANENT, EmailChannel, describe
 from notifications.directory import Directory
 from notifications.emails import Line, render_digest
@@ -57,10 +57,11 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), ceiling))
 
 
-def release_stale_claims(now: dt.datetime) -> int:
-    """Rows claimed by a sweep that died: due again once the lease has run out."""
+def release_stale_claims() -> int:
+    """Rows claimed by a sweep that died: due again once the lease has run out (wall clock)."""
     lease = dt.timedelta(seconds=_setting("ALERT_CLAIM_LEASE_SECONDS", 600))
-    return Alert.objects.filter(status=AlertStatus.SENDING, claimed_at__lt=now - lease).update(
+    expired = timezone.now() - lease
+    return Alert.objects.filter(status=AlertStatus.SENDING, claimed_at__lt=expired).update(
         status=AlertStatus.PENDING, claim=None, claimed_at=None
     )
 
@@ -90,16 +91,17 @@ def _finish(rows: list[Alert], status: str, *, error: str = "", **fields) -> Non
 
 
 class Deliverer:
-    def __init__(self, now: dt.datetime) -> None:
+    def __init__(self, now: dt.datetime, directory: Directory | None = None) -> None:
         self.now = now
         self.today = taipei_today(now)
         self.result = DeliveryResult()
         self.channel = EmailChannel()
-        self.directory = Directory()
+        # The planner's directory, when there is one: its users keep their tenancy scope.
+        self.directory = directory or Directory()
         self.max_attempts = _setting("ALERT_MAX_ATTEMPTS", 8)
 
     def run(self, batch_size: int) -> DeliveryResult:
-        release_stale_claims(self.now)
+        release_stale_claims()
         try:
             while (rows := claim(self.now, batch_size)) is not None:
                 self.deliver_batch(rows)
@@ -144,11 +146,6 @@ class Deliverer:
             _finish(rows, AlertStatus.SKIPPED, error="The account is inactive or gone.")
             self.result.skipped += len(rows)
             return
-        visible = set(
-            visible_cases(user)
-            .filter(pk__in={row.case_id for row in rows})
-            .values_list("pk", flat=True)
-        )
         skip: dict[str, list[Alert]] = defaultdict(list)
         lines: dict[tuple[str, int], Line] = {}
         sending: list[Alert] = []
@@ -158,7 +155,7 @@ class Deliverer:
             until = snoozed.get((recipient_id, *key))
             if item is None or not item.current or item.due_on != row.due_on:
                 skip["No longer due: done, withdrawn, or the deadline moved."].append(row)
-            elif row.case_id not in visible or item.case.pk not in visible:
+            elif row.case_id != item.case.pk or not self.directory.can_see(recipient_id, item.case):
                 skip["The recipient can no longer see this case."].append(row)
             elif row.role == AlertRole.ESCALATION and key in acknowledged:
                 skip["Acknowledged by someone on the case: no escalation."].append(row)
@@ -216,5 +213,7 @@ class Deliverer:
         self.result.retrying += len(sending)
 
 
-def deliver_due(*, now: dt.datetime, batch_size: int = 200) -> DeliveryResult:
-    return Deliverer(now).run(batch_size)
+def deliver_due(
+    *, now: dt.datetime, batch_size: int = 200, directory: Directory | None = None
+) -> DeliveryResult:
+    return Deliverer(now, directory).run(batch_size)

@@ -8,7 +8,9 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -124,6 +126,15 @@ def render_digest(
         context = {
             "name": user.get_full_name() or user.get_username(),
             "entries": entries,
+            # Translated once per email, not once per line.
+            "labels": {
+                "deadline": _("Deadline"),
+                "waiting_on": _("Waiting on"),
+                "missing": _("Still missing"),
+                "open": _("Open"),
+                "respond": _("Acknowledge or snooze"),
+            },
+            "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
             "overdue": overdue,
             "today": today.isoformat(),
             "language": language,

@@ -365,7 +365,7 @@ class Item:
     def path(self) -> str:
         if self.kind == SubjectKind.SUPPLEMENT:
             return f"/supplements/{self.subject_id}/"
-        return f"/alerts/#{self.kind}-{self.subject_id}"
+        return f"/cases/{self.case.pk}/"
 
     @property
     def url(self) -> str:

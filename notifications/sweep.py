@@ -35,11 +35,13 @@ class SweepResult:
         return asdict(self)
 
 
-def record_due_alerts(*, now: dt.datetime, batch_size: int | None = None) -> int:
+def record_due_alerts(
+    *, now: dt.datetime, batch_size: int | None = None, directory: Directory | None = None
+) -> int:
     """The recording half alone: every alert due at `now`, saved as pending."""
     batch_size = batch_size or getattr(settings, "ALERT_BATCH_SIZE", 500)
     today = taipei_today(now)
-    directory = Directory()
+    directory = directory or Directory()
     recorded = 0
     for batch in due_batches(today=today, batch_size=batch_size):
         recorded += plan_batch(batch, now=now, today=today, directory=directory)
@@ -48,8 +50,13 @@ def record_due_alerts(*, now: dt.datetime, batch_size: int | None = None) -> int
 
 def run_sweep(*, now: dt.datetime | None = None, batch_size: int | None = None) -> SweepResult:
     now = now or timezone.now()
-    recorded = record_due_alerts(now=now, batch_size=batch_size)
-    delivery = deliver_due(now=now, batch_size=getattr(settings, "ALERT_SEND_BATCH_SIZE", 200))
+    directory = Directory()  # people read once, for both halves
+    recorded = record_due_alerts(now=now, batch_size=batch_size, directory=directory)
+    delivery = deliver_due(
+        now=now,
+        batch_size=getattr(settings, "ALERT_SEND_BATCH_SIZE", 200),
+        directory=directory,
+    )
     result = SweepResult(
         recorded=recorded,
         sent=delivery.sent,

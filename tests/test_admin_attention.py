@@ -48,7 +48,9 @@ def make_staff(user):
     user.is_staff = True
     user.save()
     user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="cases", codename__regex=r"^(view|change)_")
+        Permission.objects.filter(
+            content_type__app_label="cases", codename__regex=r"^(view|change)_"
+        )
     )
     return user
 
@@ -114,7 +116,14 @@ def board(world):
     }
 
 
-TRIAGE = ["overdue_2", "overdue_ready", "not_ready_3", "not_ready_20", "ready_today", "ready_tomorrow"]
+TRIAGE = [
+    "overdue_2",
+    "overdue_ready",
+    "not_ready_3",
+    "not_ready_20",
+    "ready_today",
+    "ready_tomorrow",
+]
 
 
 def attention_rows(response) -> list[dict]:
@@ -144,7 +153,9 @@ def test_admin_index_links_to_the_attention_page(client, staff):
     response = client.get("/admin/")
 
     assert response.status_code == 200
-    assert f'<a href="{ATTENTION}" class="section">Supplements needing attention</a>' in response.text
+    assert (
+        f'<a href="{ATTENTION}" class="section">Supplements needing attention</a>' in response.text
+    )
 
 
 def test_agency_staff_see_their_open_supplements_in_triage_order(client, staff, board):
@@ -259,7 +270,9 @@ CHANGELISTS = {
     "reviewercomment": (
         ReviewerComment,
         lambda w, b: set(
-            ReviewerComment.objects.filter(supplement__case__agency=w.agency).values_list("pk", flat=True)
+            ReviewerComment.objects.filter(supplement__case__agency=w.agency).values_list(
+                "pk", flat=True
+            )
         ),
     ),
 }
@@ -287,7 +300,9 @@ def test_items_and_documents_changelists_are_scoped(client, world, staff, board)
     mine = services.item_add(
         supplement=board["not_ready_3"], actor=world.agency_staff, kind="document", description="m"
     )
-    services.item_add(supplement=board["elsewhere"], actor=world.outsider, kind="document", description="o")
+    services.item_add(
+        supplement=board["elsewhere"], actor=world.outsider, kind="document", description="o"
+    )
     my_document = services.document_add(
         supplement=board["not_ready_3"], actor=world.agency_staff, data=pdf_bytes("m"), name="m.pdf"
     )
@@ -384,7 +399,9 @@ def field_data(form, name) -> dict:
     return {bound.html_name: "" if value is None else value}
 
 
-def test_submitted_supplement_form_is_read_only_but_outcome_and_assignee(client, world, staff, board):
+def test_submitted_supplement_form_is_read_only_but_outcome_and_assignee(
+    client, world, staff, board
+):
     submitted = board["submitted"]
     services.comment_add(  # a comment added before submission would be there; add one on another
         supplement=board["not_ready_3"], actor=world.agency_staff, tab="visa", text="x"
@@ -414,8 +431,9 @@ def test_submitted_supplement_form_is_read_only_but_outcome_and_assignee(client,
     assert saved.status_code == 302, saved.context and saved.context["adminform"].form.errors
     after = SupplementRequest.objects.filter(pk=submitted.pk).values().get()
     changed = {key for key in after if after[key] != before[key]}
-    assert changed - {"updated_at"} == {"outcome", "assignee_id"}
+    assert changed - {"updated_at"} == {"outcome", "assignee_id", "outcome_recorded_at"}
     assert (after["outcome"], after["assignee_id"]) == ("accepted", world.agency_admin.pk)
+    assert after["outcome_recorded_at"] == dt.datetime(2026, 3, 10, 9, 0, tzinfo=TAIPEI)
     assert SupplementRequest.history.filter(id=submitted.pk).latest().history_user == staff
 
 
@@ -432,14 +450,24 @@ def test_open_supplement_form_is_editable(client, staff, board):
 def test_open_supplement_form_offers_only_its_own_comments_and_items(client, world, staff, board):
     mine = board["not_ready_3"]
     my_comment = mine.comments.get()
-    my_item = services.item_add(supplement=mine, actor=world.agency_staff, kind="document", description="Mine")
-    services.document_add(supplement=mine, actor=world.agency_staff, data=pdf_bytes("m"), name="m.pdf")
+    my_item = services.item_add(
+        supplement=mine, actor=world.agency_staff, kind="document", description="Mine"
+    )
+    services.document_add(
+        supplement=mine, actor=world.agency_staff, data=pdf_bytes("m"), name="m.pdf"
+    )
     sibling = board["not_ready_20"]  # same agency, another supplement
-    services.comment_add(supplement=sibling, actor=world.agency_staff, tab="visa", text="SIBLING-COMMENT")
-    services.item_add(supplement=sibling, actor=world.agency_staff, kind="document", description="SIBLING-ITEM")
+    services.comment_add(
+        supplement=sibling, actor=world.agency_staff, tab="visa", text="SIBLING-COMMENT"
+    )
+    services.item_add(
+        supplement=sibling, actor=world.agency_staff, kind="document", description="SIBLING-ITEM"
+    )
     theirs = board["elsewhere"]
     services.comment_add(supplement=theirs, actor=world.outsider, tab="visa", text="SECRET-COMMENT")
-    services.item_add(supplement=theirs, actor=world.outsider, kind="document", description="SECRET-ITEM")
+    services.item_add(
+        supplement=theirs, actor=world.outsider, kind="document", description="SECRET-ITEM"
+    )
     client.force_login(staff)
 
     response = client.get(f"/admin/cases/supplementrequest/{mine.pk}/change/")
@@ -447,7 +475,10 @@ def test_open_supplement_form_offers_only_its_own_comments_and_items(client, wor
     assert response.status_code == 200
     for text in ("SECRET-COMMENT", "SECRET-ITEM", "SIBLING-COMMENT", "SIBLING-ITEM"):
         assert text not in response.text
-    formsets = {inline.formset.prefix: inline.formset for inline in response.context["inline_admin_formsets"]}
+    formsets = {
+        inline.formset.prefix: inline.formset
+        for inline in response.context["inline_admin_formsets"]
+    }
     item_comment_choices = formsets["items"].forms[0].fields["comment"].queryset
     document_item_choices = formsets["documents"].forms[0].fields["item"].queryset
     assert list(item_comment_choices) == [my_comment]
@@ -475,7 +506,9 @@ def test_forms_refuse_another_tenants_case_or_agency(client, world, staff, board
     assert SupplementRequest.objects.filter(pk=board["not_ready_20"].pk).values().get() == before
 
 
-def test_an_admin_edit_of_an_open_supplement_bumps_its_version_and_readiness(client, world, staff, board):
+def test_an_admin_edit_of_an_open_supplement_bumps_its_version_and_readiness(
+    client, world, staff, board
+):
     supplement = board["not_ready_20"]
     url = f"/admin/cases/supplementrequest/{supplement.pk}/change/"
     client.force_login(staff)
@@ -484,5 +517,39 @@ def test_an_admin_edit_of_an_open_supplement_bumps_its_version_and_readiness(cli
 
     assert response.status_code == 302
     row = SupplementRequest.objects.get(pk=supplement.pk)
-    assert (row.reply, row.version, row.is_ready, row.missing) == ("敬啟者：補件如附。", 2, True, [])
+    assert (row.reply, row.version, row.is_ready, row.missing) == (
+        "敬啟者：補件如附。",
+        2,
+        True,
+        [],
+    )
     assert row.history.latest().history_user == staff
+
+
+def test_history_opens_for_own_supplements_but_never_reverts(client, staff, board):
+    """Reverting to an old version would reopen a submitted supplement behind the services."""
+    submitted = board["submitted"]
+    first = SupplementRequest.history.filter(id=submitted.pk).earliest("history_id")
+    url = f"/admin/cases/supplementrequest/{submitted.pk}/history/{first.history_id}/"
+    data = {
+        "case": submitted.case_id,
+        "requesting_body": "nia_initial",
+        "notice_date": "2026-02-01",
+        "received_at_0": "2026-02-01",
+        "received_at_1": "10:00:00",
+        "rule": "custom",
+        "deadline_override": "2026-03-31",
+        "override_reason": "x",
+        "outcome": "pending",
+        "reply": "reopened",
+    }
+    before = SupplementRequest.objects.filter(pk=submitted.pk).values().get()
+    client.force_login(staff)
+
+    listing = client.get(f"/admin/cases/supplementrequest/{submitted.pk}/history/")
+    version = client.get(url)
+    revert = client.post(url, data)
+
+    assert (listing.status_code, version.status_code, revert.status_code) == (200, 200, 403)
+    assert 'name="_save"' not in version.text
+    assert SupplementRequest.objects.filter(pk=submitted.pk).values().get() == before

@@ -158,9 +158,7 @@ def test_access_supplement_read_and_write(world, supplements, name):
     def answers(for_write):
         return {
             case: outcome(
-                lambda case=case: access_supplement(
-                    user, supplements[case].pk, for_write=for_write
-                )
+                lambda case=case: access_supplement(user, supplements[case].pk, for_write=for_write)
             )
             for case in CASES
         }
@@ -169,13 +167,7 @@ def test_access_supplement_read_and_write(world, supplements, name):
         c: (supplements[c].pk if c in VISIBLE[name] else "404") for c in CASES
     }
     assert answers(True) == {
-        c: (
-            supplements[c].pk
-            if c in MAY_WRITE[name]
-            else "403"
-            if c in VISIBLE[name]
-            else "404"
-        )
+        c: (supplements[c].pk if c in MAY_WRITE[name] else "403" if c in VISIBLE[name] else "404")
         for c in CASES
     }
 
@@ -240,7 +232,11 @@ def make_case(world, *, applicant, channel, agency=None, employer=None, number):
 def test_employer_filed_case_hr_may_write_the_applicant_may_not(world):
     employee = ApplicantFactory(user=UserFactory(username="employee"))
     case = make_case(
-        world, applicant=employee, channel=Channel.EMPLOYER, employer=world.acme, number="115551035405"
+        world,
+        applicant=employee,
+        channel=Channel.EMPLOYER,
+        employer=world.acme,
+        number="115551035405",
     )
     supplement = services.supplement_create(
         case=case,
@@ -327,7 +323,9 @@ def test_visible_documents_stay_within_the_case(world, supplements, documents):
     )
 
     staff = persona(world, "agency_staff")
-    assert other.pk not in set(visible_documents(staff, world.acme_case).values_list("pk", flat=True))
+    assert other.pk not in set(
+        visible_documents(staff, world.acme_case).values_list("pk", flat=True)
+    )
     assert list(visible_documents(staff, world.globex_case).values_list("pk", flat=True)) == [
         other.pk
     ]

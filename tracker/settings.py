@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The user's saved language (after auth), then the second factor for users who turned it on.
+    "accounts.middleware.UserLanguageMiddleware",
+    "accounts.middleware.RequireOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -147,6 +150,11 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The lockout answer is a page that says what happened and how to get back in (429).
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Invitation links (signed, single use) expire after this many days.
+INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Gold Card tracker")
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -201,6 +209,21 @@ UPLOAD_SET_MAX_FILE_BYTES = env.int("UPLOAD_SET_MAX_FILE_BYTES", default=1_000_0
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Hostile-file checks (cases.documents.checks): a 108-megapixel phone photo passes, a
+# decompression bomb of billions of pixels or gigabytes of inflated PDF streams does not.
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=150_000_000)
+UPLOAD_MAX_EXPANDED_BYTES = env.int("UPLOAD_MAX_EXPANDED_BYTES", default=2 * 1024**3)
+UPLOAD_MAX_PAGES = env.int("UPLOAD_MAX_PAGES", default=500)
+# Virus scanning of every upload: "" (off), "clamd" (ClamAV's daemon at CLAMD_URL, its
+# StreamMaxLength at least UPLOAD_MAX_BYTES) or "test" (a double that finds the EICAR test file).
+VIRUS_SCANNER = env.str("VIRUS_SCANNER", default="")
+CLAMD_URL = env.str("CLAMD_URL", default="unix:///run/clamav/clamd.ctl")
+VIRUS_SCAN_TIMEOUT = env.float("VIRUS_SCAN_TIMEOUT", default=30.0)
+# Packing the upload set (a Celery task): again after every document change; a job whose
+# worker went silent this long is sent again, at most PACK_MAX_ATTEMPTS times.
+UPLOAD_SET_AUTO_PACK = env.bool("UPLOAD_SET_AUTO_PACK", default=True)
+PACK_STALE_SECONDS = env.int("PACK_STALE_SECONDS", default=900)
+PACK_MAX_ATTEMPTS = env.int("PACK_MAX_ATTEMPTS", default=3)
 
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")
@@ -232,6 +255,10 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
         "polling_interval": 0.1,
     }
+    # kombu does not create its folders: without them the first task sent from a fresh data
+    # folder (seed_demo on an empty TRACKER_DATA_DIR, before any worker ran) fails.
+    for _folder in ("queue", "processed"):
+        (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -250,7 +277,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         env.str("ALERT_SWEEP_SCHEDULE", default="*/5 * * * *"),
         expires=env.float("ALERT_SWEEP_EXPIRES", default=None),
     ),
+    # Packing jobs a killed worker left behind are sent again (cases.documents.services).
+    "recover-stale-pack-jobs": {
+        "task": "cases.documents.recover_stale_pack_jobs",
+        "schedule": env.float("PACK_RECOVER_SECONDS", default=300.0),
+        "options": {"expires": env.float("PACK_RECOVER_SECONDS", default=300.0)},
+    },
 }
+# Task modules outside an app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ("cases.documents.tasks",)
 
 # --- Deadline alerts (notifications) -----------------------------------------------------------------
 ALERT_DEFAULT_OFFSETS = parse_offsets(env.str("ALERT_DEFAULT_OFFSETS", default="14,7,3,1,0,-1"))

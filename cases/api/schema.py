@@ -61,7 +61,9 @@ class AutoSchema(SpectacularAutoSchema):
     def _error_codes(self) -> list[str]:
         public = any(isinstance(p, AllowAny) for p in self.view.get_permissions())
         codes = (
-            ["400", "404", "429", "500"] if public else ["400", "401", "403", "404", "429", "500"]
+            ["400", "401", "404", "429", "500"]
+            if public
+            else ["400", "401", "403", "404", "429", "500"]
         )
         if self.method != "GET":
             codes += ["409", "415"]

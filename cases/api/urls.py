@@ -23,12 +23,13 @@ app_name = "api"
 
 
 class Router(SimpleRouter):
-    # Ids are integers: anything else is an unknown path (JSON 404), never a lookup.
+    # Ids are integers (the `int` path converter, so the schema says so too): anything else is an
+    # unknown path (JSON 404), never a lookup.
     def get_lookup_regex(self, viewset, lookup_prefix=""):
-        return rf"(?P<{lookup_prefix}pk>[0-9]+)"
+        return f"<int:{lookup_prefix}pk>"
 
 
-router = Router()
+router = Router(use_regex_path=False)
 router.register("auth/tokens", TokenViewSet, basename="token")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("memberships", MembershipViewSet, basename="membership")

@@ -65,7 +65,7 @@ def check_file(*, data: bytes, name: str, limits: Limits) -> CheckedFile:
             % {"name": name, "size_mb": _mb(len(data)), "limit_mb": _mb(limits.max_upload_bytes)},
             name=name,
             size=len(data),
-            limit=limits.max_upload_bytes,
+            limit_bytes=limits.max_upload_bytes,
         )
     sniffed = sniff(data)
     if sniffed.executable:

@@ -39,11 +39,11 @@ ALIASES = {
 EXECUTABLE_TYPES = {
     "application/x-executable": "ELF executable",
     "application/x-pie-executable": "ELF executable",
-    "application/x-sharedlib": "ELF shared library",
-    "application/x-object": "ELF object",
-    "application/x-coredump": "ELF core dump",
+    "application/x-sharedlib": "ELF executable",
+    "application/x-object": "ELF executable",
+    "application/x-coredump": "ELF executable",
     "application/x-elf": "ELF executable",
-    "application/x-dosexec": "Windows/DOS executable",
+    "application/x-dosexec": "Windows executable",
     "application/x-msdownload": "Windows executable",
     "application/vnd.microsoft.portable-executable": "Windows executable",
     "application/x-ms-installer": "Windows installer",
@@ -59,7 +59,7 @@ EXECUTABLE_TYPES = {
 # First bytes of executables, checked directly as well: a header is enough for a loader.
 EXECUTABLE_HEADERS = (
     (b"\x7fELF", "ELF executable"),
-    (b"MZ", "Windows/DOS executable"),
+    (b"MZ", "Windows executable"),
     (b"\xfe\xed\xfa\xce", "macOS executable"),
     (b"\xfe\xed\xfa\xcf", "macOS executable"),
     (b"\xce\xfa\xed\xfe", "macOS executable"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from pathlib import PurePath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -71,12 +72,12 @@ class _Bin:
 
 def _ascii_slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = slugify(ascii_text)[:NAME_STEM_MAX].strip("-")
-    return slug
+    return slugify(ascii_text).replace("_", "-")[:NAME_STEM_MAX].strip("-")
 
 
-def label_slug(label: str, fallback: str) -> str:
-    return _ascii_slug(label) or _ascii_slug(fallback) or "document"
+def label_slug(label: str, fallback_name: str) -> str:
+    """ASCII-safe stem for a file name: the label, else the source file's own name."""
+    return _ascii_slug(label) or _ascii_slug(PurePath(fallback_name).stem) or "document"
 
 
 # --- Plans ------------------------------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django import template
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -35,6 +36,9 @@ def tracker_nav(context) -> list[dict]:
         links.append({"url": reverse("web:hr"), "label": _("Our employees' cases")})
     if persona.is_applicant:
         links.append({"url": reverse("web:applicant"), "label": _("My cases")})
+    # The alerts pages belong to the notifications app, mounted by tracker/urls.py.
+    with contextlib.suppress(NoReverseMatch):
+        links.append({"url": reverse("notifications:alerts"), "label": _("Alerts")})
     links.append({"url": reverse("account_settings"), "label": _("Settings")})
     if user.is_staff:
         links.append({"url": reverse("admin:index"), "label": _("Admin")})

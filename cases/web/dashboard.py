@@ -53,10 +53,10 @@ def _filtered(request, today: dt.date) -> SupplementFilter:
 def dashboard(request):
     today = taipei_today()
     filterset = _filtered(request, today)
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    queryset = filterset.qs
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queries.rows_for(list(page.object_list), today)
-    assign_form = BulkAssignForm(user=request.user, supplements=queryset)
+    assign_form = BulkAssignForm(user=request.user, supplements=queryset, prefix="bulk")
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -79,7 +79,7 @@ def dashboard(request):
 def bulk_assign(request):
     today = taipei_today()
     visible = queries.dashboard_queryset(user=request.user, today=today)
-    form = BulkAssignForm(request.POST, user=request.user, supplements=visible)
+    form = BulkAssignForm(request.POST, user=request.user, supplements=visible, prefix="bulk")
     back = request.POST.get("return_to") or reverse("web:dashboard")
     if not back.startswith("/"):
         back = reverse("web:dashboard")
@@ -110,7 +110,7 @@ def export_list(request, fmt: str):
     """The current list (the same filters) as CSV or XLSX."""
     today = taipei_today()
     filterset = _filtered(request, today)
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    queryset = filterset.qs
     rows = queries.rows_for(list(queryset[:EXPORT_LIMIT]), today)
     if fmt not in ("csv", "xlsx"):
         raise Http404
@@ -140,7 +140,7 @@ def deadline_calendar(request):
     first = _month(request.GET.get("month"), today)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     filterset = _filtered(request, today)
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    queryset = filterset.qs
     by_day = queries.deadlines_between(queryset, weeks[0][0], weeks[-1][-1])
     grid = [
         [

@@ -48,7 +48,12 @@ class SupplementFilter(django_filters.FilterSet):
     )
     due_within = django_filters.ChoiceFilter(
         method="filter_due_within",
-        choices=[("3", _("3 days")), ("7", _("7 days")), ("14", _("14 days")), ("30", _("30 days"))],
+        choices=[
+            ("3", _("3 days")),
+            ("7", _("7 days")),
+            ("14", _("14 days")),
+            ("30", _("30 days")),
+        ],
         label=_("Due within"),
         empty_label=_("Any time"),
     )

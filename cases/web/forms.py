@@ -60,7 +60,9 @@ class ReplyForm(forms.Form):
         label=_("Reply to the reviewer (審核意見回覆)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "lang": "zh-Hant"}),
-        help_text=_("Replies in Chinese are processed faster (為加速審核時間，請以中文輸入回覆意見)."),
+        help_text=_(
+            "Replies in Chinese are processed faster (為加速審核時間，請以中文輸入回覆意見)."
+        ),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -118,7 +120,10 @@ class ItemStateForm(forms.Form):
 
 VISIBILITY_FOR_PARTY = {
     Party.AGENCY: Visibility.choices,
-    Party.EMPLOYER: [(Visibility.ALL, Visibility.ALL.label), (Visibility.NO_APPLICANT, Visibility.NO_APPLICANT.label)],
+    Party.EMPLOYER: [
+        (Visibility.ALL, Visibility.ALL.label),
+        (Visibility.NO_APPLICANT, Visibility.NO_APPLICANT.label),
+    ],
     Party.APPLICANT: [(Visibility.ALL, Visibility.ALL.label)],
 }
 
@@ -171,9 +176,7 @@ class ReviewForm(forms.Form):
 
 class SubmitForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_(
-            "I pressed 送出 (submit) on the platform and saw 補正完成 (supplement complete)."
-        ),
+        label=_("I pressed 送出 (submit) on the platform and saw 補正完成 (supplement complete)."),
         required=True,
     )
     submitted_at = forms.DateTimeField(

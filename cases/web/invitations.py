@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import invitations
@@ -48,5 +49,10 @@ def invite(request):
     sent = queries.recent_invitations(request.user)
     for invitation in sent:
         invitation.link = _link(request, invitation) if invitation.accepted_at is None else ""
-    context = {"form": form, "sent": sent, "days": invitations.max_age().days}
+    context = {
+        "form": form,
+        "sent": sent,
+        "days": invitations.max_age().days,
+        "now": timezone.now(),
+    }
     return render(request, "cases/invite.html", context, status=400 if form.errors else 200)

@@ -109,7 +109,9 @@ def waiting_on_map(supplement_ids: Iterable[int]) -> dict[int, list[str]]:
     )
     for supplement_id, party in rows:
         pending[supplement_id].append(
-            ItemFact(description="", is_document=True, done=False, has_document=False, waits_on=party)
+            ItemFact(
+                description="", is_document=True, done=False, has_document=False, waits_on=party
+            )
         )
     return {pk: waiting_on(pending.get(pk, [])) for pk in ids}
 
@@ -202,9 +204,7 @@ def deadlines_between(
     supplements: QuerySet[SupplementRequest], first: dt.date, last: dt.date
 ) -> dict[dt.date, list[SupplementRequest]]:
     by_day: dict[dt.date, list[SupplementRequest]] = defaultdict(list)
-    for supplement in supplements.filter(deadline__range=(first, last)).order_by(
-        "deadline", "id"
-    ):
+    for supplement in supplements.filter(deadline__range=(first, last)).order_by("deadline", "id"):
         by_day[supplement.deadline].append(supplement)
     return by_day
 
@@ -257,7 +257,9 @@ class Workspace:
         return {view.tab: view for view in self.tabs}
 
 
-def workspace_for(*, user, supplement: SupplementRequest, today: dt.date | None = None) -> Workspace:
+def workspace_for(
+    *, user, supplement: SupplementRequest, today: dt.date | None = None
+) -> Workspace:
     """Everything the workspace and the sheet show, honouring document visibility, in 4 queries."""
     from cases.tenancy import can_manage_supplement, can_upload
 
@@ -292,9 +294,7 @@ def workspace_for(*, user, supplement: SupplementRequest, today: dt.date | None 
             or (item.kind == ItemKind.CORRECTION and item.state != ItemState.DONE)
         )
     readiness = Readiness.from_stored(supplement.missing)
-    pending = [
-        ItemFact("", True, False, False, item.waits_on) for item in items if item.is_pending
-    ]
+    pending = [ItemFact("", True, False, False, item.waits_on) for item in items if item.is_pending]
     return Workspace(
         supplement=supplement,
         party=party,

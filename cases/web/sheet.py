@@ -19,7 +19,9 @@ def filing_sheet(request, pk: int):
     space = queries.workspace_for(user=request.user, supplement=supplement)
     pack = web_documents.pack_status(supplement)
     packed_files = web_documents.packed_files(pack)
-    files = packed_files if packed_files is not None else web_documents.as_sheet_files(space.upload_set)
+    files = (
+        packed_files if packed_files is not None else web_documents.as_sheet_files(space.upload_set)
+    )
     context = {
         "space": space,
         "supplement": supplement,

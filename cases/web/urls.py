@@ -7,7 +7,6 @@ from cases.web import case_page, dashboard, invitations, portals, sheet, workspa
 app_name = "web"
 
 urlpatterns = [
-    path("", dashboard.home, name="home"),
     path("welcome/", dashboard.nothing, name="nothing"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/assign/", dashboard.bulk_assign, name="bulk_assign"),
@@ -42,5 +41,22 @@ urlpatterns = [
     path("supplements/<int:pk>/assign/", workspace.assign, name="assign"),
     path("supplements/<int:pk>/deadline/", workspace.override_deadline, name="override_deadline"),
     path("supplements/<int:pk>/documents/", workspace.upload, name="upload"),
+    path(
+        "supplements/<int:pk>/documents/<int:document_id>/remove/",
+        workspace.remove_document,
+        name="document_remove",
+    ),
+    path(
+        "supplements/<int:pk>/documents/<int:document_id>/move/",
+        workspace.move_document,
+        name="document_move",
+    ),
+    path(
+        "supplements/<int:pk>/documents/<int:document_id>/review/",
+        workspace.review_document,
+        name="document_review",
+    ),
+    path("supplements/<int:pk>/pack/", workspace.pack, name="pack"),
+    path("supplements/<int:pk>/pack/progress/", workspace.pack_progress, name="pack_progress"),
     path("supplements/<int:pk>/submit/", workspace.submit, name="submit"),
 ]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from cases import services
 from cases.choices import Party, PlatformTab, SupplementState
 from cases.errors import DomainError, StaleVersion
-from cases.models import RequestedItem, ReviewerComment
+from cases.models import Document, RequestedItem, ReviewerComment
 from cases.readiness import Readiness
 from cases.tenancy import access_supplement, can_upload
 from cases.web import documents as web_documents
@@ -33,6 +33,7 @@ from cases.web.forms import (
     OverrideDeadlineForm,
     ReplyForm,
     ResolveForm,
+    ReviewForm,
     SubmitForm,
     UploadForm,
 )
@@ -62,9 +63,7 @@ def workspace_context(request, supplement, **overrides) -> dict:
         "comment_form": CommentForm(),
         "item_form": ItemForm(supplement=supplement),
         "upload_form": UploadForm(supplement=supplement, party=space.party),
-        "assign_form": AssignForm(
-            user=request.user, initial={"assignee": supplement.assignee_id}
-        ),
+        "assign_form": AssignForm(user=request.user, initial={"assignee": supplement.assignee_id}),
         "override_form": OverrideDeadlineForm(
             initial={
                 "deadline": supplement.deadline_override,
@@ -76,6 +75,7 @@ def workspace_context(request, supplement, **overrides) -> dict:
         "pack": web_documents.pack_status(supplement),
         "tabs": PlatformTab,
         "resolve_errors": {},
+        "review_errors": {},
     }
     context.update(overrides)
     return context
@@ -142,7 +142,9 @@ def add_comment(request, pk: int):
     if not form.is_valid():
         return render_workspace(request, supplement, status=400, comment_form=form)
     try:
-        comment = services.comment_add(supplement=supplement, actor=request.user, **form.cleaned_data)
+        comment = services.comment_add(
+            supplement=supplement, actor=request.user, **form.cleaned_data
+        )
     except DomainError as exc:
         return _failed(request, supplement, exc, comment_form=form)
     messages.success(request, _("Comment added."))
@@ -161,9 +163,7 @@ def resolve_comment(request, pk: int, comment_id: int):
     supplement, comment = _comment(request, pk, comment_id)
     form = ResolveForm(request.POST)
     if not form.is_valid():
-        return render_workspace(
-            request, supplement, status=400, resolve_errors={comment.pk: form}
-        )
+        return render_workspace(request, supplement, status=400, resolve_errors={comment.pk: form})
     try:
         services.comment_resolve(comment=comment, actor=request.user, **form.cleaned_data)
     except DomainError as exc:
@@ -281,9 +281,7 @@ def upload(request, pk: int):
             messages.error(request, error_text(exc))
             return redirect(next_url)
         return _failed(request, supplement, exc, upload_form=form)
-    messages.success(
-        request, _("“%(name)s” uploaded.") % {"name": document.original_name}
-    )
+    messages.success(request, _("“%(name)s” uploaded.") % {"name": document.original_name})
     if next_url.startswith("/"):
         return redirect(next_url)
     return _back(supplement, "documents")
@@ -317,5 +315,85 @@ def submit(request, pk: int):
             return _back(supplement)
     else:
         status = 400 if request.method == "POST" else 200
-    context = {"supplement": supplement, "case": supplement.case, "form": form, "readiness": readiness}
+    context = {
+        "supplement": supplement,
+        "case": supplement.case,
+        "form": form,
+        "readiness": readiness,
+    }
     return render(request, "cases/submit_confirm.html", context, status=status)
+
+
+def _document(request, pk: int, document_id: int) -> tuple:
+    supplement = _write_access(request, pk)
+    document = get_object_or_404(Document, pk=document_id, supplement=supplement)
+    return supplement, document
+
+
+@login_required
+@require_POST
+def remove_document(request, pk: int, document_id: int):
+    supplement, document = _document(request, pk, document_id)
+    try:
+        web_documents.remove(document=document, actor=request.user)
+    except DomainError as exc:
+        return _failed(request, supplement, exc)
+    messages.success(request, _("“%(name)s” removed.") % {"name": document.original_name})
+    return _back(supplement, "documents")
+
+
+@login_required
+@require_POST
+def move_document(request, pk: int, document_id: int):
+    supplement, document = _document(request, pk, document_id)
+    step = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        web_documents.move(supplement=supplement, actor=request.user, document=document, step=step)
+    except DomainError as exc:
+        return _failed(request, supplement, exc)
+    return _back(supplement, f"document-{document.pk}")
+
+
+@login_required
+@require_POST
+def review_document(request, pk: int, document_id: int):
+    supplement, document = _document(request, pk, document_id)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return render_workspace(request, supplement, status=400, review_errors={document.pk: form})
+    try:
+        web_documents.review(
+            document=document,
+            actor=request.user,
+            action=form.cleaned_data["action"],
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as exc:
+        return _failed(request, supplement, exc)
+    messages.success(request, _("Review saved."))
+    return _back(supplement, f"document-{document.pk}")
+
+
+@login_required
+@require_POST
+def pack(request, pk: int):
+    supplement = _write_access(request, pk)
+    try:
+        web_documents.pack(supplement=supplement, actor=request.user)
+    except DomainError as exc:
+        return _failed(request, supplement, exc)
+    messages.info(request, _("Packing the upload set…"))
+    return _back(supplement, "upload-set")
+
+
+@login_required
+def pack_progress(request, pk: int):
+    """htmx polls this while packing runs: the upload-set box alone."""
+    supplement = access_supplement(request.user, pk)
+    space = queries.workspace_for(user=request.user, supplement=supplement)
+    context = {
+        "supplement": supplement,
+        "space": space,
+        "pack": web_documents.pack_status(supplement),
+    }
+    return render(request, "cases/_ws_pack.html", context)

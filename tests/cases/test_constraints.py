@@ -12,7 +12,6 @@ from django.utils import timezone, translation
 
 from accounts.models import Authorisation, Employment, Membership, Organization
 from cases.models import (
-    Case,
     ClosureDay,
     Document,
     FieldOfExpertise,
@@ -129,15 +128,22 @@ def test_check_constraint_refuses_a_bad_row(constraint):
         ("case_validity_1_to_3_years", lambda: CaseFactory(validity_years=3)),
         ("case_validity_1_to_3_years", lambda: CaseFactory(validity_years=1)),
         ("case_agency_channel_has_agency", lambda: CaseFactory(channel="self", agency=None)),
-        ("case_employer_channel_has_employer", lambda: CaseFactory(channel="agency", employer=None)),
+        (
+            "case_employer_channel_has_employer",
+            lambda: CaseFactory(channel="agency", employer=None),
+        ),
         (
             "case_card_validity_ordered",
-            lambda: CaseFactory(card_valid_from=dt.date(2026, 1, 1), card_valid_to=dt.date(2026, 1, 2)),
+            lambda: CaseFactory(
+                card_valid_from=dt.date(2026, 1, 1), card_valid_to=dt.date(2026, 1, 2)
+            ),
         ),
         ("organization_agency_has_licence", lambda: EmployerFactory(licence_number="")),
         (
             "supplement_deadline_after_notice",
-            lambda: supplement_row(notice_date=dt.date(2026, 3, 1), deadline=dt.date(2026, 3, 1)).save(),
+            lambda: supplement_row(
+                notice_date=dt.date(2026, 3, 1), deadline=dt.date(2026, 3, 1)
+            ).save(),
         ),
         (
             "comment_resolved_has_resolution",
@@ -160,11 +166,16 @@ def test_the_boundary_row_is_accepted(constraint, good):
 def test_unique_constraints():
     agency = AgencyFactory(name="Formosa")
     user = UserFactory()
-    applicant = ApplicantFactory(nationality="IN", passport_number="Z1234567")
+    ApplicantFactory(nationality="IN", passport_number="Z1234567")
     case = CaseFactory(application_number="115551035401")
     SupplementFactory(case=case, round=1)
     FieldOfExpertise.objects.create(
-        code="space", name_en="Space", name_zh="太空", authority_code="X", authority_name_en="X", authority_name_zh="X"
+        code="space",
+        name_en="Space",
+        name_zh="太空",
+        authority_code="X",
+        authority_name_en="X",
+        authority_name_zh="X",
     )
     ClosureDay.objects.create(date=dt.date(2026, 9, 1), reason="Typhoon")
     Membership.objects.create(user=user, organization=agency, role="agency_staff")
@@ -180,7 +191,12 @@ def test_unique_constraints():
         "case application_number": lambda: CaseFactory(application_number="115551035401"),
         "supplement_unique_round": lambda: SupplementFactory(case=case, round=1),
         "field code": lambda: FieldOfExpertise.objects.create(
-            code="space", name_en="Other", name_zh="他", authority_code="Y", authority_name_en="Y", authority_name_zh="Y"
+            code="space",
+            name_en="Other",
+            name_zh="他",
+            authority_code="Y",
+            authority_name_en="Y",
+            authority_name_zh="Y",
         ),
         "closure date": lambda: ClosureDay.objects.create(date=dt.date(2026, 9, 1), reason="Again"),
     }
@@ -204,7 +220,10 @@ TWELVE_DIGITS = "An application number (申請案號) has exactly 12 digits."
         ("11555103540", [TWELVE_DIGITS]),
         ("11555103540A", [TWELVE_DIGITS]),
         ("ABCDEFGHIJKL", [TWELVE_DIGITS]),
-        ("1155510354012", [TWELVE_DIGITS, "Ensure this value has at most 12 characters (it has 13)."]),
+        (
+            "1155510354012",
+            [TWELVE_DIGITS, "Ensure this value has at most 12 characters (it has 13)."],
+        ),
         ("1155 5103540", [TWELVE_DIGITS]),
     ],
 )
@@ -263,7 +282,10 @@ def test_agency_without_licence_full_clean_message():
             {"deadline_override": dt.date(2026, 3, 1), "override_reason": ""},
             "A deadline override needs its reason.",
         ),
-        ({"rule": "custom", "deadline_override": None}, "A custom rule needs the date printed in the notice."),
+        (
+            {"rule": "custom", "deadline_override": None},
+            "A custom rule needs the date printed in the notice.",
+        ),
         (
             {"notice_date": dt.date(2026, 3, 1), "deadline": dt.date(2026, 2, 28)},
             "The deadline cannot be before the notice date.",
@@ -285,4 +307,6 @@ def test_membership_role_must_fit_the_organization():
     with pytest.raises(ValidationError) as refused:
         membership.full_clean()
 
-    assert refused.value.message_dict == {"role": ["This role does not fit this kind of organization."]}
+    assert refused.value.message_dict == {
+        "role": ["This role does not fit this kind of organization."]
+    }

@@ -3,6 +3,7 @@ interruptions and who holds the case in each status."""
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 
 import pytest
@@ -10,7 +11,12 @@ import pytest
 from cases.choices import CaseStatus, HoldingBody
 from cases.lifecycle import DEFAULT_HOLDER, TERMINAL, TRANSITIONS, allowed_next, can_transition
 
-REVIEW_STAGES = ["nia_initial_review", "qualification_review", "passport_inspection", "nia_final_review"]
+REVIEW_STAGES = [
+    "nia_initial_review",
+    "qualification_review",
+    "passport_inspection",
+    "nia_final_review",
+]
 
 
 def reachable_from(start: str) -> set[str]:
@@ -33,7 +39,7 @@ def test_every_status_is_reachable_from_draft():
 
 
 def test_terminal_statuses():
-    assert TERMINAL == {"collected", "withdrawn"}
+    assert {"collected", "withdrawn"} == TERMINAL
     # A refusal is not the end: it may be appealed, and an appeal may succeed or send the case back.
     assert allowed_next("refused") == ["appeal_filed"]
     assert allowed_next("appeal_filed") == ["nia_final_review", "approved", "refused"]
@@ -83,7 +89,7 @@ def test_the_happy_path_is_a_chain_of_allowed_steps():
         "card_ready",
         "collected",
     ]
-    assert all(can_transition(a, b) for a, b in zip(path, path[1:], strict=False))
+    assert all(can_transition(a, b) for a, b in itertools.pairwise(path))
     # No skipping straight to approval from the information check.
     assert can_transition("nia_initial_review", "approved") is False
     assert can_transition("draft", "draft") is False

@@ -178,14 +178,18 @@ def test_limits_come_from_the_facts():
 
 
 def test_not_needed_and_done_items_are_not_missing():
-    readiness = assess(facts(items=[item("Done", done=True), item("Fix", document=False, done=True)]))
+    readiness = assess(
+        facts(items=[item("Done", done=True), item("Fix", document=False, done=True)])
+    )
 
     assert readiness.ready is True
 
 
 def test_stored_form_round_trips():
     readiness = assess(
-        facts(comments=[CommentFact("Visa", resolved=False)], upload_set=[pdf("big.pdf", 2_000_000)])
+        facts(
+            comments=[CommentFact("Visa", resolved=False)], upload_set=[pdf("big.pdf", 2_000_000)]
+        )
     )
     stored = readiness.as_dict()["missing"]
 
@@ -216,14 +220,19 @@ def test_messages_follow_the_active_language():
         ([("agency", False)], ["agency"]),
         ([("employer", False), ("applicant", False)], ["applicant", "employer"]),
         ([("agency", False), ("employer", False)], ["employer", "agency"]),
-        ([("agency", False), ("applicant", False), ("employer", False)], ["applicant", "employer", "agency"]),
+        (
+            [("agency", False), ("applicant", False), ("employer", False)],
+            ["applicant", "employer", "agency"],
+        ),
         # Done items hold nobody: the agency files.
         ([("applicant", True), ("employer", True)], ["agency"]),
         ([("applicant", True), ("employer", False)], ["employer"]),
     ],
 )
 def test_waiting_on(parties, expected):
-    items = [item(f"item {n}", done=done, waits_on=party) for n, (party, done) in enumerate(parties)]
+    items = [
+        item(f"item {n}", done=done, waits_on=party) for n, (party, done) in enumerate(parties)
+    ]
 
     assert waiting_on(items) == expected
 
@@ -275,6 +284,7 @@ def test_sql_triage_matches_triage_key():
 
     assert len(in_sql) == 24
     assert in_sql == in_python
-    assert list(
-        SupplementRequest.objects.with_triage(TODAY).values_list("triage_bucket", flat=True)
-    ) == [0] * 8 + [1] * 8 + [2] * 8
+    assert (
+        list(SupplementRequest.objects.with_triage(TODAY).values_list("triage_bucket", flat=True))
+        == [0] * 8 + [1] * 8 + [2] * 8
+    )

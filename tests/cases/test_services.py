@@ -106,7 +106,14 @@ def test_create_computes_the_deadline_and_moves_the_case(world):
         .order_by("id")
         .values_list("from_status", "status", "holding_body", "happened_on", "note", "recorded_by")
     ) == [
-        ("", "nia_initial_review", "nia", timezone.localdate(), "Case created", world.agency_staff.pk),
+        (
+            "",
+            "nia_initial_review",
+            "nia",
+            timezone.localdate(),
+            "Case created",
+            world.agency_staff.pk,
+        ),
         (
             "nia_initial_review",
             "supplement_requested",
@@ -217,7 +224,9 @@ def test_override_moves_the_deadline_and_clearing_restores_the_proposal(world):
     )
     assert row.version == 2
 
-    services.supplement_override_deadline(supplement=supplement, actor=world.agency_admin, deadline=None)
+    services.supplement_override_deadline(
+        supplement=supplement, actor=world.agency_admin, deadline=None
+    )
     row = fresh(supplement)
     assert (row.deadline_override, row.override_reason, row.deadline) == (None, "", PROPOSED)
     assert row.version == 3
@@ -313,7 +322,11 @@ def test_readiness_on_the_row_follows_every_change(world):
     ]
 
     services.document_add(
-        supplement=supplement, actor=staff, data=pdf_bytes("passport"), name="passport.pdf", item=passport
+        supplement=supplement,
+        actor=staff,
+        data=pdf_bytes("passport"),
+        name="passport.pdf",
+        item=passport,
     )
     assert missing_codes(supplement) == [("reply_empty", {})]
 
@@ -451,10 +464,10 @@ CONTENT_CHANGES = {
     "document_add": lambda s: services.document_add(
         supplement=s["supplement"], actor=s["actor"], data=pdf_bytes("late"), name="late.pdf"
     ),
-    "document_remove": lambda s: services.document_remove(
-        document=s["document"], actor=s["actor"]
+    "document_remove": lambda s: services.document_remove(document=s["document"], actor=s["actor"]),
+    "withdraw": lambda s: services.supplement_withdraw(
+        supplement=s["supplement"], actor=s["actor"]
     ),
-    "withdraw": lambda s: services.supplement_withdraw(supplement=s["supplement"], actor=s["actor"]),
     "submit_again": lambda s: services.supplement_submit(
         supplement=s["supplement"], actor=s["actor"], force=True
     ),
@@ -480,7 +493,9 @@ def test_outcome_and_assignee_still_change_after_submission(world, submitted):
     services.supplement_record_outcome(
         supplement=supplement, actor=world.agency_admin, outcome=SupplementOutcome.ACCEPTED
     )
-    services.supplement_assign(supplement=supplement, actor=world.agency_admin, assignee=world.agency_admin)
+    services.supplement_assign(
+        supplement=supplement, actor=world.agency_admin, assignee=world.agency_admin
+    )
 
     row = fresh(supplement)
     assert (row.outcome, row.assignee, row.state) == ("accepted", world.agency_admin, "submitted")
@@ -591,7 +606,13 @@ def test_transition_records_the_row_with_the_holding_body(world):
         .values_list("from_status", "status", "holding_body", "note", "recorded_by")
     )[1:] == [
         ("nia_initial_review", "qualification_review", "wda", "", world.agency_admin.pk),
-        ("qualification_review", "passport_inspection", "mission", "Overseas inspection", world.agency_admin.pk),
+        (
+            "qualification_review",
+            "passport_inspection",
+            "mission",
+            "Overseas inspection",
+            world.agency_admin.pk,
+        ),
     ]
     assert row.history.latest().history_user == world.agency_admin
 
@@ -620,7 +641,9 @@ def test_a_full_path_from_draft_to_collected(world):
         services.case_transition(case=case, actor=world.agency_staff, status=step)
 
     assert list(
-        CaseStatusChange.objects.filter(case=case).values_list("from_status", "status", "holding_body")
+        CaseStatusChange.objects.filter(case=case).values_list(
+            "from_status", "status", "holding_body"
+        )
     ) == [
         ("", "draft", "applicant_side"),
         ("draft", "submitted", "nia"),
@@ -650,7 +673,11 @@ def test_invalid_transition_is_refused_with_the_allowed_list(world):
     assert refused.value.message == (
         "A case cannot go from “NIA information check (移民署初審)” to “Approved (核准)”."
     )
-    assert (list(Case.objects.values()), CaseStatusChange.objects.count(), Case.history.count()) == before
+    assert (
+        list(Case.objects.values()),
+        CaseStatusChange.objects.count(),
+        Case.history.count(),
+    ) == before
 
 
 def test_no_way_out_of_a_terminal_status(world):

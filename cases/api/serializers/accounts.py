@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 
 from django.contrib.auth import get_user_model
@@ -21,6 +22,7 @@ from cases.api.access import member_org_ids, visible_organizations
 from cases.api.serializers.common import (
     OrganizationSummarySerializer,
     ScopedPrimaryKeyRelatedField,
+    SlugRelatedField,
     UserSummarySerializer,
 )
 from integrations.models import ApiToken
@@ -131,7 +133,7 @@ def _my_organizations(user):
 
 class MembershipCreateSerializer(serializers.Serializer):
     organization = ScopedPrimaryKeyRelatedField(scope=_my_organizations, model=Organization)
-    username = serializers.SlugRelatedField(
+    username = SlugRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
         help_text="An existing login; new people are invited from the pages.",
@@ -144,8 +146,13 @@ class MembershipUpdateSerializer(serializers.Serializer):
 
 
 # --- Applicants -----------------------------------------------------------------------------------
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())  # reads the zone files: once per process
+
+
 def _check_time_zone(value: str) -> str:
-    if value not in zoneinfo.available_timezones():
+    if value not in _time_zones():
         raise serializers.ValidationError(_("Unknown time zone."), code="invalid")
     return value
 

@@ -12,6 +12,7 @@ from cases.api.serializers.common import (
     ApplicantSummarySerializer,
     OrganizationSummarySerializer,
     ScopedPrimaryKeyRelatedField,
+    SlugRelatedField,
     UserSummarySerializer,
 )
 from cases.choices import CaseStatus, HoldingBody
@@ -104,7 +105,7 @@ class CaseSerializer(CaseSummarySerializer):
 class CaseWriteSerializer(serializers.ModelSerializer):
     """Details of a case that its filing party may set (status only through transitions)."""
 
-    field = serializers.SlugRelatedField(
+    field = SlugRelatedField(
         slug_field="code",
         queryset=FieldOfExpertise.objects.filter(active=True),
         allow_null=True,
@@ -130,7 +131,10 @@ class CaseWriteSerializer(serializers.ModelSerializer):
             "previous_case",
             "internal_notes",
         ]
-        extra_kwargs = {"application_number": {"allow_blank": True}}
+        extra_kwargs = {
+            "application_number": {"allow_blank": True},
+            "validity_years": {"min_value": 1, "max_value": 3},
+        }
 
 
 class CaseCreateSerializer(CaseWriteSerializer):

@@ -15,7 +15,6 @@ from rest_framework.response import Response
 
 from cases import services
 from cases.api import access, queries
-from cases.api.errors import FileTooLarge
 from cases.api.idempotency import idempotent
 from cases.api.serializers.supplements import (
     CommentCreateSerializer,
@@ -27,7 +26,7 @@ from cases.api.serializers.supplements import (
     ItemSerializer,
     ItemUpdateSerializer,
 )
-from cases.errors import InvalidInput
+from cases.errors import FileTooLarge, InvalidInput
 from cases.tenancy import access_supplement, can_upload
 
 # Room for the multipart envelope and the small fields beside the file.
@@ -113,7 +112,7 @@ class SupplementDocumentsView(_SupplementChildList):
         # Refuse an oversized body before reading it.
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > settings.UPLOAD_MAX_BYTES + MULTIPART_SLACK:
-            raise FileTooLarge(field="file", limit=settings.UPLOAD_MAX_BYTES)
+            raise FileTooLarge(field="file", limit_bytes=settings.UPLOAD_MAX_BYTES)
         return self._upload(request, supplement)
 
     post.idempotent = True
@@ -126,7 +125,9 @@ class SupplementDocumentsView(_SupplementChildList):
         data = serializer.validated_data
         upload = data["file"]
         if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise FileTooLarge(field="file", limit=settings.UPLOAD_MAX_BYTES)
+            raise FileTooLarge(
+                field="file", name=upload.name, limit_bytes=settings.UPLOAD_MAX_BYTES
+            )
         if data["visibility"] not in access.allowed_visibilities(request.user, supplement.case):
             raise InvalidInput(
                 _("You cannot hide a document from yourself."),

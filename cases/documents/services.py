@@ -1,0 +1,373 @@
+"""Writes of the documents capability: review, order, packing the upload set, download records.
+
+`document_add` and `document_remove` stay in cases.services (the API calls them there) and call
+`pack_request` here; the services in this module are re-exported by cases.services too. Locks
+follow cases.services: the supplement row first, always.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from functools import partial
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import services as case_services
+from cases.choices import DocumentReview
+from cases.documents import review
+from cases.documents.limits import Limits
+from cases.documents.models import (
+    ACTIVE_STATES,
+    DocumentDownload,
+    PackedFile,
+    PackJob,
+    PackState,
+)
+from cases.documents.packer import pack
+from cases.documents.storage import delete_after_commit, delete_quietly, read_bytes
+from cases.documents.upload_set import fingerprint, pack_input, upload_set_documents
+from cases.errors import InvalidInput, InvalidReview, ReviewNotAllowed, UploadSetTooLarge
+from cases.models import Document, SupplementRequest, history_user
+
+logger = logging.getLogger(__name__)
+
+
+# --- Review -----------------------------------------------------------------------------------------
+def _review(*, document: Document, actor, target: str, reason: str = "") -> Document:
+    supplement = case_services._lock_open(document.supplement_id)
+    document = Document.objects.select_related("supplement__case").get(pk=document.pk)
+    if not review.can_review(actor, document.supplement.case, target):
+        raise ReviewNotAllowed()
+    if not review.can_move(document.review_state, target):
+        raise InvalidReview(
+            _("A document that is “%(current)s” cannot become “%(target)s”.")
+            % {
+                "current": DocumentReview(document.review_state).label,
+                "target": DocumentReview(target).label,
+            },
+            current=document.review_state,
+            target=target,
+        )
+    was_rejected = document.review_state == DocumentReview.REJECTED
+    document.review_state = target
+    document.review_note = reason.strip()
+    document.reviewed_at = timezone.now()
+    document.reviewed_by = actor
+    history_user(actor, document)
+    document.save(update_fields=["review_state", "review_note", "reviewed_at", "reviewed_by"])
+    case_services._touch(supplement, actor)
+    if was_rejected or target == DocumentReview.REJECTED:
+        pack_request(supplement=supplement, actor=actor, automatic=True)  # the set changed
+    return document
+
+
+@transaction.atomic
+def document_mark_checked(*, document: Document, actor, note: str = "") -> Document:
+    return _review(document=document, actor=actor, target=DocumentReview.CHECKED, reason=note)
+
+
+@transaction.atomic
+def document_approve(*, document: Document, actor, note: str = "") -> Document:
+    return _review(document=document, actor=actor, target=DocumentReview.APPROVED, reason=note)
+
+
+@transaction.atomic
+def document_reject(*, document: Document, actor, reason: str) -> Document:
+    """Reject with the reason the uploader reads (wrong document, unreadable, expired...)."""
+    if not reason.strip():
+        raise InvalidInput(_("Say why the document is rejected."), field="reason")
+    return _review(document=document, actor=actor, target=DocumentReview.REJECTED, reason=reason)
+
+
+@transaction.atomic
+def document_reorder(*, supplement: SupplementRequest, actor, order: list[int]) -> None:
+    """Set the documents' positions: `order` lists every document id of the supplement once."""
+    supplement = case_services._lock_open(supplement.pk)
+    documents = {document.pk: document for document in supplement.documents.all()}
+    if sorted(order) != sorted(documents) or len(set(order)) != len(order):
+        raise InvalidInput(
+            _("List every document of this supplement exactly once."),
+            field="order",
+            expected=sorted(documents),
+        )
+    changed = []
+    for position, pk in enumerate(order, start=1):
+        document = documents[pk]
+        if document.position != position:
+            document.position = position
+            history_user(actor, document)
+            changed.append(document)
+    for document in changed:
+        document.save(update_fields=["position"])
+    if changed:
+        case_services._touch(supplement, actor)
+        pack_request(supplement=supplement, actor=actor, automatic=True)
+
+
+# --- Packing ------------------------------------------------------------------------------------------
+def _stale_before(now: dt.datetime) -> dt.datetime:
+    return now - dt.timedelta(seconds=getattr(settings, "PACK_STALE_SECONDS", 900))
+
+
+def _is_stale(job: PackJob, now: dt.datetime) -> bool:
+    cutoff = _stale_before(now)
+    if job.state == PackState.RUNNING:
+        return job.heartbeat_at is None or job.heartbeat_at < cutoff
+    return job.state == PackState.QUEUED and job.enqueued_at < cutoff
+
+
+def _send(job_id: int) -> None:
+    from cases.documents.tasks import pack_upload_set
+
+    pack_upload_set.delay(job_id)
+
+
+def _enqueue(job: PackJob) -> None:
+    # After commit, so the worker finds the row; robust, so a broker outage does not fail the
+    # upload that asked for packing: the job stays queued and the stale sweep sends it again.
+    transaction.on_commit(partial(_send, job.pk), robust=True)
+
+
+@transaction.atomic
+def pack_request(
+    *, supplement: SupplementRequest, actor, automatic: bool = False
+) -> PackJob | None:
+    """Ask for the upload set of the supplement's current documents. Answers the done job when
+    one exists for them (reused until the documents change), the queued or running one when
+    packing is under way, else a new queued job, sent to the worker after commit.
+    `automatic` (after a document change) does nothing when UPLOAD_SET_AUTO_PACK is off."""
+    if automatic and not getattr(settings, "UPLOAD_SET_AUTO_PACK", True):
+        return None
+    supplement = case_services._lock(supplement.pk)
+    print_ = fingerprint(upload_set_documents(supplement), Limits.from_settings())
+    existing = (
+        PackJob.objects.filter(supplement=supplement, fingerprint=print_)
+        .exclude(state=PackState.FAILED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    now = timezone.now()
+    if existing is not None:
+        if existing.state in ACTIVE_STATES and _is_stale(existing, now):
+            _requeue(existing, now)
+        return existing
+    if automatic:
+        # A failure the documents explain (too large) is the answer until they change.
+        failed = PackJob.objects.filter(
+            supplement=supplement, fingerprint=print_, state=PackState.FAILED
+        ).exists()
+        if failed:
+            return None
+    # Jobs still waiting for documents that have changed since would only be superseded.
+    PackJob.objects.filter(supplement=supplement, state=PackState.QUEUED).exclude(
+        fingerprint=print_
+    ).update(
+        state=PackState.FAILED,
+        error_code="superseded",
+        error=_("The documents changed before packing started; a newer packing follows."),
+        finished_at=now,
+    )
+    job = PackJob.objects.create(
+        supplement=supplement, fingerprint=print_, requested_by=actor, created_at=now
+    )
+    _enqueue(job)
+    return job
+
+
+def _requeue(job: PackJob, now: dt.datetime) -> None:
+    updated = PackJob.objects.filter(pk=job.pk, state=job.state, attempts=job.attempts).update(
+        state=PackState.QUEUED, enqueued_at=now, progress=0
+    )
+    if updated:
+        job.state, job.enqueued_at, job.progress = PackState.QUEUED, now, 0
+        _enqueue(job)
+
+
+def pack_recover_stale(*, now: dt.datetime | None = None) -> int:
+    """Send again the jobs a killed worker left running (stale heartbeat) or a lost message left
+    queued; give up after PACK_MAX_ATTEMPTS. Answers how many were sent again."""
+    now = now or timezone.now()
+    cutoff = _stale_before(now)
+    stale = PackJob.objects.filter(
+        Q(state=PackState.RUNNING, heartbeat_at__lt=cutoff)
+        | Q(state=PackState.RUNNING, heartbeat_at__isnull=True)
+        | Q(state=PackState.QUEUED, enqueued_at__lt=cutoff)
+    )
+    max_attempts = getattr(settings, "PACK_MAX_ATTEMPTS", 3)
+    sent = 0
+    for job in stale:
+        with transaction.atomic():
+            if job.attempts >= max_attempts:
+                PackJob.objects.filter(pk=job.pk, state=job.state, attempts=job.attempts).update(
+                    state=PackState.FAILED,
+                    error_code="worker_lost",
+                    error=_("Packing stopped %(attempts)d times without finishing.")
+                    % {"attempts": job.attempts},
+                    finished_at=now,
+                )
+                continue
+            _requeue(job, now)
+            sent += 1
+    return sent
+
+
+class _Reporter:
+    """Progress into the job row, at most every 5 points or 2 seconds (each is a write); every
+    write is also the heartbeat that tells the stale sweep this worker is alive."""
+
+    def __init__(self, job: PackJob) -> None:
+        self.job = job
+        self.last_percent = 0
+        self.last_time = time.monotonic()
+
+    def __call__(self, percent: int) -> None:
+        now = time.monotonic()
+        if percent - self.last_percent < 5 and now - self.last_time < 2:
+            return
+        self.last_percent, self.last_time = percent, now
+        PackJob.objects.filter(
+            pk=self.job.pk, state=PackState.RUNNING, attempts=self.job.attempts
+        ).update(progress=min(percent, 99), heartbeat_at=timezone.now())
+
+
+def _claim(job_id: int) -> PackJob | None:
+    now = timezone.now()
+    claimable = Q(state=PackState.QUEUED) | Q(
+        state=PackState.RUNNING, heartbeat_at__lt=_stale_before(now)
+    )
+    claimed = PackJob.objects.filter(claimable, pk=job_id).update(
+        state=PackState.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        progress=0,
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return None  # done, failed, or another worker holds it
+    return PackJob.objects.select_related("supplement").get(pk=job_id)
+
+
+def _fail(job: PackJob, *, code: str, message: str, params: dict | None = None) -> None:
+    PackJob.objects.filter(pk=job.pk, state=PackState.RUNNING, attempts=job.attempts).update(
+        state=PackState.FAILED,
+        error_code=code,
+        error=message,
+        error_params=params or {},
+        finished_at=timezone.now(),
+    )
+
+
+def pack_run(*, job_id: int) -> PackJob | None:
+    """Do one packing job (the Celery task's whole body). Safe to run twice: only the claimant
+    of the job writes, and a done job is never redone."""
+    job = _claim(job_id)
+    if job is None:
+        return None
+    limits = Limits.from_settings()
+    documents = upload_set_documents(job.supplement)
+    if fingerprint(documents, limits) != job.fingerprint:
+        _fail(
+            job,
+            code="superseded",
+            message=_("The documents changed before packing started; a newer packing follows."),
+        )
+        return PackJob.objects.get(pk=job.pk)
+    try:
+        inputs = [pack_input(document, read_bytes(document.file)) for document in documents]
+        result = pack(inputs, limits=limits, progress=_Reporter(job))
+    except UploadSetTooLarge as exc:
+        _fail(job, code=exc.code, message=exc.message, params=exc.params)
+        return PackJob.objects.get(pk=job.pk)
+    except Exception as exc:
+        logger.exception("packing job %s failed", job.pk)
+        _fail(
+            job,
+            code="pack_failed",
+            message=_("Packing failed unexpectedly (%(error)s); try again.")
+            % {"error": type(exc).__name__},
+        )
+        return PackJob.objects.get(pk=job.pk)
+    _store_result(job, result, documents)
+    return PackJob.objects.get(pk=job.pk)
+
+
+def _store_result(job: PackJob, result, documents: list[Document]) -> None:
+    """Files first, rows after, in one transaction; anything that fails removes what was written
+    (nothing half-stored). Older packs of the supplement go once this one is recorded."""
+    by_key = {str(document.pk): document for document in documents}
+    packed: list[PackedFile] = []
+    try:
+        for position, output in enumerate(result.files, start=1):
+            packed_file = PackedFile(
+                job=job,
+                position=position,
+                name=output.name,
+                size=output.size,
+                pages=output.pages,
+                sha256=hashlib.sha256(output.data).hexdigest(),
+            )
+            packed_file.file.save(output.name, ContentFile(output.data), save=False)
+            packed.append(packed_file)
+        with transaction.atomic():
+            supplement = case_services._lock(job.supplement_id)
+            finished = PackJob.objects.filter(
+                pk=job.pk, state=PackState.RUNNING, attempts=job.attempts
+            ).update(
+                state=PackState.DONE,
+                progress=100,
+                finished_at=timezone.now(),
+                quality_dpi=result.quality.dpi if result.quality else None,
+                plan=result.plan,
+            )
+            if not finished:
+                raise _LostClaim()
+            for packed_file, output in zip(packed, result.files, strict=True):
+                packed_file.save()
+                packed_file.documents.set([by_key[key] for key in output.sources])
+            older = PackJob.objects.filter(supplement=supplement, pk__lt=job.pk).exclude(
+                state__in=ACTIVE_STATES
+            )
+            delete_after_commit(
+                PackedFile.objects.filter(job__in=older).values_list("file", flat=True)
+            )
+            older.delete()
+            case_services.refresh_readiness(supplement)
+    except _LostClaim:
+        delete_quietly(packed_file.file.name for packed_file in packed)
+    except Exception:
+        delete_quietly(packed_file.file.name for packed_file in packed)
+        raise
+
+
+class _LostClaim(Exception):
+    """Another worker claimed the job meanwhile (this one was taken for dead): its result wins."""
+
+
+# --- Downloads -----------------------------------------------------------------------------------------
+def record_download(
+    *,
+    actor,
+    document: Document | None = None,
+    packed_file: PackedFile | None = None,
+    ip_address: str | None = None,
+) -> DocumentDownload:
+    if (document is None) == (packed_file is None):
+        raise InvalidInput(_("Record one file per download."))
+    supplement_id = document.supplement_id if document else packed_file.job.supplement_id
+    return DocumentDownload.objects.create(
+        user=actor,
+        username=actor.get_username(),
+        document=document,
+        packed_file=packed_file,
+        supplement_id=supplement_id,
+        file_name=document.original_name if document else packed_file.name,
+        ip_address=ip_address,
+    )

@@ -1,0 +1,37 @@
+"""Private storage helpers over Django's `STORAGES["default"]` (a local folder, or an S3 bucket
+with private ACLs and signed URLs never handed out): files are only ever served by
+cases.documents.views after the access check."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
+
+logger = logging.getLogger(__name__)
+
+
+def read_bytes(field: FieldFile) -> bytes:
+    with field.storage.open(field.name, "rb") as handle:
+        return handle.read()
+
+
+def delete_quietly(names: Iterable[str]) -> None:
+    """Remove stored files; a file already gone is fine, a storage error is logged, not raised
+    (the rows are already consistent; a leftover file is harmless and private)."""
+    for name in names:
+        if not name:
+            continue
+        try:
+            default_storage.delete(name)
+        except Exception:
+            logger.exception("could not delete stored file %s", name)
+
+
+def delete_after_commit(names: Iterable[str]) -> None:
+    names = list(names)
+    if names:
+        transaction.on_commit(lambda: delete_quietly(names))

@@ -1,0 +1,93 @@
+"""Which documents make up a supplement's upload set, in which order, and their fingerprint.
+
+Order (issue 5): by the platform tab the answered comment sits on (基本資料 … 完成送出), then by
+that comment and the requested item, then by the documents' own position. Documents answering the
+same item (or comment) form one group, packed together and named after it. Rejected documents
+are not part of the set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import PurePath
+
+from cases.choices import TAB_ORDER, DocumentReview, PlatformTab
+from cases.documents.limits import Limits
+from cases.documents.packer import PackInput
+from cases.models import Document, SupplementRequest
+
+# Bump when the packer's output for the same documents changes, so stored packs are redone.
+PACKER_VERSION = "1"
+LAST = 1 << 30
+
+
+def _comment(document: Document):
+    if document.comment_id:
+        return document.comment
+    if document.item_id and document.item.comment_id:
+        return document.item.comment
+    return None
+
+
+def sort_key(document: Document) -> tuple:
+    comment = _comment(document)
+    tab = comment.tab if comment else PlatformTab.UPLOAD
+    return (
+        TAB_ORDER[tab],
+        comment.position if comment else LAST,
+        document.item.position if document.item_id else LAST,
+        document.position,
+        document.pk,
+    )
+
+
+def group_of(document: Document) -> str:
+    if document.item_id:
+        return f"item:{document.item_id}"
+    if document.comment_id:
+        return f"comment:{document.comment_id}"
+    return f"document:{document.pk}"
+
+
+def label_of(document: Document) -> str:
+    """What the packed file is named after: the requested item, else the comment's field or
+    text, else the file's own name."""
+    if document.item_id:
+        return document.item.description
+    if document.comment_id:
+        return document.comment.field_label or document.comment.text[:80]
+    return PurePath(document.original_name).stem
+
+
+def upload_set_documents(supplement: SupplementRequest) -> list[Document]:
+    documents = (
+        Document.objects.filter(supplement_id=supplement.pk)
+        .exclude(review_state=DocumentReview.REJECTED)
+        .select_related("item", "item__comment", "comment")
+    )
+    return sorted(documents, key=sort_key)
+
+
+def fingerprint(documents: list[Document], limits: Limits) -> str:
+    """Changes whenever packing would give another result: content, order, grouping, names, limits."""
+    payload = {
+        "version": PACKER_VERSION,
+        "limits": [limits.max_files, limits.max_file_bytes],
+        "documents": [
+            [document.pk, document.sha256, group_of(document), label_of(document)]
+            for document in documents
+        ],
+    }
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+
+
+def pack_input(document: Document, data: bytes) -> PackInput:
+    return PackInput(
+        key=str(document.pk),
+        name=document.original_name,
+        label=label_of(document),
+        group=group_of(document),
+        data=data,
+        content_type=document.content_type,
+    )
