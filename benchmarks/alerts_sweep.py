@@ -11,7 +11,8 @@ applicant or the employer), then measures, in the same run:
 - the floor: the bare SQL that selects the due rows (open supplements within the alert horizon);
 - the first sweep (record + send, locmem email backend): time, alerts, emails, and the ratio to
   the floor;
-- the same sweep again on a reset alert log, under tracemalloc, for its peak Python memory;
+- the same sweep again on a reset alert log, timed by halves (recording, rendering and sending);
+- and once more under tracemalloc, for its peak Python memory;
 - a second sweep: it must send 0.
 """
 
@@ -29,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -37,14 +38,15 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core import mail  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
 from accounts.models import Applicant, Membership, Organization, OrganizationKind, Role  # noqa: E402
 from cases.choices import CaseKind, CaseStatus, Channel, DeadlineRule, ItemKind, RequestingBody  # noqa: E402
 from cases.models import Case, RequestedItem, SupplementRequest  # noqa: E402
+from notifications.delivery import deliver_due  # noqa: E402
+from notifications.directory import Directory  # noqa: E402
 from notifications.models import Alert, PlannedStage  # noqa: E402
 from notifications.subjects import default_policy  # noqa: E402
-from notifications.sweep import run_sweep  # noqa: E402
+from notifications.sweep import record_due_alerts, run_sweep  # noqa: E402
 
 TAIPEI = dt.timezone(dt.timedelta(hours=8))
 AGENCIES, STAFF_PER_AGENCY, EMPLOYERS = 20, 10, 200
@@ -73,7 +75,9 @@ def build(total: int, seed: int, today: dt.date) -> None:
     for a, agency in enumerate(agencies):
         team = staff_users[a * (STAFF_PER_AGENCY + 1) : (a + 1) * (STAFF_PER_AGENCY + 1)]
         memberships.append(Membership(user=team[0], organization=agency, role=Role.AGENCY_ADMIN))
-        memberships += [Membership(user=u, organization=agency, role=Role.AGENCY_STAFF) for u in team[1:]]
+        memberships += [
+            Membership(user=u, organization=agency, role=Role.AGENCY_STAFF) for u in team[1:]
+        ]
         staff_of[agency.pk] = team[1:]
     memberships += [
         Membership(user=hr_users[e], organization=employer, role=Role.EMPLOYER_HR)
@@ -81,7 +85,10 @@ def build(total: int, seed: int, today: dt.date) -> None:
     ]
     Membership.objects.bulk_create(memberships)
     applicant_users = User.objects.bulk_create(
-        (User(username=f"app{i}", email=f"app{i}@example.com", password="!") for i in range(0, total, 10)),
+        (
+            User(username=f"app{i}", email=f"app{i}@example.com", password="!")
+            for i in range(0, total, 10)
+        ),
         batch_size=5000,
     )
     login_of = {i: applicant_users[i // 10] for i in range(0, total, 10)}
@@ -162,7 +169,7 @@ def floor_seconds(today: dt.date) -> tuple[float, int]:
         started = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, case_id, deadline, assignee_id FROM {table} "  # noqa: S608
+                f"SELECT id, case_id, deadline, assignee_id FROM {table} "
                 "WHERE state = 'open' AND deadline <= %s",
                 [horizon],
             )
@@ -185,7 +192,8 @@ def main() -> int:
     if connection.vendor != "postgresql":
         print("benchmarks/alerts_sweep.py needs PostgreSQL: set DATABASE_URL", file=sys.stderr)
         return 2
-    setup_test_environment()  # the locmem email backend: nothing leaves the machine
+    # The locmem email backend: nothing leaves the machine. (Not setup_test_environment: its
+    # instrumented template rendering would be measured too.)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
@@ -194,8 +202,10 @@ def main() -> int:
         today = now.date()
         started = time.perf_counter()
         build(args.supplements, args.seed, today)
-        print(f"date {today.isoformat()}; PostgreSQL {connection.pg_version}; "
-              f"{args.supplements:,} open supplements built in {time.perf_counter() - started:.1f} s")
+        print(
+            f"date {today.isoformat()}; PostgreSQL {connection.pg_version}; "
+            f"{args.supplements:,} open supplements built in {time.perf_counter() - started:.1f} s"
+        )
         floor, due_rows = floor_seconds(today)
         print(f"floor (bare SQL selecting the {due_rows:,} due rows): {floor * 1000:.0f} ms")
 
@@ -207,12 +217,23 @@ def main() -> int:
             f"in {first.emails:,} emails ({len(mail.outbox):,} in the outbox)"
         )
         reset_alerts()
+        started = time.perf_counter()
+        directory = Directory()
+        record_due_alerts(now=now, directory=directory)
+        recording = time.perf_counter() - started
+        started = time.perf_counter()
+        deliver_due(now=now, directory=directory)
+        sending = time.perf_counter() - started
+        print(f"  of which recording {recording:.2f} s, rendering and sending {sending:.2f} s")
+        reset_alerts()
         tracemalloc.start()
         again = run_sweep(now=now)
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        print(f"peak Python memory of a first sweep (tracemalloc): {peak / 2**20:.1f} MiB "
-              f"(sent {again.sent:,})")
+        print(
+            f"peak Python memory of a first sweep (tracemalloc): {peak / 2**20:.1f} MiB "
+            f"(sent {again.sent:,})"
+        )
         started = time.perf_counter()
         second = run_sweep(now=now)
         second_time = time.perf_counter() - started
@@ -221,7 +242,6 @@ def main() -> int:
         return 0 if second.sent == 0 and first.sent == again.sent else 1
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils import timezone
 
@@ -195,8 +194,10 @@ class Deliverer:
             return
         attempts = max(row.attempts for row in sending) + 1
         if outcome.kind == PERMANENT or attempts >= self.max_attempts:
-            error = outcome.error if outcome.kind == PERMANENT else (
-                f"Gave up after {attempts} attempts: {outcome.error}"
+            error = (
+                outcome.error
+                if outcome.kind == PERMANENT
+                else (f"Gave up after {attempts} attempts: {outcome.error}")
             )
             _finish(sending, AlertStatus.FAILED, error=error, attempts=F("attempts") + 1)
             self.result.failed += len(sending)

@@ -72,12 +72,12 @@ class Directory:
             self._users[user_id] = None
         for user in get_user_model().objects.filter(pk__in=wanted, is_active=True):
             self._users[user.pk] = user
-        profiles = dict(
-            (user_id, (language, zone))
+        profiles = {
+            user_id: (language, zone)
             for user_id, language, zone in Profile.objects.filter(user_id__in=wanted).values_list(
                 "user_id", "language", "time_zone"
             )
-        )
+        }
         preferences = {
             pref.user_id: pref for pref in AlertPreference.objects.filter(user_id__in=wanted)
         }

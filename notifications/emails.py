@@ -44,22 +44,32 @@ def status_text(days_left: int) -> str:
     return ngettext("%(days)d day left", "%(days)d days left", days_left) % {"days": days_left}
 
 
-def party_label(party: str) -> str:
-    return {
-        "applicant": _("the applicant (申請人)"),
-        "employer": _("the employer's HR (雇主)"),
-        "agency": _("the agency staff (代辦機構)"),
-    }.get(party, party)
+class Phrases:
+    """The fixed phrases of one email, translated once in the active language."""
 
+    def __init__(self) -> None:
+        self.parties = {
+            "applicant": _("the applicant (申請人)"),
+            "employer": _("the employer's HR (雇主)"),
+            "agency": _("the agency staff (代辦機構)"),
+        }
+        self.roles = {
+            AlertRole.WAITING: _("It waits on you."),
+            AlertRole.ASSIGNEE: _("You are assigned to it."),
+            AlertRole.RESPONSIBLE: _("Nobody is assigned: your agency's admins own it."),
+            AlertRole.ESCALATION: _("Escalated to you: nobody has acknowledged it yet."),
+            AlertRole.INFORMED: _("For your information: your employee's case."),
+        }
+        self.labels = {
+            "deadline": _("Deadline"),
+            "waiting_on": _("Waiting on"),
+            "missing": _("Still missing"),
+            "open": _("Open"),
+            "respond": _("Acknowledge or snooze"),
+        }
 
-def role_text(role: str) -> str:
-    return {
-        AlertRole.WAITING: _("It waits on you."),
-        AlertRole.ASSIGNEE: _("You are assigned to it."),
-        AlertRole.RESPONSIBLE: _("Nobody is assigned: your agency's admins own it."),
-        AlertRole.ESCALATION: _("Escalated to you: nobody has acknowledged it yet."),
-        AlertRole.INFORMED: _("For your information: your employee's case."),
-    }.get(role, "")
+    def party(self, party: str) -> str:
+        return self.parties.get(party, party)
 
 
 def deadline_texts(due_on: dt.date, time_zone: str) -> tuple[str, str]:
@@ -79,7 +89,7 @@ def deadline_texts(due_on: dt.date, time_zone: str) -> tuple[str, str]:
     }
 
 
-def _entry(line: Line, *, user_id: int, today: dt.date, time_zone: str) -> dict:
+def _entry(line: Line, *, user_id: int, today: dt.date, time_zone: str, phrases: Phrases) -> dict:
     item = line.item
     days_left = (item.due_on - today).days
     taipei, local = deadline_texts(item.due_on, time_zone)
@@ -91,9 +101,9 @@ def _entry(line: Line, *, user_id: int, today: dt.date, time_zone: str) -> dict:
         "urgent": days_left <= 1,
         "deadline": taipei,
         "deadline_local": local,
-        "waits_on": ", ".join(party_label(party) for party in item.waits_on),
+        "waits_on": ", ".join(phrases.party(party) for party in item.waits_on),
         "missing": item.missing_messages()[:MAX_MISSING_LINES],
-        "why": role_text(line.role),
+        "why": phrases.roles.get(line.role, ""),
         "url": item.url,
         "respond_url": respond_url(
             user_id=user_id, subject_kind=item.kind, subject_id=item.subject_id
@@ -107,8 +117,12 @@ def render_digest(
 ) -> tuple[str, str, str]:
     """(subject, plain text, HTML) of one person's email."""
     with translation.override(language):
+        phrases = Phrases()
         entries = sorted(
-            (_entry(line, user_id=user.pk, today=today, time_zone=time_zone) for line in lines),
+            (
+                _entry(line, user_id=user.pk, today=today, time_zone=time_zone, phrases=phrases)
+                for line in lines
+            ),
             key=lambda entry: entry["_key"],
         )
         overdue = sum(1 for entry in entries if entry["overdue"])
@@ -126,14 +140,7 @@ def render_digest(
         context = {
             "name": user.get_full_name() or user.get_username(),
             "entries": entries,
-            # Translated once per email, not once per line.
-            "labels": {
-                "deadline": _("Deadline"),
-                "waiting_on": _("Waiting on"),
-                "missing": _("Still missing"),
-                "open": _("Open"),
-                "respond": _("Acknowledge or snooze"),
-            },
+            "labels": phrases.labels,
             "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
             "overdue": overdue,
             "today": today.isoformat(),

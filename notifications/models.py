@@ -52,7 +52,10 @@ class AlertRole(models.TextChoices):
 class ObligationKind(models.TextChoices):
     """Dated duties whose start the case model does not hold (domain.md, "other dated obligations")."""
 
-    CARD_PICKUP = "card_pickup", _("Collect the card within 30 days of entry (入境後30日內領取就業金卡)")
+    CARD_PICKUP = (
+        "card_pickup",
+        _("Collect the card within 30 days of entry (入境後30日內領取就業金卡)"),
+    )
     ADDRESS_CHANGE = (
         "address_change",
         _("Report a change of address within 30 days of moving (居留地址變更登記)"),

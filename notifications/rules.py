@@ -50,7 +50,7 @@ def validate_offsets(offsets: Iterable[int]) -> tuple[int, ...]:
 
 
 def parse_offsets(text: str) -> tuple[int, ...]:
-    """"14, 7, 3, 1, 0, -1" → (14, 7, 3, 1, 0, -1); ValueError on a bad list."""
+    """ "14, 7, 3, 1, 0, -1" → (14, 7, 3, 1, 0, -1); ValueError on a bad list."""
     parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
     try:
         numbers = [int(part) for part in parts]

@@ -10,8 +10,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import ADMIN_ROLES, Membership, Organization
-from cases.selectors import taipei_today
 from cases.models import SupplementRequest
+from cases.selectors import taipei_today
 from cases.tenancy import access_case, access_supplement, visible_cases
 from notifications.models import Alert, AlertResponse, Obligation, SubjectKind
 from notifications.subjects import (
@@ -119,9 +119,11 @@ def responses_of(*, user, items: list[Item]) -> dict[tuple[str, int], AlertRespo
 
 def recent_alerts(*, user, limit: int = 50) -> QuerySet[Alert]:
     """The notification log: what was sent to this person, newest first."""
-    return Alert.objects.filter(recipient=user).select_related("case").order_by(
-        "-created_at", "-id"
-    )[:limit]
+    return (
+        Alert.objects.filter(recipient=user)
+        .select_related("case")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 def administered_organizations(*, user) -> QuerySet[Organization]:
@@ -129,9 +131,7 @@ def administered_organizations(*, user) -> QuerySet[Organization]:
     if user.is_superuser:
         return Organization.objects.all()
     return Organization.objects.filter(
-        pk__in=Membership.objects.filter(user=user, role__in=ADMIN_ROLES).values(
-            "organization_id"
-        )
+        pk__in=Membership.objects.filter(user=user, role__in=ADMIN_ROLES).values("organization_id")
     )
 
 
@@ -141,4 +141,3 @@ def obligations_for(*, user) -> QuerySet[Obligation]:
         .select_related("case")
         .order_by("fulfilled_at", "due_on", "id")
     )
-

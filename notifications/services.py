@@ -38,7 +38,7 @@ MAX_SNOOZE_DAYS = 30
 # --- Answering alerts -----------------------------------------------------------------------------
 @transaction.atomic
 def alert_acknowledge(*, user, subject_kind: str, subject_id: int) -> AlertResponse:
-    """"I am on it": stops escalation to the agency's admins for this subject."""
+    """ "I am on it": stops escalation to the agency's admins for this subject."""
     item = access_subject(user=user, subject_kind=subject_kind, subject_id=subject_id)
     response, _created = AlertResponse.objects.select_for_update().get_or_create(
         user=user, subject_kind=subject_kind, subject_id=subject_id, defaults={"case": item.case}
@@ -103,9 +103,7 @@ def preferences_update(
 
 
 @transaction.atomic
-def policy_update(
-    *, actor, organization, offsets: list[int], escalate_days: int
-) -> AlertPolicy:
+def policy_update(*, actor, organization, offsets: list[int], escalate_days: int) -> AlertPolicy:
     """Set an organization's alert offsets; only its admins (or a superuser) may."""
     if not administered_organizations(user=actor).filter(pk=organization.pk).exists():
         raise PermissionDenied(_("Only the organization's admins can change its alert rules."))
@@ -194,9 +192,7 @@ def obligation_create(
 
 @transaction.atomic
 def obligation_fulfil(*, actor, obligation: Obligation) -> Obligation:
-    obligation = Obligation.objects.select_for_update().select_related("case").get(
-        pk=obligation.pk
-    )
+    obligation = Obligation.objects.select_for_update().select_related("case").get(pk=obligation.pk)
     _check_party(actor, obligation.case)
     if obligation.fulfilled_at is None:
         obligation.fulfilled_at = timezone.now()

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, SmallIntegerField, Value, When
 from django.db.models import Case as SqlCase
+from django.db.models import Exists, OuterRef, Q, SmallIntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -164,7 +164,9 @@ def supplement_waits_on(supplement_ids: Iterable[int]) -> dict[int, tuple[str, .
     ).values_list("supplement_id", "waits_on")
     for supplement_id, party in rows:
         pending[supplement_id].append(
-            ItemFact(description="", is_document=False, done=False, has_document=False, waits_on=party)
+            ItemFact(
+                description="", is_document=False, done=False, has_document=False, waits_on=party
+            )
         )
     return {sid: tuple(waiting_on(items)) for sid, items in pending.items()}
 
@@ -272,7 +274,9 @@ def due_extensions(
     for batch in _batched_keyset(query, batch_size):
         candidates = []
         for case in batch:
-            stage = current_stage((case.card_valid_to - today).days, extension_offsets(case.card_valid_to))
+            stage = current_stage(
+                (case.card_valid_to - today).days, extension_offsets(case.card_valid_to)
+            )
             if stage is not None:
                 candidates.append(
                     Due(
@@ -308,7 +312,9 @@ def due_passports(
     horizon = today + PASSPORT_MINIMUM + dt.timedelta(days=max(PASSPORT_OFFSETS) + 1)
     query = (
         Applicant.objects.filter(passport_expiry__gte=today, passport_expiry__lte=horizon)
-        .filter(Exists(Case.objects.filter(applicant=OuterRef("pk")).exclude(status__in=ENDED_STATUSES)))
+        .filter(
+            Exists(Case.objects.filter(applicant=OuterRef("pk")).exclude(status__in=ENDED_STATUSES))
+        )
         .order_by("pk")
     )
     for batch in _batched_keyset(query, batch_size):
@@ -387,7 +393,9 @@ class Item:
             return _("%(ref)s: %(what)s") % {"ref": ref, "what": self.obligation.get_kind_display()}
         if self.kind == SubjectKind.EXTENSION:
             return _("%(ref)s: card expires; apply for the extension (延期) before") % {"ref": ref}
-        return _("%(ref)s: passport validity falls under 6 months (護照效期不足六個月)") % {"ref": ref}
+        return _("%(ref)s: passport validity falls under 6 months (護照效期不足六個月)") % {
+            "ref": ref
+        }
 
     def detail(self) -> str:
         """One more line of context for the email (the recipient may see the case)."""

@@ -173,9 +173,7 @@ def policy(request):
             form.add_error("offsets", exc.message)
         else:
             messages.success(request, _("Alert offsets saved."))
-            return redirect(
-                f"{request.path}?organization={form.cleaned_data['organization'].pk}"
-            )
+            return redirect(f"{request.path}?organization={form.cleaned_data['organization'].pk}")
     return render(request, "notifications/policy.html", {"form": form, "organization": chosen})
 
 
@@ -220,7 +218,9 @@ def calendar_settings(request):
         return redirect("notifications:calendar")
     feed = services.feed_for(user=request.user)
     feed_url = (
-        settings.SITE_URL + reverse("notifications:calendar_feed", args=[feed.token]) if feed else ""
+        settings.SITE_URL + reverse("notifications:calendar_feed", args=[feed.token])
+        if feed
+        else ""
     )
     return render(request, "notifications/calendar.html", {"feed": feed, "feed_url": feed_url})
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from cases import services
 from cases.api.access import visible_comments, visible_items
@@ -15,24 +15,16 @@ from cases.models import Document, RequestedItem, SupplementRequest
 from cases.tenancy import visible_documents, visible_supplements
 
 
-def _live_documents() -> Prefetch:
-    """Document ids per item (not rejected): enough to tell whom each supplement waits on."""
-    return Prefetch(
-        "documents",
-        queryset=Document.objects.exclude(review_state=DocumentReview.REJECTED).only(
-            "id", "supplement_id", "item_id"
-        ),
-        to_attr="live_documents",
+def _items(*, fields: tuple[str, ...] = ()) -> Prefetch:
+    """Requested items, each marked with whether a (not rejected) document answers it: what
+    readiness needs to tell whom a supplement waits on, in one query for the whole page."""
+    live = Document.objects.filter(item=OuterRef("pk")).exclude(
+        review_state=DocumentReview.REJECTED
     )
-
-
-def _items() -> Prefetch:
-    return Prefetch(
-        "items",
-        queryset=RequestedItem.objects.only(
-            "id", "supplement_id", "kind", "state", "waits_on", "description"
-        ),
-    )
+    queryset = RequestedItem.objects.annotate(has_live_document=Exists(live))
+    if fields:
+        queryset = queryset.only(*fields)
+    return Prefetch("items", queryset=queryset)
 
 
 def supplement_list(user, *, today: dt.date) -> QuerySet[SupplementRequest]:
@@ -49,7 +41,9 @@ def supplement_list(user, *, today: dt.date) -> QuerySet[SupplementRequest]:
         .annotate(closed=closed)
         .order_by("closed", "triage_bucket", "deadline", "id")
         .select_related("case__applicant", "case__agency", "case__employer", "assignee")
-        .prefetch_related(_items(), _live_documents())
+        .prefetch_related(
+            _items(fields=("id", "supplement_id", "kind", "state", "waits_on", "description"))
+        )
     )
 
 
@@ -59,7 +53,7 @@ def supplement_detail(user, supplement: SupplementRequest) -> SupplementRequest:
         SupplementRequest.objects.select_related(
             "case__applicant", "case__agency", "case__employer", "assignee", "submitted_by"
         )
-        .prefetch_related("items", _live_documents())
+        .prefetch_related(_items())
         .get(pk=supplement.pk)
     )
     supplement.detail_comments = list(supplement.comments.select_related("resolved_by"))

@@ -88,6 +88,16 @@ def _orientation(image: Image.Image) -> int:
         return 1
 
 
+# JPEG decoding can scale by 1/2, 1/4 or 1/8 almost for free. Accepting a result down to 85 % of
+# the size asked for (170 dpi instead of 200 at the best level) spares decoding 12 megapixels and
+# resampling them: a phone photo then costs a quarter of the time.
+DRAFT_TOLERANCE = 0.85
+
+
+def _draft_size(size: tuple[int, int]) -> tuple[int, int]:
+    return (max(1, round(size[0] * DRAFT_TOLERANCE)), max(1, round(size[1] * DRAFT_TOLERANCE)))
+
+
 def _shrink(image: Image.Image, box: tuple[int, int]) -> Image.Image:
     if image.width <= box[0] and image.height <= box[1]:
         return image
@@ -108,7 +118,8 @@ def upright_image(image: Image.Image, dpi: int) -> Image.Image:
     if image.format == "JPEG":
         # The decoder skips detail we will not keep: a 12-megapixel photo decodes at half size.
         image.draft(
-            image.mode if image.mode in ("RGB", "L") else "RGB", box[::-1] if turned else box
+            image.mode if image.mode in ("RGB", "L") else "RGB",
+            _draft_size(box[::-1] if turned else box),
         )
     image.load()
     image = ImageOps.exif_transpose(image) if orientation != 1 else image
@@ -234,7 +245,7 @@ def _decode_pdf_image(stream: pikepdf.Stream, top_side: int) -> Image.Image | No
     try:
         image = pikepdf.PdfImage(stream).as_pil_image()
         if image.format == "JPEG":
-            image.draft("L" if image.mode == "L" else "RGB", target)
+            image.draft("L" if image.mode == "L" else "RGB", _draft_size(target))
         image.load()
     except Exception as exc:  # any image Pillow cannot decode stays as it is
         logger.info("image left as is: %s", exc)
@@ -244,9 +255,7 @@ def _decode_pdf_image(stream: pikepdf.Stream, top_side: int) -> Image.Image | No
         return None
     if image.mode == "RGB" and is_grey(image):
         image = image.convert("L")
-    if image.size != target:
-        image = image.resize(target, RESAMPLE, reducing_gap=2.0)
-    return image
+    return _shrink(image, target)
 
 
 def recompress_image(

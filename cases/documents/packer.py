@@ -15,10 +15,12 @@ No database and no settings: the services, the command and the benchmark call `p
 from __future__ import annotations
 
 import io
+import os
 import unicodedata
-from pathlib import PurePath
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 import pikepdf
 import pypdf
@@ -29,6 +31,7 @@ from cases.documents.limits import Limits
 from cases.documents.normalise import LEVELS, DecodedCache, Quality, Rendered, render
 from cases.errors import UploadSetTooLarge
 
+THREADS = max(1, min(4, os.cpu_count() or 1))
 FILE_OVERHEAD = 4096  # header, catalog, page tree, document info, cross-reference table
 NAME_STEM_MAX = 48
 
@@ -256,11 +259,12 @@ def pack(
     rendered: list[Rendered] = []
     caches = [DecodedCache() for _ in inputs]
     for level_number, quality in enumerate(levels):
-        rendered = []
-        for item, cache in zip(inputs, caches, strict=True):
-            rendered.append(render(item.data, item.content_type, quality, cache))
-            step += 1
-            report(min(90, round(90 * step / steps)))
+        last = level_number == len(levels) - 1
+        rendered = _render_level(inputs, caches, quality, limits, stop_early=not last)
+        step = (level_number + 1) * (len(inputs) + 1)
+        report(min(90, round(90 * step / steps)))
+        if rendered is None:
+            continue  # hopeless at this quality, seen before every document was rendered
         oversized = {
             index
             for index, item in enumerate(rendered)
@@ -279,8 +283,32 @@ def pack(
                     validate_output(output.data, output.pages)
                 report(100)
                 return PackResult(files=outputs, quality=quality, plan=plan_name)
-        step = (level_number + 1) * (len(inputs) + 1)
     raise _too_large(inputs, rendered, groups, limits, levels[-1])
+
+
+def _render_level(inputs, caches, quality: Quality, limits: Limits, *, stop_early: bool):
+    """Every input at one quality, in threads (one per core: Pillow's decoders, resampling and
+    encoders release the GIL, and each input has its own PDF and cache, so nothing is shared).
+    With `stop_early`, gives up (None) as soon as the pages rendered so far cannot fit, or one
+    page alone is over the limit: the next level starts from the images decoded meanwhile."""
+    capacity = limits.max_files * limits.max_file_bytes
+    total = 0
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        futures = [
+            pool.submit(render, item.data, item.content_type, quality, cache)
+            for item, cache in zip(inputs, caches, strict=True)
+        ]
+        for future in as_completed(futures):
+            costs = future.result().page_costs
+            total += sum(costs)
+            hopeless = (
+                total > capacity or max(costs, default=0) + FILE_OVERHEAD > limits.max_file_bytes
+            )
+            if stop_early and hopeless:
+                for pending in futures:
+                    pending.cancel()
+                return None
+        return [future.result() for future in futures]
 
 
 def _too_large(inputs, rendered, groups, limits: Limits, quality: Quality) -> UploadSetTooLarge:

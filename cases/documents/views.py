@@ -11,7 +11,7 @@ from cases.documents.selectors import access_document_file, access_packed_file
 from cases.documents.services import record_download
 
 
-def _file_response(field, filename: str, content_type: str) -> FileResponse:
+def file_response(field, filename: str, content_type: str) -> FileResponse:
     response = FileResponse(
         field.storage.open(field.name, "rb"),
         as_attachment=True,
@@ -32,7 +32,7 @@ def download_document(request: HttpRequest, pk: int) -> FileResponse:
         record_download(
             actor=request.user, document=document, ip_address=request.META.get("REMOTE_ADDR")
         )
-    return _file_response(document.file, document.original_name, document.content_type)
+    return file_response(document.file, document.original_name, document.content_type)
 
 
 @login_required
@@ -43,4 +43,4 @@ def download_packed_file(request: HttpRequest, pk: int) -> FileResponse:
         record_download(
             actor=request.user, packed_file=packed, ip_address=request.META.get("REMOTE_ADDR")
         )
-    return _file_response(packed.file, packed.name, "application/pdf")
+    return file_response(packed.file, packed.name, "application/pdf")

@@ -23,7 +23,7 @@ from cases.models import ReviewerComment, SupplementRequest
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

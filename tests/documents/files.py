@@ -21,10 +21,7 @@ pillow_heif.register_heif_opener()
 
 def noise(size: tuple[int, int], seed: int, mode: str = "L") -> Image.Image:
     rnd = random.Random(seed)
-    bands = [
-        Image.frombytes("L", size, rnd.randbytes(size[0] * size[1]))
-        for _ in range(len(mode))
-    ]
+    bands = [Image.frombytes("L", size, rnd.randbytes(size[0] * size[1])) for _ in range(len(mode))]
     return bands[0] if mode == "L" else Image.merge(mode, bands)
 
 
@@ -46,7 +43,9 @@ def text_page(seed: int, size: tuple[int, int] = (1240, 1754), grain: float = 0.
 def photo(seed: int, size: tuple[int, int] = (2000, 1500)) -> Image.Image:
     """A phone photo of a document on a table: colour, texture, a sheet with text."""
     rnd = random.Random(seed)
-    table = Image.new("RGB", size, (rnd.randint(90, 160), rnd.randint(70, 120), rnd.randint(40, 90)))
+    table = Image.new(
+        "RGB", size, (rnd.randint(90, 160), rnd.randint(70, 120), rnd.randint(40, 90))
+    )
     sheet = text_page(seed, (size[0] * 3 // 4, size[1] * 3 // 4), grain=0.0).convert("RGB")
     table.paste(sheet, (size[0] // 8, size[1] // 8))
     return Image.blend(table, noise(size, seed + 1, "RGB"), 0.12)

@@ -15,6 +15,7 @@ from cases.errors import (
     FileTooLarge,
     TooManyPages,
     UnsupportedType,
+    UploadRefused,
 )
 from tests.documents import files
 
@@ -22,7 +23,7 @@ LIMITS = Limits()
 
 
 def refusal(data: bytes, name: str, limits: Limits = LIMITS):
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(UploadRefused) as caught:
         check_file(data=data, name=name, limits=limits)
     return caught.value
 

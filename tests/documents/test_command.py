@@ -68,7 +68,9 @@ def test_a_messy_bundle_becomes_an_upload_set(bundle, tmp_path):
     total_pages = 0
     for name, size, pages in lines:
         data = (out / name).read_bytes()
-        assert name.isascii() and name.endswith(".pdf") and name[:3] in {"01-", "02-", "03-", "04-", "05-"}
+        assert name.isascii()
+        assert name.endswith(".pdf")
+        assert name[:3] in {"01-", "02-", "03-", "04-", "05-"}
         assert len(data) == int(size) <= 1_000_000
         with pikepdf.open(io.BytesIO(data)) as document:
             assert (document.is_encrypted, len(document.pages)) == (False, int(pages))

@@ -74,8 +74,17 @@ def test_phone_photo_is_downscaled_and_loses_its_metadata():
     result = pack([item("photo", buffer.getvalue(), "image/jpeg")], limits=Limits())
     assert files.page_sizes(result.files[0].data) == [A4_LANDSCAPE]
     (image,) = files.embedded_images(result.files[0].data)
-    assert image.size == (2205, 1654)  # 4:3 within A4 landscape at 200 dpi (2338 x 1654)
+    # Decoded at half size by the JPEG decoder's own scaling (2000 x 1500), within A4
+    # landscape at 200 dpi (2338 x 1654).
+    assert image.size == (2000, 1500)
     assert b"PhoneMaker" not in result.files[0].data
+
+
+def test_a_large_scan_image_is_resampled_to_the_page():
+    scan = files.png(files.text_page(3, (4000, 3000), grain=0.0))
+    result = pack([item("scan", scan, "image/png")], limits=Limits())
+    (image,) = files.embedded_images(result.files[0].data)
+    assert (image.size, image.mode) == ((2205, 1654), "L")  # 4:3 in 2338 x 1654, no colour
 
 
 def test_heic_and_multi_page_tiff_become_pdf_pages():
@@ -113,9 +122,23 @@ def test_thirty_page_scan_is_split_into_parts_within_the_limit():
 
 def test_groups_keep_their_order_and_names():
     inputs = [
-        item("p1", files.small_pdf("passport"), "application/pdf", label="Passport data page", group="a"),
-        item("p2", files.jpeg(files.photo(5, (800, 600))), "image/jpeg", label="Passport data page", group="a"),
-        item("d1", files.small_pdf("degree"), "application/pdf", label="學位證書 Degree", group="b"),
+        item(
+            "p1",
+            files.small_pdf("passport"),
+            "application/pdf",
+            label="Passport data page",
+            group="a",
+        ),
+        item(
+            "p2",
+            files.jpeg(files.photo(5, (800, 600))),
+            "image/jpeg",
+            label="Passport data page",
+            group="a",
+        ),
+        item(
+            "d1", files.small_pdf("degree"), "application/pdf", label="學位證書 Degree", group="b"
+        ),
         item("s1", files.small_pdf("salary"), "application/pdf", label="薪資證明", group="c"),
     ]
     result = pack(inputs, limits=Limits())
@@ -153,16 +176,23 @@ def test_a_page_too_large_even_at_the_lowest_quality_is_named():
     noisy = files.jpeg(files.noise((2400, 1800), 7, "RGB"), quality=95)
     inputs = [
         item("fine", files.small_pdf("fine"), "application/pdf"),
-        PackInput(key="7", name="IMG_2041.jpg", label="Bank statement", group="g", data=noisy, content_type="image/jpeg"),
+        PackInput(
+            key="7",
+            name="IMG_2041.jpg",
+            label="Bank statement",
+            group="g",
+            data=noisy,
+            content_type="image/jpeg",
+        ),
     ]
     with pytest.raises(UploadSetTooLarge) as caught:
         pack(inputs, limits=Limits(max_file_bytes=60_000))
     error = caught.value
     assert (error.code, error.status) == ("upload_set_too_large", 422)
     assert error.params["reason"] == "page_too_large"
-    assert [(entry["key"], entry["name"], entry["pages"]) for entry in error.params["documents"]] == [
-        ("7", "IMG_2041.jpg", 1)
-    ]
+    assert [
+        (entry["key"], entry["name"], entry["pages"]) for entry in error.params["documents"]
+    ] == [("7", "IMG_2041.jpg", 1)]
     assert error.params["documents"][0]["bytes"] > 60_000
     assert "“IMG_2041.jpg”" in error.message
     assert "100 dpi" in error.message
@@ -170,7 +200,11 @@ def test_a_page_too_large_even_at_the_lowest_quality_is_named():
 
 def test_a_set_too_large_names_the_documents_to_leave_out():
     scans = [
-        item(f"s{n}", files.pdf([files.jpeg(files.text_page(n, (827, 1169)), 90)] * pages), "application/pdf")
+        item(
+            f"s{n}",
+            files.pdf([files.jpeg(files.text_page(n, (827, 1169)), 90)] * pages),
+            "application/pdf",
+        )
         for n, pages in enumerate([2, 6, 1])
     ]
     # At the lowest quality each page is about 83 KB: two pages a file, nine pages in all.
@@ -185,7 +219,9 @@ def test_a_set_too_large_names_the_documents_to_leave_out():
 
 def test_progress_is_reported_up_to_100():
     seen: list[int] = []
-    pack([item("a", files.small_pdf("a"), "application/pdf")], limits=Limits(), progress=seen.append)
+    pack(
+        [item("a", files.small_pdf("a"), "application/pdf")], limits=Limits(), progress=seen.append
+    )
     assert seen[-1] == 100
     assert seen == sorted(seen)
 

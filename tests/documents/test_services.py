@@ -398,6 +398,10 @@ def test_a_fresh_running_job_is_left_alone_and_a_hopeless_one_fails(world, open_
 
 def test_visibility_of_a_document_is_kept(world, open_supplement):
     document = add(
-        open_supplement, world.agency_staff, files.small_pdf(), "a.pdf", visibility=Visibility.AGENCY_ONLY
+        open_supplement,
+        world.agency_staff,
+        files.small_pdf(),
+        "a.pdf",
+        visibility=Visibility.AGENCY_ONLY,
     )
     assert Document.objects.get(pk=document.pk).visibility == Visibility.AGENCY_ONLY

@@ -114,7 +114,9 @@ def test_a_worker_killed_mid_job_leaves_a_job_that_is_finished_later(
     assert (job.state, job.attempts) == (PackState.RUNNING, 1)
 
     time.sleep(2.5)  # the heartbeat goes stale
-    second = Worker(data_dir=tmp_path / "second", broker_url=redis_url, schedule="off", **environment)
+    second = Worker(
+        data_dir=tmp_path / "second", broker_url=redis_url, schedule="off", **environment
+    )
     second.start()
     try:
         second.wait_for(

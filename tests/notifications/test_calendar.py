@@ -70,7 +70,10 @@ def test_uids_stay_while_the_deadline_moves(client, world):
         token = world.agency_staff.calendar_feed.token
         before = events(client.get(f"/calendar/{token}.ics"))
         services.supplement_override_deadline(
-            supplement=supplement, actor=world.agency_staff, deadline=dt.date(2027, 1, 10), reason="Extended"
+            supplement=supplement,
+            actor=world.agency_staff,
+            deadline=dt.date(2027, 1, 10),
+            reason="Extended",
         )
         after = events(client.get(f"/calendar/{token}.ics"))
     uid = f"supplement-{supplement.pk}@tracker.example"
@@ -88,7 +91,10 @@ def test_submitted_supplements_leave_the_feed_and_other_obligations_join(client,
         supplement = supplement_due(case, world.agency_staff, dt.date(2026, 12, 15))
         services.supplement_submit(supplement=supplement, actor=world.agency_staff, force=True)
         obligation = alert_services.obligation_create(
-            actor=world.agency_staff, case=case, kind="address_change", starts_on=dt.date(2026, 11, 20)
+            actor=world.agency_staff,
+            case=case,
+            kind="address_change",
+            starts_on=dt.date(2026, 11, 20),
         )
         response, _feed = feed(client, world.applicant_user)
     found = events(response)
@@ -96,8 +102,12 @@ def test_submitted_supplements_leave_the_feed_and_other_obligations_join(client,
         f"obligation-{obligation.pk}@tracker.example",
         f"passport-{world.priya.pk}@tracker.example",
     }
-    assert found[f"obligation-{obligation.pk}@tracker.example"].decoded("DTSTART") == dt.date(2026, 12, 21)
-    assert found[f"passport-{world.priya.pk}@tracker.example"].decoded("DTSTART") == dt.date(2026, 11, 30)
+    assert found[f"obligation-{obligation.pk}@tracker.example"].decoded("DTSTART") == dt.date(
+        2026, 12, 21
+    )
+    assert found[f"passport-{world.priya.pk}@tracker.example"].decoded("DTSTART") == dt.date(
+        2026, 11, 30
+    )
     # The extension window shows for a case holding a card (status approved, card ready, collected).
     case.status = "collected"
     case.save()

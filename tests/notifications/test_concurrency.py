@@ -73,10 +73,15 @@ def test_two_sweeps_at_once_send_each_alert_once(postgres_only, world, settings)
     stages = Counter(PlannedStage.objects.values_list("subject_id", "due_on", "offset"))
     assert max(stages.values()) == 1
     # Sent once: each alert's link appears in exactly one email to its recipient.
-    emails = {user.pk: user.email for user in (world.agency_staff, world.agency_admin, world.hr_acme, world.hr_globex)}
+    emails = {
+        user.pk: user.email
+        for user in (world.agency_staff, world.agency_admin, world.hr_acme, world.hr_globex)
+    }
     seen = Counter()
     for message in mail.outbox:
-        for supplement_id in re.findall(r"Open: https://tracker.example/supplements/(\d+)/", message.body):
+        for supplement_id in re.findall(
+            r"Open: https://tracker.example/supplements/(\d+)/", message.body
+        ):
             seen[(message.to[0], int(supplement_id))] += 1
     expected = Counter(
         (emails[recipient], subject_id)

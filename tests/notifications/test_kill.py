@@ -24,7 +24,12 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 def test_a_sweep_killed_mid_send_is_finished_by_the_next(postgres_only, world, settings, tmp_path):
     today = timezone.localdate()
-    supplement_due(world.acme_case, world.agency_staff, today + dt.timedelta(days=1), assignee=world.agency_staff)
+    supplement_due(
+        world.acme_case,
+        world.agency_staff,
+        today + dt.timedelta(days=1),
+        assignee=world.agency_staff,
+    )
     with SmtpServer() as smtp:
         smtp.handler.mode = "hang"
         env = {k: v for k, v in os.environ.items() if k != "EMAIL_URL"}

@@ -38,7 +38,10 @@ def sent(**filters) -> list[tuple[int, int]]:
 def test_card_pickup_waits_on_the_applicant(world):
     with time_machine.travel(taipei(2026, 11, 2, 9), tick=False):
         obligation = alert_services.obligation_create(
-            actor=world.agency_staff, case=world.acme_case, kind="card_pickup", starts_on=dt.date(2026, 11, 1)
+            actor=world.agency_staff,
+            case=world.acme_case,
+            kind="card_pickup",
+            starts_on=dt.date(2026, 11, 1),
         )
     assert obligation.due_on == dt.date(2026, 12, 1)
     sweep_at(taipei(2026, 11, 17, 8, 5))  # 14 days before
@@ -65,7 +68,10 @@ def test_extension_window_opening_and_expiry(world):
     sweep_at(taipei(2026, 11, 30, 8, 5))
     assert set(sent(subject_kind="extension")) == {(world.agency_admin.pk, 121)}
     message = next(m for m in mail.outbox if m.to == [world.agency_admin.email])
-    assert "The extension window opened on 2026-11-30; the card is valid to 2027-03-31." in message.body
+    assert (
+        "The extension window opened on 2026-11-30; the card is valid to 2027-03-31."
+        in message.body
+    )
     sweep_at(taipei(2027, 1, 30, 8, 5))  # 60 days before expiry
     assert Alert.objects.filter(subject_kind="extension", offset=60).count() == 1
 
@@ -95,10 +101,21 @@ def test_passport_validity_under_six_months(world):
     # Under 6 months from 2026-12-15; the first alert 90 days before that.
     assert sweep_at(taipei(2026, 9, 15, 8, 5)).sent == 0
     sweep_at(taipei(2026, 9, 16, 8, 5))
-    assert sent(subject_kind="passport", recipient=world.applicant_user) == [(world.applicant_user.pk, 90)]
-    for moment in (taipei(2026, 11, 15, 8, 5), taipei(2026, 12, 8, 8, 5), taipei(2026, 12, 15, 8, 5)):
+    assert sent(subject_kind="passport", recipient=world.applicant_user) == [
+        (world.applicant_user.pk, 90)
+    ]
+    for moment in (
+        taipei(2026, 11, 15, 8, 5),
+        taipei(2026, 12, 8, 8, 5),
+        taipei(2026, 12, 15, 8, 5),
+    ):
         sweep_at(moment)
-    assert [o for _r, o in sent(subject_kind="passport", recipient=world.applicant_user)] == [90, 30, 7, 0]
+    assert [o for _r, o in sent(subject_kind="passport", recipient=world.applicant_user)] == [
+        90,
+        30,
+        7,
+        0,
+    ]
     message = [m for m in mail.outbox if m.to == [world.applicant_user.email]][-1]
     assert "passport validity falls under 6 months (護照效期不足六個月)" in message.subject
     assert world.priya.passport_number not in message.subject

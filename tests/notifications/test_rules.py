@@ -64,10 +64,16 @@ def test_stage_windows_cover_each_days_left_once():
 def test_offsets_are_validated_and_sorted():
     assert parse_offsets(" 1, 14,7 ,3,0,-1,7") == (14, 7, 3, 1, 0, -1)
     assert validate_offsets([30, -7]) == (30, -7)
-    for bad in ("", "a,b", "1.5", "400", "-61"):
-        with pytest.raises(ValueError):
+    for bad, message in [
+        ("", "at least one offset"),
+        ("a,b", "whole days separated by commas"),
+        ("1.5", "whole days separated by commas"),
+        ("400", "outside -60..365"),
+        ("-61", "outside -60..365"),
+    ]:
+        with pytest.raises(ValueError, match=message):
             parse_offsets(bad)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="whole days, got True"):
         validate_offsets([True])
 
 
@@ -78,7 +84,11 @@ AGENCY_CASE = People(
 
 def test_the_waited_on_party_hears_first_and_hr_only_when_late():
     early = choose_recipients(
-        people=AGENCY_CASE, waits_on=["applicant"], days_left=14, escalate_days=3, acknowledged=False
+        people=AGENCY_CASE,
+        waits_on=["applicant"],
+        days_left=14,
+        escalate_days=3,
+        acknowledged=False,
     )
     assert early == {40: WAITING, 10: ASSIGNEE}
     late = choose_recipients(
@@ -117,7 +127,11 @@ def test_without_an_agency_the_filer_is_the_one_waited_on():
         employer_hr=(30, 31), applicant_user=40, has_agency=False, channel="employer"
     )
     assert choose_recipients(
-        people=employer_filed, waits_on=["agency"], days_left=14, escalate_days=3, acknowledged=False
+        people=employer_filed,
+        waits_on=["agency"],
+        days_left=14,
+        escalate_days=3,
+        acknowledged=False,
     ) == {30: WAITING, 31: WAITING}
 
 
@@ -157,7 +171,9 @@ def test_quiet_hours_across_midnight_hold_even_urgent_alerts():
     early = _at("Asia/Taipei", 2026, 11, 26, 3)
     assert send_after(now=early, urgent=True, timing=timing) == _at("Asia/Taipei", 2026, 11, 26, 7)
     # A digest hour inside quiet hours waits for their end.
-    sleepy = Timing(time_zone="Asia/Taipei", digest_hour=6, quiet_start=dt.time(22), quiet_end=dt.time(7))
+    sleepy = Timing(
+        time_zone="Asia/Taipei", digest_hour=6, quiet_start=dt.time(22), quiet_end=dt.time(7)
+    )
     assert send_after(now=_at("Asia/Taipei", 2026, 11, 26, 1), urgent=False, timing=sleepy) == _at(
         "Asia/Taipei", 2026, 11, 26, 7
     )
@@ -183,7 +199,7 @@ def test_schedule_is_data_with_expiry():
     assert sweep_entries("off") == {}
     assert sweep_entries("30", expires=10)["deadline-alerts-sweep"]["options"] == {"expires": 10.0}
     for bad in ("every day", "-5", "* * *"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="ALERT_SWEEP_SCHEDULE"):
             parse_schedule(bad)
 
 

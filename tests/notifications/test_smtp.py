@@ -17,6 +17,11 @@ pytestmark = pytest.mark.django_db
 NOW = taipei(2026, 12, 14, 9)
 
 
+@pytest.fixture(autouse=True)
+def _site(settings):
+    settings.SITE_URL = "https://tracker.example"
+
+
 @pytest.fixture
 def smtp(settings):
     with SmtpServer() as server:
@@ -41,7 +46,8 @@ def test_accepted_mail_is_recorded_with_its_message_id(smtp, due_tomorrow, world
     alert = Alert.objects.get(recipient=world.agency_staff)
     assert alert.status == AlertStatus.SENT
     assert alert.attempts == 1
-    assert alert.message_id.startswith("<") and alert.message_id.endswith(">")
+    assert alert.message_id.startswith("<")
+    assert alert.message_id.endswith("@tracker.example>")
     content = next(c for rcpt, c in smtp.received if rcpt == [world.agency_staff.email])
     assert f"Message-ID: {alert.message_id}".encode() in content
     assert b"Auto-Submitted: auto-generated" in content
@@ -84,7 +90,9 @@ def test_retries_give_up_after_the_maximum(smtp, due_tomorrow, world, settings):
     assert alert.error.startswith("Gave up after 2 attempts: SMTPRecipientsRefused")
 
 
-def test_a_permanent_refusal_is_recorded_and_shown_in_the_admin(smtp, due_tomorrow, world, admin_client):
+def test_a_permanent_refusal_is_recorded_and_shown_in_the_admin(
+    smtp, due_tomorrow, world, admin_client
+):
     smtp.handler.mode = "permanent"
     result = run_sweep(now=NOW)
     assert (result.sent, result.failed, result.retrying) == (0, 3, 0)
@@ -116,4 +124,6 @@ def test_a_mail_server_that_is_down_is_a_transient_error(settings, due_tomorrow,
     settings.EMAIL_TIMEOUT = 2
     result = run_sweep(now=NOW)
     assert (result.retrying, result.failed) == (3, 0)
-    assert Alert.objects.get(recipient=world.agency_staff).error.startswith("ConnectionRefusedError")
+    assert Alert.objects.get(recipient=world.agency_staff).error.startswith(
+        "ConnectionRefusedError"
+    )

@@ -47,7 +47,9 @@ def sweep_at(moment):
 
 def test_every_offset_once_over_the_life_of_a_supplement(world):
     with time_machine.travel(taipei(2026, 11, 1, 9), tick=False):
-        supplement = supplement_due(world.acme_case, world.agency_staff, DUE, assignee=world.agency_staff)
+        supplement = supplement_due(
+            world.acme_case, world.agency_staff, DUE, assignee=world.agency_staff
+        )
     per_day = {}
     day = dt.date(2026, 11, 25)
     while day <= DUE + dt.timedelta(days=4):
@@ -67,7 +69,9 @@ def test_every_offset_once_over_the_life_of_a_supplement(world):
     assert [o for _s, o in sent(world.agency_admin)] == [3, 1, 0, -1]
     assert [o for _s, o in sent(world.hr_acme)] == [3, 1, 0, -1]
     # Urgent stages go out at the first sweep of the day; the rest wait for the 08:00 digest.
-    by_offset = {offset: per_day[DUE - dt.timedelta(days=offset)] for offset in (14, 7, 3, 1, 0, -1)}
+    by_offset = {
+        offset: per_day[DUE - dt.timedelta(days=offset)] for offset in (14, 7, 3, 1, 0, -1)
+    }
     assert by_offset == {14: (0, 1), 7: (0, 1), 3: (0, 3), 1: (3, 0), 0: (3, 0), -1: (3, 0)}
     quiet_days = [day for day, counts in per_day.items() if counts == (0, 0)]
     assert len(quiet_days) == len(per_day) - 6
@@ -89,7 +93,9 @@ def test_the_clock_is_the_taipei_date(world):
 
 def test_recipients_by_role_and_tenancy(world):
     with time_machine.travel(taipei(2026, 11, 20, 9), tick=False):
-        supplement = supplement_due(world.acme_case, world.agency_staff, DUE, assignee=world.agency_staff)
+        supplement = supplement_due(
+            world.acme_case, world.agency_staff, DUE, assignee=world.agency_staff
+        )
         services.item_add(
             supplement=supplement,
             actor=world.agency_staff,
@@ -115,9 +121,9 @@ def test_recipients_by_role_and_tenancy(world):
         world.hr_acme.pk,
     }
     assert not Alert.objects.filter(recipient=world.outsider, case=world.acme_case).exists()
-    assert set(Alert.objects.filter(recipient=world.outsider).values_list("case_id", flat=True)) == {
-        world.other_agency_case.pk
-    }
+    assert set(
+        Alert.objects.filter(recipient=world.outsider).values_list("case_id", flat=True)
+    ) == {world.other_agency_case.pk}
 
 
 def test_an_assignee_who_cannot_see_the_case_is_not_told(world):
@@ -131,7 +137,9 @@ def test_an_assignee_who_cannot_see_the_case_is_not_told(world):
 
 def test_acknowledging_stops_escalation(world):
     with time_machine.travel(taipei(2026, 11, 20, 9), tick=False):
-        supplement = supplement_due(world.acme_case, world.agency_staff, DUE, assignee=world.agency_staff)
+        supplement = supplement_due(
+            world.acme_case, world.agency_staff, DUE, assignee=world.agency_staff
+        )
     sweep_at(taipei(2026, 12, 8, 8, 5))  # 7 days
     with time_machine.travel(taipei(2026, 12, 8, 10), tick=False):
         alert_services.alert_acknowledge(
@@ -145,13 +153,18 @@ def test_acknowledging_stops_escalation(world):
 
 def test_an_extended_deadline_moves_every_alert(world):
     with time_machine.travel(taipei(2026, 11, 20, 9), tick=False):
-        supplement = supplement_due(world.acme_case, world.agency_staff, DUE, assignee=world.agency_staff)
+        supplement = supplement_due(
+            world.acme_case, world.agency_staff, DUE, assignee=world.agency_staff
+        )
     sweep_at(taipei(2026, 12, 12, 8, 5))  # 3 days before the first deadline
     assert [o for _s, o in sent(world.agency_staff)] == [3]
     new_due = DUE + dt.timedelta(days=20)  # 2027-01-04
     with time_machine.travel(taipei(2026, 12, 12, 9), tick=False):
         services.supplement_override_deadline(
-            supplement=supplement, actor=world.agency_staff, deadline=new_due, reason="Extension granted by NIA"
+            supplement=supplement,
+            actor=world.agency_staff,
+            deadline=new_due,
+            reason="Extension granted by NIA",
         )
     # The old deadline's "due tomorrow" and "due today" never come.
     for day in (14, 15, 16):
@@ -167,11 +180,16 @@ def test_an_extended_deadline_moves_every_alert(world):
 
 def test_a_pending_alert_is_dropped_once_the_deadline_moves(world):
     with time_machine.travel(taipei(2026, 11, 20, 9), tick=False):
-        supplement = supplement_due(world.acme_case, world.agency_staff, DUE, assignee=world.agency_staff)
+        supplement = supplement_due(
+            world.acme_case, world.agency_staff, DUE, assignee=world.agency_staff
+        )
     with time_machine.travel(taipei(2026, 12, 8, 0, 5), tick=False):
         record_due_alerts(now=taipei(2026, 12, 8, 0, 5))  # the 7-day stage, waiting for 08:00
         services.supplement_override_deadline(
-            supplement=supplement, actor=world.agency_staff, deadline=DUE + dt.timedelta(days=30), reason="Extended"
+            supplement=supplement,
+            actor=world.agency_staff,
+            deadline=DUE + dt.timedelta(days=30),
+            reason="Extended",
         )
     result = sweep_at(taipei(2026, 12, 8, 8, 5))
     assert result.sent == 0
@@ -182,11 +200,17 @@ def test_a_pending_alert_is_dropped_once_the_deadline_moves(world):
 
 def test_alerts_stop_once_submitted_or_withdrawn(world):
     with time_machine.travel(taipei(2026, 11, 20, 9), tick=False):
-        submitted = supplement_due(world.acme_case, world.agency_staff, DUE, assignee=world.agency_staff)
-        withdrawn = supplement_due(world.globex_case, world.agency_staff, DUE, assignee=world.agency_staff)
+        submitted = supplement_due(
+            world.acme_case, world.agency_staff, DUE, assignee=world.agency_staff
+        )
+        withdrawn = supplement_due(
+            world.globex_case, world.agency_staff, DUE, assignee=world.agency_staff
+        )
     with time_machine.travel(taipei(2026, 12, 12, 0, 5), tick=False):
         record_due_alerts(now=taipei(2026, 12, 12, 0, 5))  # 3-day stage recorded, not sent
-        services.supplement_set_reply(supplement=submitted, actor=world.agency_staff, reply="已補正")
+        services.supplement_set_reply(
+            supplement=submitted, actor=world.agency_staff, reply="已補正"
+        )
         services.supplement_submit(supplement=submitted, actor=world.agency_staff)
         services.supplement_withdraw(supplement=withdrawn, actor=world.agency_staff)
     total = sum(sweep_at(taipei(2026, 12, day, 8, 5)).sent for day in (12, 14, 15, 16, 20))
@@ -197,7 +221,9 @@ def test_alerts_stop_once_submitted_or_withdrawn(world):
 
 def test_the_command_sends_once_and_says_how_many(world):
     with time_machine.travel(taipei(2026, 12, 15, 9), tick=False):
-        supplement_due(world.acme_case, world.agency_staff, dt.date(2026, 12, 14), assignee=world.agency_staff)
+        supplement_due(
+            world.acme_case, world.agency_staff, dt.date(2026, 12, 14), assignee=world.agency_staff
+        )
         out = StringIO()
         call_command("send_deadline_alerts", stdout=out)
         # Overdue: the assignee, the admin (escalation) and Acme's HR, one email each.
@@ -212,9 +238,18 @@ def test_the_command_sends_once_and_says_how_many(world):
 
 def test_one_digest_per_person_per_sweep_overdue_first(world, settings):
     with time_machine.travel(taipei(2026, 12, 1, 9), tick=False):
-        late = supplement_due(world.acme_case, world.agency_staff, dt.date(2026, 12, 9), assignee=world.agency_staff)
-        tomorrow = supplement_due(world.globex_case, world.agency_staff, dt.date(2026, 12, 11), assignee=world.agency_staff)
-        week = supplement_due(world.acme_case, world.agency_staff, dt.date(2026, 12, 17), assignee=world.agency_staff)
+        late = supplement_due(
+            world.acme_case, world.agency_staff, dt.date(2026, 12, 9), assignee=world.agency_staff
+        )
+        tomorrow = supplement_due(
+            world.globex_case,
+            world.agency_staff,
+            dt.date(2026, 12, 11),
+            assignee=world.agency_staff,
+        )
+        week = supplement_due(
+            world.acme_case, world.agency_staff, dt.date(2026, 12, 17), assignee=world.agency_staff
+        )
     # 03:00: only the immediate ones (overdue, due tomorrow), in one email.
     first = sweep_at(taipei(2026, 12, 10, 3))
     mine = [m for m in mail.outbox if m.to == [world.agency_staff.email]]
@@ -233,16 +268,23 @@ def test_one_digest_per_person_per_sweep_overdue_first(world, settings):
     sweep_at(taipei(2026, 12, 10, 8, 5))
     mine = [m for m in mail.outbox if m.to == [world.agency_staff.email]]
     assert len(mine) == 2
-    assert mine[1].subject == f"[Gold Card] 7 days left: {week.case.reference}: supplement (補正) round 2 due"
+    assert (
+        mine[1].subject
+        == f"[Gold Card] 7 days left: {week.case.reference}: supplement (補正) round 2 due"
+    )
 
 
 def test_quiet_hours_and_time_zone_of_the_person(world):
     AlertPreference.objects.create(
         user=world.agency_staff, digest_hour=9, quiet_start=dt.time(22), quiet_end=dt.time(7)
     )
-    Profile.objects.update_or_create(user=world.agency_staff, defaults={"time_zone": "Europe/Berlin"})
+    Profile.objects.update_or_create(
+        user=world.agency_staff, defaults={"time_zone": "Europe/Berlin"}
+    )
     with time_machine.travel(taipei(2026, 12, 1, 9), tick=False):
-        supplement_due(world.acme_case, world.agency_staff, dt.date(2026, 12, 15), assignee=world.agency_staff)
+        supplement_due(
+            world.acme_case, world.agency_staff, dt.date(2026, 12, 15), assignee=world.agency_staff
+        )
     # 2026-12-14 00:05 Taipei = 2026-12-13 17:05 Berlin: "due tomorrow" goes at once.
     assert sweep_at(taipei(2026, 12, 14, 0, 5)).sent == 3
     assert [o for _s, o in sent(world.agency_staff)] == [1]
@@ -261,7 +303,9 @@ def test_quiet_hours_and_time_zone_of_the_person(world):
 def test_language_of_the_person(world):
     Profile.objects.update_or_create(user=world.agency_staff, defaults={"language": "zh-hant"})
     with time_machine.travel(taipei(2026, 12, 14, 9), tick=False):
-        supplement_due(world.acme_case, world.agency_staff, dt.date(2026, 12, 15), assignee=world.agency_staff)
+        supplement_due(
+            world.acme_case, world.agency_staff, dt.date(2026, 12, 15), assignee=world.agency_staff
+        )
         run_sweep()
     message = next(m for m in mail.outbox if m.to == [world.agency_staff.email])
     html = message.alternatives[0][0]
@@ -272,7 +316,9 @@ def test_language_of_the_person(world):
 
 def test_snoozing_holds_digest_alerts_but_not_the_last_days(world):
     with time_machine.travel(taipei(2026, 11, 20, 9), tick=False):
-        supplement = supplement_due(world.acme_case, world.agency_staff, DUE, assignee=world.agency_staff)
+        supplement = supplement_due(
+            world.acme_case, world.agency_staff, DUE, assignee=world.agency_staff
+        )
     sweep_at(taipei(2026, 12, 1, 8, 5))  # 14
     with time_machine.travel(taipei(2026, 12, 1, 9), tick=False):
         response = alert_services.alert_snooze(
@@ -286,7 +332,9 @@ def test_snoozing_holds_digest_alerts_but_not_the_last_days(world):
 
 def test_a_sweep_killed_after_recording_loses_nothing(world):
     with time_machine.travel(taipei(2026, 12, 14, 9), tick=False):
-        supplement_due(world.acme_case, world.agency_staff, dt.date(2026, 12, 15), assignee=world.agency_staff)
+        supplement_due(
+            world.acme_case, world.agency_staff, dt.date(2026, 12, 15), assignee=world.agency_staff
+        )
         # The sweep dies between recording and sending.
         assert record_due_alerts(now=taipei(2026, 12, 14, 9)) == 3
         assert len(mail.outbox) == 0
@@ -302,7 +350,9 @@ def test_a_sweep_killed_after_recording_loses_nothing(world):
 def test_a_sweep_killed_after_claiming_is_taken_over_after_the_lease(world, settings):
     settings.ALERT_CLAIM_LEASE_SECONDS = 600
     with time_machine.travel(taipei(2026, 12, 14, 9), tick=False):
-        supplement_due(world.acme_case, world.agency_staff, dt.date(2026, 12, 15), assignee=world.agency_staff)
+        supplement_due(
+            world.acme_case, world.agency_staff, dt.date(2026, 12, 15), assignee=world.agency_staff
+        )
         record_due_alerts(now=taipei(2026, 12, 14, 9))
         # A sweep claimed the rows and died before sending.
         Alert.objects.update(status=AlertStatus.SENDING, claimed_at=taipei(2026, 12, 14, 9))
@@ -320,7 +370,9 @@ def test_a_user_without_email_is_recorded_as_failed(world):
     world.agency_staff.email = ""
     world.agency_staff.save()
     with time_machine.travel(taipei(2026, 12, 14, 9), tick=False):
-        supplement_due(world.acme_case, world.agency_staff, dt.date(2026, 12, 15), assignee=world.agency_staff)
+        supplement_due(
+            world.acme_case, world.agency_staff, dt.date(2026, 12, 15), assignee=world.agency_staff
+        )
         result = run_sweep()
     assert result.failed == 1
     alert = Alert.objects.get(recipient=world.agency_staff)
@@ -332,7 +384,9 @@ def test_per_organization_offsets(world):
         actor=world.agency_admin, organization=world.agency, offsets=[30, 5, 0], escalate_days=0
     )
     with time_machine.travel(taipei(2026, 11, 1, 9), tick=False):
-        supplement = supplement_due(world.acme_case, world.agency_staff, DUE, assignee=world.agency_staff)
+        supplement = supplement_due(
+            world.acme_case, world.agency_staff, DUE, assignee=world.agency_staff
+        )
     day = dt.date(2026, 11, 10)
     while day <= DUE + dt.timedelta(days=2):
         sweep_at(taipei(day.year, day.month, day.day, 8, 5))

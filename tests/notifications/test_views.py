@@ -16,7 +16,7 @@ from tests.notifications.conftest import supplement_due, taipei
 
 pytestmark = pytest.mark.django_db
 
-TODAY = taipei(2026, 12, 1, 10)
+TODAY = taipei(2026, 12, 1, 8, 30)  # in the 08:00 digest hour
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +28,9 @@ def _frozen(settings):
 
 @pytest.fixture
 def supplement(world):
-    return supplement_due(world.acme_case, world.agency_staff, dt.date(2026, 12, 15), assignee=world.agency_staff)
+    return supplement_due(
+        world.acme_case, world.agency_staff, dt.date(2026, 12, 15), assignee=world.agency_staff
+    )
 
 
 def respond_path(user, supplement) -> str:
@@ -39,7 +41,9 @@ def respond_path(user, supplement) -> str:
 def test_the_emailed_link_opens_a_page_and_changes_nothing_until_pressed(client, world, supplement):
     run_sweep()
     message = next(m for m in mail.outbox if m.to == [world.agency_staff.email])
-    link = next(line.split(": ", 1)[1] for line in message.body.splitlines() if "/alerts/respond/" in line)
+    link = next(
+        line.split(": ", 1)[1] for line in message.body.splitlines() if "/alerts/respond/" in line
+    )
     path = link.removeprefix("https://tracker.example")
     page = client.get(path)
     assert page.status_code == 200
@@ -56,7 +60,9 @@ def test_the_emailed_link_opens_a_page_and_changes_nothing_until_pressed(client,
 
 
 def test_snooze_from_the_link(client, world, supplement):
-    response = client.post(respond_path(world.hr_acme, supplement), {"action": "snooze", "days": "7"})
+    response = client.post(
+        respond_path(world.hr_acme, supplement), {"action": "snooze", "days": "7"}
+    )
     assert response.status_code == 200
     assert AlertResponse.objects.get(user=world.hr_acme).snoozed_until == dt.date(2026, 12, 8)
 
@@ -65,8 +71,16 @@ def test_a_forged_or_foreign_link_answers_404(client, world, supplement):
     path = respond_path(world.agency_staff, supplement)
     assert client.get(path[:-5] + "xxxx/").status_code == 404
     # A valid signature for someone who cannot see the case: 404, nothing recorded.
-    assert client.post(respond_path(world.hr_globex, supplement), {"action": "acknowledge"}).status_code == 404
-    assert client.post(respond_path(world.outsider, supplement), {"action": "acknowledge"}).status_code == 404
+    assert (
+        client.post(
+            respond_path(world.hr_globex, supplement), {"action": "acknowledge"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(respond_path(world.outsider, supplement), {"action": "acknowledge"}).status_code
+        == 404
+    )
     assert not AlertResponse.objects.exists()
 
 
@@ -145,11 +159,15 @@ def test_only_an_organizations_admin_sets_its_offsets(client, world):
     )
     # Another organization is not in the admin's choices.
     refused = client.post(
-        "/alerts/policy/", {"organization": world.other_agency.pk, "offsets": "1", "escalate_days": "1"}
+        "/alerts/policy/",
+        {"organization": world.other_agency.pk, "offsets": "1", "escalate_days": "1"},
     )
     assert refused.status_code == 200
     assert not AlertPolicy.objects.filter(organization=world.other_agency).exists()
-    bad = client.post("/alerts/policy/", {"organization": world.agency.pk, "offsets": "soon", "escalate_days": "1"})
+    bad = client.post(
+        "/alerts/policy/",
+        {"organization": world.agency.pk, "offsets": "soon", "escalate_days": "1"},
+    )
     assert "offsets are whole days" in bad.content.decode()
 
 
@@ -173,7 +191,12 @@ def test_obligations_page_counts_the_due_date_with_the_engine(client, world):
     # A case outside one's scope is not a choice.
     client.post(
         "/obligations/",
-        {"case": world.other_agency_case.pk, "kind": "appeal", "starts_on": "2026-12-04", "note": ""},
+        {
+            "case": world.other_agency_case.pk,
+            "kind": "appeal",
+            "starts_on": "2026-12-04",
+            "note": "",
+        },
     )
     assert Obligation.objects.count() == 2
     client.post(f"/obligations/{obligation.pk}/done/")

@@ -41,10 +41,16 @@ def redis_url() -> str:
 def test_a_real_worker_sends_the_scheduled_alerts_once(postgres_only, redis_url, world, tmp_path):
     today = timezone.localdate()
     tomorrow = supplement_due(
-        world.acme_case, world.agency_staff, today + dt.timedelta(days=1), assignee=world.agency_staff
+        world.acme_case,
+        world.agency_staff,
+        today + dt.timedelta(days=1),
+        assignee=world.agency_staff,
     )
     overdue = supplement_due(
-        world.globex_case, world.agency_staff, today - dt.timedelta(days=2), assignee=world.agency_staff
+        world.globex_case,
+        world.agency_staff,
+        today - dt.timedelta(days=2),
+        assignee=world.agency_staff,
     )
     worker = Worker(data_dir=tmp_path / "data", broker_url=redis_url, schedule="1").start()
     try:
@@ -56,12 +62,21 @@ def test_a_real_worker_sends_the_scheduled_alerts_once(postgres_only, redis_url,
             what="six alerts sent",
         )
         sweeps = worker.sweeps_done()
-        worker.wait_for(lambda: worker.sweeps_done() >= sweeps + 3, timeout=60, what="three more sweeps")
+        worker.wait_for(
+            lambda: worker.sweeps_done() >= sweeps + 3, timeout=60, what="three more sweeps"
+        )
     finally:
         worker.stop()
-    messages = [email.message_from_bytes(raw) for raw in read_emails(tmp_path / "data" / "sent-email")]
+    messages = [
+        email.message_from_bytes(raw) for raw in read_emails(tmp_path / "data" / "sent-email")
+    ]
     assert sorted(m["To"] for m in messages) == sorted(
-        [world.agency_staff.email, world.agency_admin.email, world.hr_acme.email, world.hr_globex.email]
+        [
+            world.agency_staff.email,
+            world.agency_admin.email,
+            world.hr_acme.email,
+            world.hr_globex.email,
+        ]
     )
     staff = next(m for m in messages if m["To"] == world.agency_staff.email)
     assert staff["Subject"] == "[Gold Card] 2 deadlines need attention (1 overdue)"

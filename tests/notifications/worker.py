@@ -90,14 +90,18 @@ class Worker:
             return 0
         lines = self.log.read_text(errors="replace").splitlines()
         return sum(
-            1 for line in lines if "notifications.sweep_deadline_alerts[" in line and "succeeded" in line
+            1
+            for line in lines
+            if "notifications.sweep_deadline_alerts[" in line and "succeeded" in line
         )
 
     def wait_for(self, predicate, *, timeout: float, what: str) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"the worker exited ({self.process.returncode}):\n{self.output()}")
+                raise AssertionError(
+                    f"the worker exited ({self.process.returncode}):\n{self.output()}"
+                )
             if predicate():
                 return
             time.sleep(0.25)

@@ -184,3 +184,38 @@ def test_portal_queries_do_not_grow_with_the_number_of_cases(client, world):
 
     assert response.text.count("Employment certificate") == 6
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+@pytest.mark.django_db
+def test_applicant_view_queries_do_not_grow(client, world):
+    def add(n):
+        for _ in range(n):
+            case = services.case_create(
+                actor=world.agency_staff,
+                applicant=world.priya,
+                kind="extension",
+                channel=Channel.AGENCY,
+                agency=world.agency,
+                employer=world.acme,
+                status="nia_initial_review",
+            )
+            supplement = services.supplement_create(
+                case=case,
+                actor=world.agency_staff,
+                requesting_body=RequestingBody.NIA_INITIAL,
+                notice_date=timezone.localdate(),
+                rule=DeadlineRule.DAYS_30,
+            )
+            _item(world, supplement, Party.APPLICANT, "Passport data page")
+
+    client.force_login(world.applicant_user)
+    add(2)
+    client.get("/me/")
+    with CaptureQueriesContext(connection) as small:
+        client.get("/me/")
+    add(2)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get("/me/")
+
+    assert response.text.count("Upload: Passport data page") == 4
+    assert len(large.captured_queries) == len(small.captured_queries)

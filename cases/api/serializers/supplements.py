@@ -255,9 +255,10 @@ class SupplementSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Party.choices)))
     def get_waiting_on(self, supplement) -> list[str]:
-        # `live_documents` and the items are prefetched by the list and detail queries.
-        with_document = {doc.item_id for doc in supplement.live_documents if doc.item_id}
-        return waiting_on(services.item_facts(supplement.items.all(), with_document))
+        # The items come prefetched, marked `has_live_document` (cases.api.queries).
+        items = supplement.items.all()
+        with_document = {item.pk for item in items if item.has_live_document}
+        return waiting_on(services.item_facts(items, with_document))
 
 
 class SupplementDetailSerializer(SupplementSerializer):
