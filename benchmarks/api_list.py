@@ -11,7 +11,7 @@ proportion, bulk_create), plus another agency's cases the tenancy rule must filt
 * the floor: the same page fetched by one hand-written SQL query and encoded to JSON.
 
 Prints both medians, their ratio and the API's query count, then drops its database.
-Options: --cases N (default 20000), --runs N (default 30).
+Options: --cases N (default 20000), --runs N (default 30), --keep (keep the database).
 """
 
 from __future__ import annotations
@@ -316,7 +316,7 @@ def measure(people: dict, runs: int) -> None:
 
         profiler = cProfile.Profile()
         profiler.runcall(lambda: [api() for _ in range(5)])
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE", "cumulative")).print_stats(40)
     api_ms, _ = timed(api, runs)
     floor_ms, _ = timed(
         lambda: floor(agency_id=people["agency"].pk, user_id=people["staff"].pk, today=today), runs
@@ -337,6 +337,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument(
+        "--keep", action="store_true", help="Keep the database afterwards (to explain queries)."
+    )
     options = parser.parse_args()
 
     admin_url, bench_url, name = _database_urls()
@@ -367,8 +370,11 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        _admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
-        print(f"database {name} dropped")
+        if options.keep:
+            print(f"database {name} kept: drop it with  dropdb {name}")
+        else:
+            _admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
+            print(f"database {name} dropped")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,9 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from cases.choices import Party
 from cases.deadlines import taipei_today
+from cases.models import Case
 from notifications.channels import PERMANENT, EmailChannel, describe
 from notifications.directory import Directory
 from notifications.emails import Line, render_digest
@@ -98,6 +100,7 @@ class Deliverer:
         # The planner's directory, when there is one: its users keep their tenancy scope.
         self.directory = directory or Directory()
         self.max_attempts = _setting("ALERT_MAX_ATTEMPTS", 8)
+        self._cases: dict[int, Case] = {}
 
     def run(self, batch_size: int) -> DeliveryResult:
         release_stale_claims()
@@ -139,6 +142,14 @@ class Deliverer:
                 _finish(mine, AlertStatus.FAILED, error=describe(exc), attempts=F("attempts") + 1)
                 self.result.failed += len(mine)
 
+    def case_of(self, row: Alert, item) -> Case:
+        """The case the alert was planned on (a passport's "latest case" may since differ)."""
+        if row.case_id == item.case.pk:
+            return item.case
+        if row.case_id not in self._cases:
+            self._cases[row.case_id] = Case.objects.select_related("applicant").get(pk=row.case_id)
+        return self._cases[row.case_id]
+
     def deliver_to(self, recipient_id, rows, items, acknowledged, snoozed) -> None:
         user = self.directory.user(recipient_id)
         if user is None:
@@ -154,7 +165,7 @@ class Deliverer:
             until = snoozed.get((recipient_id, *key))
             if item is None or not item.current or item.due_on != row.due_on:
                 skip["No longer due: done, withdrawn, or the deadline moved."].append(row)
-            elif row.case_id != item.case.pk or not self.directory.can_see(recipient_id, item.case):
+            elif (party := self.directory.party(recipient_id, self.case_of(row, item))) is None:
                 skip["The recipient can no longer see this case."].append(row)
             elif row.role == AlertRole.ESCALATION and key in acknowledged:
                 skip["Acknowledged by someone on the case: no escalation."].append(row)
@@ -163,7 +174,10 @@ class Deliverer:
             else:
                 sending.append(row)
                 # Several stages of one subject (say, after a pause) make one line.
-                lines.setdefault(key, Line(item=item, role=row.role))
+                # What is missing can name agency-only documents: the agency's side only.
+                lines.setdefault(
+                    key, Line(item=item, role=row.role, show_missing=party == Party.AGENCY)
+                )
         for reason, skipped in skip.items():
             _finish(skipped, AlertStatus.SKIPPED, error=reason)
             self.result.skipped += len(skipped)

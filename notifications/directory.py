@@ -102,7 +102,11 @@ class Directory:
     def language(self, user_id: int) -> str:
         return self._language.get(user_id, settings.LANGUAGE_CODE)
 
-    def can_see(self, user_id: int, case: Case) -> bool:
-        """The tenancy rule, for one recipient and one case (cases.tenancy.party_for)."""
+    def party(self, user_id: int, case: Case) -> str | None:
+        """The side the recipient stands on for the case; None: they may not see it
+        (the tenancy rule, cases.tenancy.party_for)."""
         user = self._users.get(user_id)
-        return user is not None and party_for(user, case) is not None
+        return None if user is None else party_for(user, case)
+
+    def can_see(self, user_id: int, case: Case) -> bool:
+        return self.party(user_id, case) is not None

@@ -30,6 +30,7 @@ class Line:
 
     item: Item
     role: str
+    show_missing: bool = True
 
 
 def status_text(days_left: int) -> str:
@@ -102,7 +103,7 @@ def _entry(line: Line, *, user_id: int, today: dt.date, time_zone: str, phrases:
         "deadline": taipei,
         "deadline_local": local,
         "waits_on": ", ".join(phrases.party(party) for party in item.waits_on),
-        "missing": item.missing_messages()[:MAX_MISSING_LINES],
+        "missing": item.missing_messages()[:MAX_MISSING_LINES] if line.show_missing else [],
         "why": phrases.roles.get(line.role, ""),
         "url": item.url,
         "respond_url": respond_url(

@@ -41,6 +41,8 @@ def supplement_list(user, *, today: dt.date) -> QuerySet[SupplementRequest]:
         .annotate(closed=closed)
         .order_by("closed", "triage_bucket", "deadline", "id")
         .select_related("case__applicant", "case__agency", "case__employer", "assignee")
+        # Long texts a list does not show stay in the database.
+        .defer("reply", "case__internal_notes", "assignee__password")
         .prefetch_related(
             _items(fields=("id", "supplement_id", "kind", "state", "waits_on", "description"))
         )

@@ -37,6 +37,16 @@ def _case_context(request, case, **extra) -> dict:
 
 
 @login_required
+def case_search(request):
+    """Journey 2: a notice names an application number; find the case to record the request."""
+    text = request.GET.get("q", "")
+    found = queries.find_cases(request.user, text)
+    if len(found) == 1 and text.strip():
+        return redirect("web:case", pk=found[0].pk)
+    return render(request, "cases/case_search.html", {"q": text, "found": found})
+
+
+@login_required
 def case_detail(request, pk: int):
     case = access_case(request.user, pk)
     return render(request, "cases/case.html", _case_context(request, case))

@@ -558,3 +558,27 @@ def recent_invitations(user, *, limit: int = 50) -> list[Invitation]:
         .select_related("organization", "applicant", "accepted_by")
         .order_by("-created_at")[:limit]
     )
+
+
+def find_cases(user, text: str, *, limit: int = 50) -> list[Case]:
+    """Cases the user sees matching an application number (申請案號), a GC- reference or a name."""
+    import re
+
+    text = text.strip()
+    if not text:
+        return []
+    condition = (
+        Q(application_number__startswith=text)
+        | Q(applicant__family_name_en__icontains=text)
+        | Q(applicant__given_name_en__icontains=text)
+        | Q(applicant__name_zh__icontains=text)
+        | Q(applicant__passport_number__iexact=text)
+    )
+    if match := re.match(r"^GC-?0*(\d+)$", text, re.IGNORECASE):
+        condition |= Q(pk=int(match.group(1)))
+    return list(
+        visible_cases(user)
+        .filter(condition)
+        .select_related("applicant", "agency", "employer")
+        .order_by("-created_at")[:limit]
+    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("invitations/", invitations.invite, name="invite"),
     path("hr/", portals.hr_portal, name="hr"),
     path("me/", portals.applicant_view, name="applicant"),
+    path("cases/", case_page.case_search, name="case_search"),
     path("cases/<int:pk>/", case_page.case_detail, name="case"),
     path("cases/<int:pk>/supplements/new/", case_page.supplement_new, name="supplement_new"),
     path("cases/<int:pk>/deadline-preview/", case_page.deadline_preview, name="deadline_preview"),

@@ -404,3 +404,14 @@ def test_membership_of_an_inactive_admin_is_ignored(world):
         run_sweep()
     assert not Alert.objects.filter(recipient=admin2).exists()
     assert Alert.objects.filter(recipient=world.agency_admin, offset=-1).count() == 1
+
+
+def test_what_is_missing_is_listed_for_the_agency_only(world):
+    with time_machine.travel(taipei(2026, 12, 14, 9), tick=False):
+        supplement_due(
+            world.acme_case, world.agency_staff, dt.date(2026, 12, 15), assignee=world.agency_staff
+        )
+        run_sweep()
+    by_recipient = {message.to[0]: message.body for message in mail.outbox}
+    assert "Reply to the reviewer (審核意見回覆) is empty" in by_recipient[world.agency_staff.email]
+    assert "Still missing" not in by_recipient[world.hr_acme.email]

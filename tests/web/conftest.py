@@ -60,4 +60,3 @@ def ready_supplement(world):
     supplement.refresh_from_db()
     assert supplement.is_ready is True
     return supplement
-

@@ -196,3 +196,18 @@ def test_case_page_queries_do_not_grow(client, world, open_supplement):
         client.get(f"/cases/{world.acme_case.pk}/")
 
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+@pytest.mark.django_db
+def test_find_a_case_by_its_application_number(client, world):
+    client.force_login(world.agency_staff)
+
+    exact = client.get("/cases/?q=115551035402")
+    several = client.get("/cases/?q=11555103540")
+    foreign = client.get("/cases/?q=115551035404")  # another agency's case
+
+    assert exact.status_code == 302
+    assert exact.headers["Location"] == f"/cases/{world.globex_case.pk}/"
+    assert several.status_code == 200
+    assert several.text.count('<tr><td data-label="Case">') == 2  # ours, not the self-filed one
+    assert "No case matches." in foreign.text

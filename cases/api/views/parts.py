@@ -26,7 +26,7 @@ from cases.api.serializers.supplements import (
     ItemSerializer,
     ItemUpdateSerializer,
 )
-from cases.errors import FileTooLarge, InvalidInput
+from cases.errors import FileTooLarge, InvalidInput, SupplementClosed, SupplementLocked
 from cases.tenancy import access_supplement, can_upload
 
 # Room for the multipart envelope and the small fields beside the file.
@@ -109,8 +109,16 @@ class SupplementDocumentsView(_SupplementChildList):
         supplement = self.supplement()
         if not can_upload(request.user, supplement.case):
             raise PermissionDenied(_("You cannot add documents to this case."))
-        # Refuse an oversized body before reading it.
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        # Refuse before reading the body: a frozen supplement (the service says so again under
+        # its lock), or an oversized body.
+        if supplement.is_submitted:
+            raise SupplementLocked()
+        if not supplement.is_editable:
+            raise SupplementClosed()
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # Django reads no body then; the serializer reports the missing file
         if declared > settings.UPLOAD_MAX_BYTES + MULTIPART_SLACK:
             raise FileTooLarge(field="file", limit_bytes=settings.UPLOAD_MAX_BYTES)
         return self._upload(request, supplement)
