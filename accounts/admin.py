@@ -3,7 +3,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import Applicant, Authorisation, Employment, Membership, Organization
+from accounts.models import (
+    Applicant,
+    Authorisation,
+    Employment,
+    Invitation,
+    Membership,
+    Organization,
+    Profile,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -80,3 +88,27 @@ class AuthorisationAdmin(SimpleHistoryAdmin):
     list_filter = ["agency", "covers_supplement", "covers_pickup"]
     search_fields = ["applicant__family_name_en", "applicant__passport_number", "agency__name"]
     autocomplete_fields = ["applicant", "agency"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "organization",
+        "role",
+        "applicant",
+        "invited_by",
+        "expires_at",
+        "accepted_at",
+    ]
+    list_filter = ["role", "organization"]
+    search_fields = ["email", "organization__name"]
+    readonly_fields = ["nonce", "invited_by", "created_at", "accepted_at", "accepted_by"]
+    autocomplete_fields = ["organization", "applicant"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "language", "time_zone"]
+    list_filter = ["language"]
+    search_fields = ["user__username", "user__email"]

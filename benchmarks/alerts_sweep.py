@@ -230,15 +230,20 @@ def main() -> int:
         again = run_sweep(now=now)
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        outbox = sum(
+            len(m.body) + sum(len(body) for body, _type in m.alternatives) for m in mail.outbox
+        )
         print(
             f"peak Python memory of a first sweep (tracemalloc): {peak / 2**20:.1f} MiB "
-            f"(sent {again.sent:,})"
+            f"(sent {again.sent:,}; of that, the locmem outbox keeps {outbox / 2**20:.1f} MiB "
+            "of message text)"
         )
         started = time.perf_counter()
         second = run_sweep(now=now)
         second_time = time.perf_counter() - started
         print(f"second sweep: {second_time:.2f} s, sent {second.sent}")
         print(f"ratio sweep / floor: {sweep_time / floor:.1f}x")
+        print(f"per alert: {sweep_time / max(first.sent, 1) * 1000:.2f} ms")
         return 0 if second.sent == 0 and first.sent == again.sent else 1
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -8,7 +8,8 @@ proportion, bulk_create), plus another agency's cases the tenancy rule must filt
 
 * the API: GET /api/v1/supplements/ (a page of 50, default triage order) as agency staff with a
   token, through the whole Django stack (middleware, authentication, tenancy, serializers, JSON);
-* the floor: the same page fetched by one hand-written SQL query and encoded to JSON.
+* the floor: the same page fetched by one hand-written SQL query (narrow rows sorted first in a
+  materialised CTE, the page's details joined after) and encoded to JSON.
 
 Prints both medians, their ratio and the API's query count, then drops its database.
 Options: --cases N (default 20000), --runs N (default 30), --keep (keep the database).
@@ -221,6 +222,22 @@ def build(*, cases: int, rng: random.Random) -> dict:
 
 
 FLOOR_SQL = """
+WITH visible AS MATERIALIZED (
+    -- The tenancy rule, narrow: only what the triage order needs.
+    SELECT s.id, s.state, s.deadline, s.is_ready
+      FROM cases_supplementrequest s
+      JOIN cases_case c ON c.id = s.case_id
+      JOIN accounts_applicant a ON a.id = c.applicant_id
+     WHERE c.agency_id = %(agency)s OR a.user_id = %(user)s
+), page AS (
+    SELECT v.id, count(*) OVER () AS total,
+           (v.state <> 'open') AS closed,
+           CASE WHEN v.deadline < %(today)s THEN 0 WHEN NOT v.is_ready THEN 1 ELSE 2 END AS bucket,
+           v.deadline
+      FROM visible v
+     ORDER BY closed, bucket, v.deadline, v.id
+     LIMIT 50
+)
 SELECT s.id, s.round, s.requesting_body, s.authority_code, s.notice_date, s.received_at, s.rule,
        s.proposed_deadline, s.deadline_override, s.override_reason, s.deadline,
        s.deadline - %(today)s AS days_left, s.state, s.outcome, s.submitted_at,
@@ -229,23 +246,21 @@ SELECT s.id, s.round, s.requesting_body, s.authority_code, s.notice_date, s.rece
        a.id AS applicant_id, a.family_name_en, a.given_name_en, a.name_zh, a.passport_number,
        a.nationality, ag.id AS agency_id, ag.name AS agency_name, e.id AS employer_id,
        e.name AS employer_name, u.id AS assignee_id, u.username AS assignee_username,
-       (SELECT json_agg(json_build_object('id', i.id, 'kind', i.kind, 'state', i.state,
-                                          'waits_on', i.waits_on))
+       (SELECT json_agg(json_build_object(
+                   'id', i.id, 'kind', i.kind, 'state', i.state, 'waits_on', i.waits_on,
+                   'has_document', EXISTS (SELECT 1 FROM cases_document d
+                                            WHERE d.item_id = i.id
+                                              AND d.review_state <> 'rejected')))
           FROM cases_requesteditem i WHERE i.supplement_id = s.id) AS items,
-       (SELECT array_agg(d.item_id) FROM cases_document d
-         WHERE d.supplement_id = s.id AND d.review_state <> 'rejected') AS document_items,
-       count(*) OVER () AS total
-  FROM cases_supplementrequest s
+       page.total
+  FROM page
+  JOIN cases_supplementrequest s ON s.id = page.id
   JOIN cases_case c ON c.id = s.case_id
   JOIN accounts_applicant a ON a.id = c.applicant_id
   LEFT JOIN accounts_organization ag ON ag.id = c.agency_id
   LEFT JOIN accounts_organization e ON e.id = c.employer_id
   LEFT JOIN auth_user u ON u.id = s.assignee_id
- WHERE c.agency_id = %(agency)s OR a.user_id = %(user)s
- ORDER BY (s.state <> 'open'),
-          CASE WHEN s.deadline < %(today)s THEN 0 WHEN NOT s.is_ready THEN 1 ELSE 2 END,
-          s.deadline, s.id
- LIMIT 50
+ ORDER BY page.closed, page.bucket, page.deadline, page.id
 """
 
 
@@ -316,7 +331,9 @@ def measure(people: dict, runs: int) -> None:
 
         profiler = cProfile.Profile()
         profiler.runcall(lambda: [api() for _ in range(5)])
-        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE", "cumulative")).print_stats(40)
+        pstats.Stats(profiler).sort_stats(
+            os.environ.get("BENCH_PROFILE", "cumulative")
+        ).print_stats(40)
     api_ms, _ = timed(api, runs)
     floor_ms, _ = timed(
         lambda: floor(agency_id=people["agency"].pk, user_id=people["staff"].pk, today=today), runs

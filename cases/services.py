@@ -485,8 +485,11 @@ def document_add(
 
 @transaction.atomic
 def document_remove(*, document: Document, actor) -> None:
+    from cases.documents.services import discard_packs_with
+
     supplement = _lock_open(document.supplement_id)
     history_user(actor, document)
+    discard_packs_with(document)
     delete_after_commit([document.file.name])
     document.delete()
     _touch(supplement, actor)

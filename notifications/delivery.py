@@ -229,6 +229,6 @@ class Deliverer:
 
 
 def deliver_due(
-    *, now: dt.datetime, batch_size: int = 200, directory: Directory | None = None
+    *, now: dt.datetime, batch_size: int = 50, directory: Directory | None = None
 ) -> DeliveryResult:
     return Deliverer(now, directory).run(batch_size)

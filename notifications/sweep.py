@@ -54,7 +54,7 @@ def run_sweep(*, now: dt.datetime | None = None, batch_size: int | None = None) 
     recorded = record_due_alerts(now=now, batch_size=batch_size, directory=directory)
     delivery = deliver_due(
         now=now,
-        batch_size=getattr(settings, "ALERT_SEND_BATCH_SIZE", 200),
+        batch_size=getattr(settings, "ALERT_SEND_BATCH_SIZE", 50),
         directory=directory,
     )
     result = SweepResult(

@@ -296,6 +296,7 @@ ALERT_MAX_ATTEMPTS = env.int("ALERT_MAX_ATTEMPTS", default=8)
 ALERT_RETRY_BASE_SECONDS = env.int("ALERT_RETRY_BASE_SECONDS", default=60)
 ALERT_RETRY_MAX_SECONDS = env.int("ALERT_RETRY_MAX_SECONDS", default=3600)
 ALERT_BATCH_SIZE = env.int("ALERT_BATCH_SIZE", default=500)
+ALERT_SEND_BATCH_SIZE = env.int("ALERT_SEND_BATCH_SIZE", default=50)
 ALERT_LINK_MAX_AGE_DAYS = env.int("ALERT_LINK_MAX_AGE_DAYS", default=30)
 
 # --- REST framework -------------------------------------------------------------------------------

@@ -1,20 +1,15 @@
 """Page-number pagination in the contract's shape: {"count", "next", "previous", "results"}.
 
-The count rides on the page query as a window function (`COUNT(*) OVER ()`): the database sorts
-every matching row for the page anyway, so the total costs nothing more, and a list answers in
-one query instead of two. Only a page past the end (no rows to carry it) asks for the count apart.
+The count is its own query, as DRF does it. (Carrying it on the page query as `COUNT(*) OVER ()`
+saves a round trip on small tables but misleads PostgreSQL's planner on large ones: it plans the
+window as if LIMIT could stop early and picks nested loops over every row; with 40,000
+supplements that was twice as slow as two queries. See benchmarks/api_list.py.)
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Page
-from django.core.paginator import Paginator as DjangoPaginator
-from django.db.models import Count, QuerySet, Window
-from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
-
-TOTAL = "_window_total"
 
 
 class Pagination(PageNumberPagination):
@@ -23,25 +18,6 @@ class Pagination(PageNumberPagination):
     @property
     def max_page_size(self) -> int:
         return settings.API_MAX_PAGE_SIZE
-
-    def paginate_queryset(self, queryset, request, view=None):
-        page_size = self.get_page_size(request)
-        number = request.query_params.get(self.page_query_param, "1")
-        if not isinstance(queryset, QuerySet) or not page_size or not number.isdigit():
-            return super().paginate_queryset(queryset, request, view)  # "last", bad numbers
-        number = int(number)
-        if number < 1:
-            raise NotFound(self.invalid_page_message.format(page_number=number, message=""))
-        self.request = request
-        start = (number - 1) * page_size
-        rows = list(queryset.annotate(**{TOTAL: Window(Count("pk"))})[start : start + page_size])
-        paginator = DjangoPaginator(queryset, page_size)
-        # The count is a cached property: give it the window's answer.
-        paginator.__dict__["count"] = getattr(rows[0], TOTAL) if rows else queryset.count()
-        if not rows and number != 1:
-            raise NotFound(self.invalid_page_message.format(page_number=number, message=""))
-        self.page = Page(rows, number, paginator)
-        return rows
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

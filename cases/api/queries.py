@@ -27,19 +27,41 @@ def _items(*, fields: tuple[str, ...] = ()) -> Prefetch:
     return Prefetch("items", queryset=queryset)
 
 
-def supplement_list(user, *, today: dt.date) -> QuerySet[SupplementRequest]:
-    """Supplements the user may see in triage order: open ones first, overdue, then not ready,
-    each by the closest deadline; then the submitted and withdrawn ones."""
+def _triage(queryset: QuerySet[SupplementRequest], today: dt.date) -> QuerySet:
     closed = models.Case(
         models.When(state=SupplementState.OPEN, then=models.Value(0)),
         default=models.Value(1),
         output_field=models.IntegerField(),
     )
-    return (
-        visible_supplements(user)
-        .with_triage(today)
-        .annotate(closed=closed)
-        .order_by("closed", "triage_bucket", "deadline", "id")
+    return queryset.with_triage(today).annotate(closed=closed)
+
+
+TRIAGE_ORDER = ("closed", "triage_bucket", "deadline", "id")
+
+
+def supplement_list(user, *, today: dt.date) -> QuerySet[SupplementRequest]:
+    """Supplements the user may see in triage order: open ones first, overdue, then not ready,
+    each by the closest deadline; then the submitted and withdrawn ones. Filters narrow it;
+    `supplement_page_ids` and `supplement_rows` turn it into a page."""
+    return _triage(visible_supplements(user), today).order_by(*TRIAGE_ORDER)
+
+
+def supplement_page_ids(filtered: QuerySet[SupplementRequest], *, today: dt.date) -> QuerySet:
+    """The filtered supplements' ids, in the same order, shaped so the database sorts cheaply.
+
+    The filter (tenancy, query parameters) becomes one sub-select the database hashes once, and
+    only narrow rows are sorted; the page's details are fetched afterwards by id. Sorting the
+    joined rows directly made PostgreSQL probe the case and applicant of all 40,000 rows (three
+    times slower in benchmarks/api_list.py)."""
+    ordering = filtered.query.order_by or TRIAGE_ORDER
+    outer = SupplementRequest.objects.filter(pk__in=filtered.values("pk"))
+    return _triage(outer, today).order_by(*ordering).values_list("pk", flat=True)
+
+
+def supplement_rows(ids) -> list[SupplementRequest]:
+    """The page's supplements with what the list shows, in the order of `ids`."""
+    rows = (
+        SupplementRequest.objects.filter(pk__in=list(ids))
         .select_related("case__applicant", "case__agency", "case__employer", "assignee")
         # Long texts a list does not show stay in the database.
         .defer("reply", "case__internal_notes", "assignee__password")
@@ -47,6 +69,8 @@ def supplement_list(user, *, today: dt.date) -> QuerySet[SupplementRequest]:
             _items(fields=("id", "supplement_id", "kind", "state", "waits_on", "description"))
         )
     )
+    position = {pk: index for index, pk in enumerate(ids)}
+    return sorted(rows, key=lambda row: position[row.pk])
 
 
 def supplement_detail(user, supplement: SupplementRequest) -> SupplementRequest:

@@ -147,9 +147,9 @@ def pack_request(
     if automatic and not getattr(settings, "UPLOAD_SET_AUTO_PACK", True):
         return None
     supplement = case_services._lock(supplement.pk)
-    print_ = fingerprint(upload_set_documents(supplement), Limits.from_settings())
+    current = fingerprint(upload_set_documents(supplement), Limits.from_settings())
     existing = (
-        PackJob.objects.filter(supplement=supplement, fingerprint=print_)
+        PackJob.objects.filter(supplement=supplement, fingerprint=current)
         .exclude(state=PackState.FAILED)
         .order_by("-created_at", "-id")
         .first()
@@ -162,13 +162,16 @@ def pack_request(
     if automatic:
         # A failure the documents explain (too large) is the answer until they change.
         failed = PackJob.objects.filter(
-            supplement=supplement, fingerprint=print_, state=PackState.FAILED
+            supplement=supplement,
+            fingerprint=current,
+            state=PackState.FAILED,
+            error_code=UploadSetTooLarge.code,
         ).exists()
         if failed:
             return None
     # Jobs still waiting for documents that have changed since would only be superseded.
     PackJob.objects.filter(supplement=supplement, state=PackState.QUEUED).exclude(
-        fingerprint=print_
+        fingerprint=current
     ).update(
         state=PackState.FAILED,
         error_code="superseded",
@@ -176,7 +179,7 @@ def pack_request(
         finished_at=now,
     )
     job = PackJob.objects.create(
-        supplement=supplement, fingerprint=print_, requested_by=actor, created_at=now
+        supplement=supplement, fingerprint=current, requested_by=actor, created_at=now
     )
     _enqueue(job)
     return job
@@ -349,6 +352,14 @@ def _store_result(job: PackJob, result, documents: list[Document]) -> None:
 
 class _LostClaim(Exception):
     """Another worker claimed the job meanwhile (this one was taken for dead): its result wins."""
+
+
+def discard_packs_with(document: Document) -> None:
+    """A removed document's pages must not stay downloadable inside an old packed file: the
+    packs holding it go now (rows at once, files after commit); the next packing replaces them."""
+    jobs = PackJob.objects.filter(files__documents=document).distinct()
+    delete_after_commit(PackedFile.objects.filter(job__in=jobs).values_list("file", flat=True))
+    PackJob.objects.filter(pk__in=list(jobs.values_list("pk", flat=True))).delete()
 
 
 # --- Downloads -----------------------------------------------------------------------------------------

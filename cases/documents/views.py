@@ -12,10 +12,12 @@ from cases.documents.services import record_download
 
 
 def file_response(field, filename: str, content_type: str) -> FileResponse:
+    # The name came from the uploader: no control characters in a header.
+    safe_name = "".join(char for char in filename if char.isprintable()) or "document"
     response = FileResponse(
         field.storage.open(field.name, "rb"),
         as_attachment=True,
-        filename=filename,
+        filename=safe_name,
         content_type=content_type,
     )
     response["Cache-Control"] = "private, no-store"

@@ -102,19 +102,20 @@ def _add(world, what, target):
 
 
 # list name -> (url, exact queries). Each count is what the list needs whatever its length:
-# the user's memberships (the tenancy scope), the page with its total (one query: the count is a
-# window over the page query), then one per prefetch; lists under a parent fetch the parent first.
+# the user's memberships (the tenancy scope), the count, the page, then one per prefetch; lists
+# under a parent fetch the parent first.
 LISTS = {
-    "supplements": ("/api/v1/supplements/", 3),  # + items marked with their documents
-    "cases": ("/api/v1/cases/", 2),
-    "applicants": ("/api/v1/applicants/", 2),
-    "organizations": ("/api/v1/organizations/", 3),  # + my roles
-    "memberships": ("/api/v1/memberships/", 2),
-    "tokens": ("/api/v1/auth/tokens/", 1),
-    "comments": ("/api/v1/supplements/{sid}/comments/", 3),
-    "items": ("/api/v1/supplements/{sid}/items/", 3),
-    "documents": ("/api/v1/supplements/{sid}/documents/", 3),
-    "status-changes": ("/api/v1/cases/{cid}/status-changes/", 3),
+    # + the page's rows by id, + their items marked with their documents
+    "supplements": ("/api/v1/supplements/", 5),
+    "cases": ("/api/v1/cases/", 3),
+    "applicants": ("/api/v1/applicants/", 3),
+    "organizations": ("/api/v1/organizations/", 4),  # + my roles
+    "memberships": ("/api/v1/memberships/", 3),
+    "tokens": ("/api/v1/auth/tokens/", 2),
+    "comments": ("/api/v1/supplements/{sid}/comments/", 4),
+    "items": ("/api/v1/supplements/{sid}/items/", 4),
+    "documents": ("/api/v1/supplements/{sid}/documents/", 4),
+    "status-changes": ("/api/v1/cases/{cid}/status-changes/", 4),
 }
 
 

@@ -28,7 +28,10 @@ def test_fast_rendering_matches_drf(world, open_supplement, supplements):
     request = APIRequestFactory().get("/api/v1/supplements/")
     request.user = world.agency_staff
     today = taipei_today()
-    rows = list(queries.supplement_list(world.agency_staff, today=today))
+    ids = queries.supplement_page_ids(
+        queries.supplement_list(world.agency_staff, today=today), today=today
+    )
+    rows = queries.supplement_rows(list(ids))
     context = {"request": request, "today": today}
 
     fast = [SupplementSerializer(row, context=context).data for row in rows]

@@ -376,3 +376,54 @@ def test_deadline_preview(world, token_client):
         response.json()["last_day"]
         == compute_deadline(dt.date(2026, 11, 5), "6m").last_day.isoformat()
     )
+
+
+def test_list_filters_search_and_ordering(world, token_client):
+    staff = world.agency_staff
+    overdue = open_supplement_on(world.acme_case, staff, days_ago=40)  # due 2026-10-26ish: overdue
+    soon = open_supplement_on(world.globex_case, staff, days_ago=25)
+    services.supplement_update(
+        supplement=soon, actor=staff, reply="Ready", assignee=world.agency_admin
+    )
+    later = open_supplement_on(world.globex_case, staff, days_ago=1)
+    done = open_supplement_on(world.acme_case, staff, days_ago=2)
+    services.supplement_submit(supplement=done, actor=staff, force=True)
+    client = token_client(staff)
+
+    def ids(**params):
+        response = client.get("/api/v1/supplements/", params)
+        assert response.status_code == 200, response.json()
+        return [row["id"] for row in response.json()["results"]]
+
+    # Triage: open first (overdue, then not ready, then ready, each by deadline), then the rest.
+    assert ids() == [overdue.pk, later.pk, soon.pk, done.pk]
+    assert ids(state="open") == [overdue.pk, later.pk, soon.pk]
+    assert ids(overdue="true") == [overdue.pk]
+    assert ids(overdue="false", state="open") == [later.pk, soon.pk]
+    assert ids(ready="true") == [soon.pk]
+    assert ids(assignee=world.agency_admin.pk) == [soon.pk]
+    assert ids(unassigned="false") == [soon.pk]
+    assert ids(employer=world.globex.pk) == [later.pk, soon.pk]
+    assert ids(agency=world.agency.pk, state="submitted") == [done.pk]
+    assert ids(deadline_before=soon.deadline.isoformat(), state="open") == [overdue.pk, soon.pk]
+    assert ids(deadline_after=later.deadline.isoformat()) == [later.pk]
+    assert ids(search="035402") == [later.pk, soon.pk]  # the Globex case's application number
+    assert ids(search="Sharma") == [overdue.pk, done.pk]
+    assert ids(search=world.priya.passport_number) == [overdue.pk, done.pk]
+    assert ids(ordering="deadline") == [overdue.pk, soon.pk, done.pk, later.pk]
+    assert ids(ordering="-days_left") == [later.pk, done.pk, soon.pk, overdue.pk]
+    assert ids(ordering="-updated")[0] == done.pk
+    assert client.get("/api/v1/supplements/", {"deadline_before": "soon"}).status_code == 400
+
+
+def test_page_size_is_capped(world, token_client, settings):
+    settings.API_MAX_PAGE_SIZE = 2
+    for days in (1, 2, 3):
+        open_supplement_on(world.acme_case, world.agency_staff, days_ago=days)
+
+    body = token_client(world.agency_staff).get("/api/v1/supplements/", {"page_size": 50}).json()
+
+    assert body["count"] == 3
+    assert len(body["results"]) == 2
+    assert body["next"] == "http://testserver/api/v1/supplements/?page=2&page_size=50"
+    assert body["previous"] is None

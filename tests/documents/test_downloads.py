@@ -132,3 +132,17 @@ def test_a_packed_file_needs_every_source_visible(client, world, open_supplement
         "03-internal-notes.pdf",
     }
     assert PackJob.objects.count() == 1
+
+
+def test_control_characters_in_an_uploaded_name_stay_out_of_the_header(
+    client, world, open_supplement
+):
+    document = services.document_add(
+        supplement=open_supplement,
+        actor=world.agency_staff,
+        data=files.small_pdf(),
+        name="passport\r\nSet-Cookie: x.pdf",
+    )
+    response = fetch(client, world.agency_staff, url(document))
+    assert response["Content-Disposition"] == 'attachment; filename="passportSet-Cookie: x.pdf"'
+    assert "Set-Cookie" not in response.cookies

@@ -115,6 +115,20 @@ def test_removing_a_document_removes_its_file_after_commit(
     assert (Document.objects.count(), stored_files(settings)) == (0, [])
 
 
+def test_removing_a_document_discards_the_packs_that_hold_its_pages(
+    world, open_supplement, settings, django_capture_on_commit_callbacks
+):
+    kept = add(open_supplement, world.agency_staff, files.small_pdf("kept"), "kept.pdf")
+    removed = add(open_supplement, world.agency_staff, files.small_pdf("gone"), "gone.pdf")
+    job = document_services.pack_run(job_id=queued_job(open_supplement).pk)
+    assert job.files.count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_remove(document=removed, actor=world.agency_staff)
+    assert not PackJob.objects.filter(pk=job.pk).exists()
+    assert stored_files(settings) == [kept.file.name]
+    assert queued_job(open_supplement).state == PackState.QUEUED  # packing again follows
+
+
 # --- Review ------------------------------------------------------------------------------------
 def test_review_path_with_history(world, open_supplement):
     document = add(open_supplement, world.hr_acme, files.small_pdf(), "contract.pdf")
@@ -316,6 +330,15 @@ def test_a_job_for_documents_that_changed_is_superseded(world, open_supplement):
     old.refresh_from_db()
     assert (old.state, old.error_code) == (PackState.FAILED, "superseded")
     assert document_services.pack_run(job_id=old.pk) is None  # a late message does nothing
+
+
+def test_documents_back_as_they_were_are_packed_again(world, open_supplement):
+    add(open_supplement, world.agency_staff, files.small_pdf("a"), "a.pdf")
+    first = queued_job(open_supplement)
+    extra = add(open_supplement, world.agency_staff, files.small_pdf("b"), "b.pdf")
+    services.document_remove(document=extra, actor=world.agency_staff)
+    again = queued_job(open_supplement)  # same documents as the superseded first job
+    assert (again.fingerprint, again.pk != first.pk) == (first.fingerprint, True)
 
 
 def test_a_claimed_job_whose_documents_changed_meanwhile_is_superseded(world, open_supplement):

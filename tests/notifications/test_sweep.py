@@ -415,3 +415,16 @@ def test_what_is_missing_is_listed_for_the_agency_only(world):
     by_recipient = {message.to[0]: message.body for message in mail.outbox}
     assert "Reply to the reviewer (審核意見回覆) is empty" in by_recipient[world.agency_staff.email]
     assert "Still missing" not in by_recipient[world.hr_acme.email]
+
+
+def test_the_scheduled_task_runs_the_same_sweep(world):
+    from notifications.tasks import sweep_deadline_alerts
+
+    with time_machine.travel(taipei(2026, 12, 14, 9), tick=False):
+        supplement_due(
+            world.acme_case, world.agency_staff, dt.date(2026, 12, 15), assignee=world.agency_staff
+        )
+        first = sweep_deadline_alerts.apply().get()
+        second = sweep_deadline_alerts.apply().get()
+    assert (first["recorded"], first["sent"], first["emails"]) == (3, 3, 3)
+    assert (second["recorded"], second["sent"]) == (0, 0)

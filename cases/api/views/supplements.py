@@ -62,6 +62,12 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": self.today}
 
+    def list(self, request):
+        filtered = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queries.supplement_page_ids(filtered, today=self.today))
+        rows = queries.supplement_rows(page)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
     def _detail(self, supplement, status_code=status.HTTP_200_OK) -> Response:
         supplement = queries.supplement_detail(self.request.user, supplement)
         data = SupplementDetailSerializer(supplement, context=self.get_serializer_context()).data
