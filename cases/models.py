@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 application_number_validator = RegexValidator(
-    r"^\d{12}$", _("An application number (申請案號) has exactly 12 digits.")
+    r"^[0-9]{12}$", _("An application number (申請案號) has exactly 12 digits.")
 )
 
 

@@ -17,13 +17,15 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 
+from cases.choices import PlatformTab
+
 # The platform takes PDF and images; packing later converts HEIC/TIFF into PDF.
 PLATFORM_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 
 
 @dataclass(frozen=True)
 class CommentFact:
-    tab_label: str
+    tab: str  # a PlatformTab code; stored as a code and translated when shown
     resolved: bool
 
 
@@ -63,8 +65,10 @@ class Missing:
 
     def message(self) -> str:
         """The sentence staff read, in the active language."""
-        template = MESSAGES[self.code]
-        return _(template) % self.params
+        params = dict(self.params)
+        if "tab" in params and params["tab"] in PlatformTab.values:
+            params["tab"] = PlatformTab(params["tab"]).label
+        return _(MESSAGES[self.code]) % params
 
     def as_dict(self) -> dict:
         return {"code": self.code, "params": self.params}
@@ -104,7 +108,7 @@ class Readiness:
 def assess(facts: SupplementFacts) -> Readiness:
     missing: list[Missing] = []
     missing.extend(
-        Missing("comment_unresolved", {"tab": comment.tab_label})
+        Missing("comment_unresolved", {"tab": comment.tab})
         for comment in facts.comments
         if not comment.resolved
     )

@@ -552,7 +552,7 @@ def upload_set_facts(supplement: SupplementRequest, documents: list[Document]) -
 
 def supplement_facts(supplement: SupplementRequest) -> SupplementFacts:
     comments = [
-        CommentFact(tab_label=str(PlatformTab(tab).label), resolved=resolved_at is not None)
+        CommentFact(tab=tab, resolved=resolved_at is not None)
         for tab, resolved_at in supplement.comments.values_list("tab", "resolved_at")
     ]
     documents = upload_set_documents(supplement)  # not rejected, in upload-set order

@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import logging
 import time
-from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -133,7 +132,9 @@ def _send(job_id: int) -> None:
 def _enqueue(job: PackJob) -> None:
     # After commit, so the worker finds the row; robust, so a broker outage does not fail the
     # upload that asked for packing: the job stays queued and the stale sweep sends it again.
-    transaction.on_commit(partial(_send, job.pk), robust=True)
+    job_id = job.pk
+    # A named function: Django logs the callback's __qualname__ when a robust hook fails.
+    transaction.on_commit(lambda: _send(job_id), robust=True)
 
 
 @transaction.atomic

@@ -185,7 +185,7 @@ def test_submit_and_a_comment_at_once_never_both(world, postgres_only):
     assert one.error is None
     assert isinstance(two.error, NotReady)
     assert two.error.params == {
-        "missing": [{"code": "comment_unresolved", "params": {"tab": "Basic data (基本資料)"}}]
+        "missing": [{"code": "comment_unresolved", "params": {"tab": "basic"}}]
     }
     row = SupplementRequest.objects.get(pk=supplement.pk)
     assert (row.state, row.is_ready) == ("open", False)

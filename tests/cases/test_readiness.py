@@ -54,7 +54,7 @@ def facts(*, comments=(), items=(), upload_set=(), reply="Reply written") -> Sup
 def test_nothing_missing_is_ready():
     readiness = assess(
         facts(
-            comments=[CommentFact("Basic data (基本資料)", resolved=True)],
+            comments=[CommentFact("basic", resolved=True)],
             items=[item("Passport page", done=True), item("Name", document=False, done=True)],
             upload_set=[pdf(f"{n}.pdf", size=1_000_000) for n in range(5)],
         )
@@ -70,9 +70,9 @@ def test_every_code_in_order_with_its_message():
     readiness = assess(
         facts(
             comments=[
-                CommentFact("Passport (護照資料)", resolved=False),
-                CommentFact("Basic data (基本資料)", resolved=True),
-                CommentFact("Field of expertise (領域專長)", resolved=False),
+                CommentFact("passport", resolved=False),
+                CommentFact("basic", resolved=True),
+                CommentFact("field", resolved=False),
             ],
             items=[
                 item("Employment certificate (在職證明)"),
@@ -92,8 +92,8 @@ def test_every_code_in_order_with_its_message():
     )
 
     assert [(m.code, m.params) for m in readiness.missing] == [
-        ("comment_unresolved", {"tab": "Passport (護照資料)"}),
-        ("comment_unresolved", {"tab": "Field of expertise (領域專長)"}),
+        ("comment_unresolved", {"tab": "passport"}),
+        ("comment_unresolved", {"tab": "field"}),
         ("document_missing", {"item": "Employment certificate (在職證明)"}),
         ("correction_pending", {"item": "English given name"}),
         ("too_many_files", {"count": 6, "limit": 5}),
@@ -188,13 +188,13 @@ def test_not_needed_and_done_items_are_not_missing():
 def test_stored_form_round_trips():
     readiness = assess(
         facts(
-            comments=[CommentFact("Visa", resolved=False)], upload_set=[pdf("big.pdf", 2_000_000)]
+            comments=[CommentFact("visa", resolved=False)], upload_set=[pdf("big.pdf", 2_000_000)]
         )
     )
     stored = readiness.as_dict()["missing"]
 
     assert stored == [
-        {"code": "comment_unresolved", "params": {"tab": "Visa"}},
+        {"code": "comment_unresolved", "params": {"tab": "visa"}},
         {"code": "file_too_large", "params": {"name": "big.pdf", "size_kb": 1954, "limit_kb": 976}},
     ]
     assert Readiness.from_stored(stored) == readiness

@@ -282,7 +282,7 @@ def test_readiness_on_the_row_follows_every_change(world):
         supplement=supplement, actor=staff, tab=PlatformTab.BASIC, text="英文姓名與護照不符"
     )
     assert missing_codes(supplement) == [
-        ("comment_unresolved", {"tab": "Basic data (基本資料)"}),
+        ("comment_unresolved", {"tab": "basic"}),
         ("reply_empty", {}),
     ]
 
@@ -301,7 +301,7 @@ def test_readiness_on_the_row_follows_every_change(world):
         comment=comment,
     )
     assert missing_codes(supplement) == [
-        ("comment_unresolved", {"tab": "Basic data (基本資料)"}),
+        ("comment_unresolved", {"tab": "basic"}),
         ("document_missing", {"item": "Passport data page"}),
         ("correction_pending", {"item": "English given name"}),
         ("reply_empty", {}),
@@ -335,7 +335,7 @@ def test_readiness_on_the_row_follows_every_change(world):
     assert fresh(supplement).reply == "已更正，謝謝。"
 
     services.comment_reopen(comment=comment, actor=staff)
-    assert missing_codes(supplement) == [("comment_unresolved", {"tab": "Basic data (基本資料)"})]
+    assert missing_codes(supplement) == [("comment_unresolved", {"tab": "basic"})]
 
 
 def test_readiness_counts_the_upload_set(world):
@@ -372,7 +372,7 @@ def test_submit_refuses_when_not_ready_and_changes_nothing(world):
     assert refused.value.status == 409
     assert refused.value.params == {
         "missing": [
-            {"code": "comment_unresolved", "params": {"tab": "Passport (護照資料)"}},
+            {"code": "comment_unresolved", "params": {"tab": "passport"}},
             {"code": "reply_empty", "params": {}},
         ]
     }
