@@ -244,8 +244,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 BROKER_DIR = DATA_DIR / "broker"
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "filesystem://"
-if CELERY_BROKER_URL == "filesystem://":
+# "localhost" only silences kombu's "no hostname" warning: the folder transport has no host.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "filesystem://localhost//"
+if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu's filesystem transport needs no server; the short polling interval matters
     # (the default handles about 4 tasks a second).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
