@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 DEFAULT_OFFSETS: tuple[int, ...] = (14, 7, 3, 1, 0, -1)
@@ -216,12 +216,3 @@ def send_after(*, now: dt.datetime, urgent: bool, timing: Timing) -> dt.datetime
 def ordering_key(days_left: int, due_on: dt.date, label: str) -> tuple:
     """Digest order: overdue first (most overdue first), then by the closest deadline."""
     return (0 if days_left < 0 else 1, due_on, label)
-
-
-def policy_from(data: Mapping | None) -> Policy:
-    if not data:
-        return Policy()
-    return Policy(
-        offsets=validate_offsets(data.get("offsets", DEFAULT_OFFSETS)),
-        escalate_days=int(data.get("escalate_days", DEFAULT_ESCALATE_DAYS)),
-    )

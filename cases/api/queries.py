@@ -12,7 +12,7 @@ from cases import services
 from cases.api.access import visible_comments, visible_items
 from cases.choices import DocumentReview, SupplementState
 from cases.models import Document, RequestedItem, SupplementRequest
-from cases.tenancy import visible_documents, visible_supplements
+from cases.tenancy import visible_cases, visible_documents
 
 
 def _items(*, fields: tuple[str, ...] = ()) -> Prefetch:
@@ -42,20 +42,20 @@ TRIAGE_ORDER = ("closed", "triage_bucket", "deadline", "id")
 def supplement_list(user, *, today: dt.date) -> QuerySet[SupplementRequest]:
     """Supplements the user may see in triage order: open ones first, overdue, then not ready,
     each by the closest deadline; then the submitted and withdrawn ones. Filters narrow it;
-    `supplement_page_ids` and `supplement_rows` turn it into a page."""
-    return _triage(visible_supplements(user), today).order_by(*TRIAGE_ORDER)
+    `supplement_page_ids` and `supplement_rows` turn it into a page.
+
+    Scoped as "on a case the user may see" (the same tenancy rule, `visible_cases`, as one
+    sub-select): PostgreSQL then hashes the cases once instead of joining case and applicant
+    onto every supplement before sorting (about twice as fast with 40,000 supplements,
+    benchmarks/api_list.py)."""
+    scoped = SupplementRequest.objects.filter(case__in=visible_cases(user))
+    return _triage(scoped, today).order_by(*TRIAGE_ORDER)
 
 
 def supplement_page_ids(filtered: QuerySet[SupplementRequest], *, today: dt.date) -> QuerySet:
-    """The filtered supplements' ids, in the same order, shaped so the database sorts cheaply.
-
-    The filter (tenancy, query parameters) becomes one sub-select the database hashes once, and
-    only narrow rows are sorted; the page's details are fetched afterwards by id. Sorting the
-    joined rows directly made PostgreSQL probe the case and applicant of all 40,000 rows (three
-    times slower in benchmarks/api_list.py)."""
-    ordering = filtered.query.order_by or TRIAGE_ORDER
-    outer = SupplementRequest.objects.filter(pk__in=filtered.values("pk"))
-    return _triage(outer, today).order_by(*ordering).values_list("pk", flat=True)
+    """The filtered supplements' ids in their order: the page is chosen on narrow rows, and only
+    its 50 are loaded in full (`supplement_rows`)."""
+    return filtered.values_list("pk", flat=True)
 
 
 class PageSource:

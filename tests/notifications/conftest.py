@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-import pytest
-
 from cases import services
 from cases.choices import DeadlineRule, RequestingBody
 
@@ -29,9 +27,3 @@ def supplement_due(case, actor, due: dt.date, **extra):
         override_reason="Date printed in the notice",
         **extra,
     )
-
-
-@pytest.fixture
-def no_email_backend_surprises(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.SITE_URL = "https://tracker.example"
