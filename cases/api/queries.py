@@ -52,7 +52,7 @@ def supplement_list(user, *, today: dt.date) -> QuerySet[SupplementRequest]:
     return _triage(scoped, today).order_by(*TRIAGE_ORDER)
 
 
-def supplement_page_ids(filtered: QuerySet[SupplementRequest], *, today: dt.date) -> QuerySet:
+def supplement_page_ids(filtered: QuerySet[SupplementRequest]) -> QuerySet:
     """The filtered supplements' ids in their order: the page is chosen on narrow rows, and only
     its 50 are loaded in full (`supplement_rows`)."""
     return filtered.values_list("pk", flat=True)

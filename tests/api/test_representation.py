@@ -28,9 +28,7 @@ def test_fast_rendering_matches_drf(world, open_supplement, supplements):
     request = APIRequestFactory().get("/api/v1/supplements/")
     request.user = world.agency_staff
     today = taipei_today()
-    ids = queries.supplement_page_ids(
-        queries.supplement_list(world.agency_staff, today=today), today=today
-    )
+    ids = queries.supplement_page_ids(queries.supplement_list(world.agency_staff, today=today))
     rows = queries.supplement_rows(list(ids))
     context = {"request": request, "today": today}
 

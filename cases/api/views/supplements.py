@@ -64,7 +64,7 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def list(self, request):
         filtered = self.filter_queryset(self.get_queryset())
-        ids = queries.supplement_page_ids(filtered, today=self.today)
+        ids = queries.supplement_page_ids(filtered)
         page = self.paginate_queryset(queries.PageSource(ids=ids, filtered=filtered))
         rows = queries.supplement_rows(page)
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
