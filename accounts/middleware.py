@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import HttpResponseForbidden
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts import preferences, two_factor
 
@@ -50,7 +51,12 @@ class RequireOTPMiddleware:
             and two_factor.otp_required(request)
         ):
             if request.path.startswith("/api/"):
-                return HttpResponseForbidden("Two-factor code required.")
+                # The API's one error shape (cases.api.errors), without importing cases here.
+                message = gettext("Enter your two-factor code first (log in again with it).")
+                return JsonResponse(
+                    {"errors": [{"code": "otp_required", "message": message}], "status": 403},
+                    status=403,
+                )
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('otp_verify')}?{query}")
         return self.get_response(request)

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Organization
-from cases.documents.models import DocumentDownload, PackJob
 from cases.models import (
     Case,
     CaseStatusChange,

@@ -633,9 +633,6 @@ def supplement_update(
     """Write the reply to the reviewer (審核意見回覆) and/or (re)assign the supplement in one call.
     The reply is content (refused once submitted); assignment may change after submission.
     `expected_version` refuses the change if someone changed the supplement meanwhile."""
-    from cases.choices import Party
-    from cases.tenancy import party_for
-
     if reply is not None:
         supplement = _lock_open(supplement.pk, expected_version)
         supplement.reply = reply.strip()
@@ -648,14 +645,19 @@ def supplement_update(
         supplement = SupplementRequest.objects.select_related("case__applicant").get(
             pk=supplement.pk
         )
-        if assignee is not None and party_for(assignee, supplement.case) not in (
-            Party.AGENCY,
-            Party.EMPLOYER,
-        ):
-            raise InvalidInput(
-                _("Assign the supplement to someone at the agency or the employer on the case."),
-                field="assignee",
-                code="invalid_assignee",
-            )
+        check_assignee(case=supplement.case, assignee=assignee)
         supplement = supplement_assign(supplement=supplement, actor=actor, assignee=assignee)
     return supplement
+
+
+def check_assignee(*, case: Case, assignee) -> None:
+    """Work on a supplement is assigned to someone at the agency or the employer on its case."""
+    from cases.choices import Party
+    from cases.tenancy import party_for
+
+    if assignee is not None and party_for(assignee, case) not in (Party.AGENCY, Party.EMPLOYER):
+        raise InvalidInput(
+            _("Assign the supplement to someone at the agency or the employer on the case."),
+            field="assignee",
+            code="invalid_assignee",
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from cases.api import documents as document_api
 from cases.api.errors import not_found
 from cases.api.views.accounts import ApplicantViewSet, MembershipViewSet, OrganizationViewSet
 from cases.api.views.auth import MeView, TokenObtainView, TokenViewSet
@@ -59,6 +60,7 @@ urlpatterns = [
         SupplementDocumentsView.as_view(),
         name="supplement-documents",
     ),
+    *document_api.urlpatterns,
     *router.urls,
     re_path(r"^.*$", not_found),
 ]

@@ -427,3 +427,21 @@ def test_page_size_is_capped(world, token_client, settings):
     assert len(body["results"]) == 2
     assert body["next"] == "http://testserver/api/v1/supplements/?page=2&page_size=50"
     assert body["previous"] is None
+
+
+def test_create_refuses_an_assignee_outside_the_case(world, token_client):
+    response = token_client(world.agency_staff).post(
+        "/api/v1/supplements/",
+        {
+            "case": world.acme_case.pk,
+            "requesting_body": "wda",
+            "notice_date": "2026-11-20",
+            "rule": "30d",
+            "assignee": world.outsider.pk,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "invalid_assignee"
+    assert SupplementRequest.objects.count() == 0

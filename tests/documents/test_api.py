@@ -12,7 +12,7 @@ from cases.documents import services as document_services
 from cases.documents.models import DocumentDownload, PackJob
 from tests.documents import files
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.documents.api_urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 def api(user) -> APIClient:

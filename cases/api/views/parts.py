@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -257,9 +256,11 @@ class DocumentViewSet(viewsets.GenericViewSet):
     )
     def download(self, request, pk=None):
         document = access.access_document(request.user, pk)
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type="application/octet-stream",
+        # Same as the page download: recorded (who, when, which file), safe headers.
+        from cases.documents.services import record_download
+        from cases.documents.views import file_response
+
+        record_download(
+            actor=request.user, document=document, ip_address=request.META.get("REMOTE_ADDR")
         )
+        return file_response(document.file, document.original_name, "application/octet-stream")
