@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 
 from cases.choices import PlatformTab
 
@@ -75,14 +75,14 @@ class Missing:
 
 
 MESSAGES = {
-    "comment_unresolved": _noop("Comment on %(tab)s unresolved"),
-    "document_missing": _noop("%(item)s not uploaded"),
-    "correction_pending": _noop("Correction pending: %(item)s"),
-    "too_many_files": _noop("Upload set has %(count)d files, limit %(limit)d"),
-    "file_too_large": _noop("%(name)s is %(size_kb)d KB, limit %(limit_kb)d KB"),
-    "file_encrypted": _noop("%(name)s is encrypted: remove the password"),
-    "file_type": _noop("%(name)s is not a PDF or an accepted image"),
-    "reply_empty": _noop("Reply to the reviewer (審核意見回覆) is empty"),
+    "comment_unresolved": gettext_noop("Comment on %(tab)s unresolved"),
+    "document_missing": gettext_noop("%(item)s not uploaded"),
+    "correction_pending": gettext_noop("Correction pending: %(item)s"),
+    "too_many_files": gettext_noop("Upload set has %(count)d files, limit %(limit)d"),
+    "file_too_large": gettext_noop("%(name)s is %(size_kb)d KB, limit %(limit_kb)d KB"),
+    "file_encrypted": gettext_noop("%(name)s is encrypted: remove the password"),
+    "file_type": gettext_noop("%(name)s is not a PDF or an accepted image"),
+    "reply_empty": gettext_noop("Reply to the reviewer (審核意見回覆) is empty"),
 }
 
 

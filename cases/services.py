@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Applicant, Organization
 from cases import lifecycle
@@ -108,7 +109,8 @@ def case_create(
         status=status,
         holding_body=case.holding_body,
         happened_on=applied_on or timezone.localdate(),
-        note=_("Case created"),
+        # Stored as the English msgid; pages translate it when shown (`{% translate note %}`).
+        note=gettext_noop("Case created"),
         recorded_by=actor,
     )
     return case
@@ -230,7 +232,7 @@ def supplement_create(
             actor=actor,
             status=CaseStatus.SUPPLEMENT_REQUESTED,
             happened_on=notice_date,
-            note=_("Supplement round %(round)d requested") % {"round": supplement.round},
+            note=gettext_noop("Supplement requested"),
         )
     return supplement
 

@@ -149,5 +149,5 @@ def render_digest(
         }
         text = render_to_string("notifications/email/digest.txt", context)
         html = render_to_string("notifications/email/digest.html", context)
-    prefix = "[Gold Card] "
+    prefix = "[" + _("Gold Card") + "] "
     return prefix + " ".join(subject.split()), text, html

@@ -119,7 +119,7 @@ def test_create_computes_the_deadline_and_moves_the_case(world):
             "supplement_requested",
             "applicant_side",
             NOTICE,
-            "Supplement round 1 requested",
+            "Supplement requested",
             world.agency_staff.pk,
         ),
     ]
