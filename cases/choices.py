@@ -3,6 +3,7 @@ English. Kept apart from the models so pure modules (lifecycle, readiness) can u
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseKind(models.TextChoices):
@@ -82,7 +83,7 @@ class DeadlineRule(models.TextChoices):
 
 
 class SupplementState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("supplement state", "Open")
     SUBMITTED = "submitted", _("Submitted (送出)")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
