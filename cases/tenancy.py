@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AGENCY_ROLES, EMPLOYER_ROLES, Applicant, Membership, Role
 from cases.choices import Party, Visibility
-from cases.models import Case, Document, SupplementRequest
+from cases.models import Case, Document, RequestedItem, ReviewerComment, SupplementRequest
 
 
 @dataclass(frozen=True)
@@ -144,3 +144,57 @@ def can_manage_supplement(user, case: Case) -> bool:
 def can_upload(user, case: Case) -> bool:
     """Every party on the case may add documents (HR the employer's, the applicant their own)."""
     return party_for(user, case) is not None
+
+
+# --- What a supplement holds: reviewer comments, requested items, documents ------------------------
+def visible_comments(user) -> QuerySet[ReviewerComment]:
+    return ReviewerComment.objects.filter(case_filter(scope_for(user), prefix="supplement__case__"))
+
+
+def access_comment(user, comment_id, *, for_write: bool = False) -> ReviewerComment:
+    try:
+        comment = (
+            visible_comments(user)
+            .select_related("supplement__case__applicant", "resolved_by")
+            .get(pk=comment_id)
+        )
+    except (ReviewerComment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("No such comment.")) from exc
+    if for_write and not can_manage_supplement(user, comment.supplement.case):
+        raise PermissionDenied(_("Only the agency or the filing party can change this."))
+    return comment
+
+
+def visible_items(user) -> QuerySet[RequestedItem]:
+    return RequestedItem.objects.filter(case_filter(scope_for(user), prefix="supplement__case__"))
+
+
+def access_item(user, item_id, *, for_write: bool = False) -> RequestedItem:
+    try:
+        item = visible_items(user).select_related("supplement__case__applicant").get(pk=item_id)
+    except (RequestedItem.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("No such requested item.")) from exc
+    if for_write and not can_manage_supplement(user, item.supplement.case):
+        raise PermissionDenied(_("Only the agency or the filing party can change this."))
+    return item
+
+
+def access_document(user, document_id, *, for_write: bool = False) -> Document:
+    """A document the user may see (case scope and the document's own visibility). Its uploader
+    and whoever manages the supplement may remove it."""
+    try:
+        document = (
+            Document.objects.filter(case_filter(scope_for(user), prefix="supplement__case__"))
+            .select_related("supplement__case__applicant", "uploaded_by")
+            .get(pk=document_id)
+        )
+    except (Document.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("No such document.")) from exc
+    case = document.supplement.case
+    if not visible_documents(user, case).filter(pk=document.pk).exists():
+        raise Http404(_("No such document."))
+    if for_write and not (
+        can_manage_supplement(user, case) or document.uploaded_by_id == scope_for(user).user_id
+    ):
+        raise PermissionDenied(_("Only the uploader or the filing party can remove this."))
+    return document

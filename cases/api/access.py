@@ -1,10 +1,9 @@
 """Who may see and change the API's other objects, derived from the one tenancy rule.
 
-`cases.tenancy` answers for cases, supplements and documents; this module extends the same rule
+`cases.tenancy` answers for cases, supplements, comments, items and documents; this module extends the same rule
 (built on `scope_for`, `case_filter` and `party_for`, never a second rule) to applicants,
-organizations, memberships, reviewer comments and requested items. As there: 404 alike for "does
-not exist" and "not yours", PermissionDenied (403) for someone who sees an object without the role
-to change it. (Candidates to move into cases/tenancy.py once the pages need them too.)
+organizations and memberships. As there: 404 alike for "does not exist" and "not yours",
+PermissionDenied (403) for someone who sees an object without the role to change it.
 """
 
 from __future__ import annotations
@@ -23,14 +22,19 @@ from accounts.models import (
     Role,
 )
 from cases.choices import Channel, Party, Visibility
-from cases.models import Case, Document, RequestedItem, ReviewerComment
-from cases.tenancy import (
+from cases.models import Case
+from cases.tenancy import (  # noqa: F401 - the part accessors are used as access.* by the API
+    access_comment,
+    access_document,
+    access_item,
     can_manage_supplement,
     case_filter,
     party_for,
     scope_for,
     visible_cases,
+    visible_comments,
     visible_documents,
+    visible_items,
 )
 
 
@@ -177,60 +181,6 @@ def case_queryset(user) -> QuerySet[Case]:
 
 def can_see_internal_notes(user, case: Case) -> bool:
     return party_for(user, case) == Party.AGENCY
-
-
-# --- Reviewer comments, requested items, documents -----------------------------------------------
-def visible_comments(user) -> QuerySet[ReviewerComment]:
-    return ReviewerComment.objects.filter(case_filter(scope_for(user), prefix="supplement__case__"))
-
-
-def access_comment(user, comment_id, *, for_write: bool = False) -> ReviewerComment:
-    try:
-        comment = (
-            visible_comments(user)
-            .select_related("supplement__case__applicant", "resolved_by")
-            .get(pk=comment_id)
-        )
-    except (ReviewerComment.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(_("No such comment.")) from exc
-    if for_write and not can_manage_supplement(user, comment.supplement.case):
-        raise PermissionDenied(_("Only the agency or the filing party can change this."))
-    return comment
-
-
-def visible_items(user) -> QuerySet[RequestedItem]:
-    return RequestedItem.objects.filter(case_filter(scope_for(user), prefix="supplement__case__"))
-
-
-def access_item(user, item_id, *, for_write: bool = False) -> RequestedItem:
-    try:
-        item = visible_items(user).select_related("supplement__case__applicant").get(pk=item_id)
-    except (RequestedItem.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(_("No such requested item.")) from exc
-    if for_write and not can_manage_supplement(user, item.supplement.case):
-        raise PermissionDenied(_("Only the agency or the filing party can change this."))
-    return item
-
-
-def access_document(user, document_id, *, for_write: bool = False) -> Document:
-    """A document the user may see (case scope and the document's own visibility). Its uploader
-    and whoever manages the supplement may remove it."""
-    try:
-        document = (
-            Document.objects.filter(case_filter(scope_for(user), prefix="supplement__case__"))
-            .select_related("supplement__case__applicant", "uploaded_by")
-            .get(pk=document_id)
-        )
-    except (Document.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(_("No such document.")) from exc
-    case = document.supplement.case
-    if not visible_documents(user, case).filter(pk=document.pk).exists():
-        raise Http404(_("No such document."))
-    if for_write and not (
-        can_manage_supplement(user, case) or document.uploaded_by_id == scope_for(user).user_id
-    ):
-        raise PermissionDenied(_("Only the uploader or the filing party can remove this."))
-    return document
 
 
 def allowed_visibilities(user, case: Case) -> frozenset[str]:

@@ -12,23 +12,12 @@ from cases.documents.limits import Limits
 from cases.documents.models import PackedFile, PackJob, PackState
 from cases.documents.upload_set import fingerprint, upload_set_documents
 from cases.models import Document, SupplementRequest
-from cases.tenancy import case_filter, party_for, scope_for, visible_documents
+from cases.tenancy import access_document, case_filter, party_for, scope_for, visible_documents
 
 
 def access_document_file(user, document_id) -> Document:
-    """A document whose file the user may download: in a case they see, and visible to their
-    side. 404 alike for missing and not theirs."""
-    try:
-        document = (
-            Document.objects.filter(case_filter(scope_for(user), prefix="supplement__case__"))
-            .select_related("supplement__case__applicant")
-            .get(pk=document_id)
-        )
-    except (Document.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(_("No such document.")) from exc
-    if not visible_documents(user, document.supplement.case).filter(pk=document.pk).exists():
-        raise Http404(_("No such document."))
-    return document
+    """A document whose file the user may download (the tenancy rule's document accessor)."""
+    return access_document(user, document_id)
 
 
 def access_packed_file(user, file_id) -> PackedFile:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,9 +20,9 @@ from django.views.decorators.http import require_POST
 from cases import services
 from cases.choices import Party, PlatformTab, SupplementState
 from cases.errors import DomainError, StaleVersion
-from cases.models import Document, RequestedItem, ReviewerComment
+from cases.models import RequestedItem
 from cases.readiness import Readiness
-from cases.tenancy import access_supplement, can_upload
+from cases.tenancy import access_comment, access_document, access_supplement, can_upload
 from cases.web import documents as web_documents
 from cases.web import queries
 from cases.web.common import error_text
@@ -153,7 +154,9 @@ def add_comment(request, pk: int):
 
 def _comment(request, pk: int, comment_id: int) -> tuple:
     supplement = _write_access(request, pk)
-    comment = get_object_or_404(ReviewerComment, pk=comment_id, supplement=supplement)
+    comment = access_comment(request.user, comment_id)
+    if comment.supplement_id != supplement.pk:
+        raise Http404
     return supplement, comment
 
 
@@ -326,7 +329,10 @@ def submit(request, pk: int):
 
 def _document(request, pk: int, document_id: int) -> tuple:
     supplement = _write_access(request, pk)
-    document = get_object_or_404(Document, pk=document_id, supplement=supplement)
+    # Through the tenancy rule, so a document's own visibility holds here too.
+    document = access_document(request.user, document_id)
+    if document.supplement_id != supplement.pk:
+        raise Http404
     return supplement, document
 
 
