@@ -35,19 +35,29 @@
     selection.addRange(range);
   }
 
+  // The older copy command still works without a secure context or when the async clipboard
+  // refuses (an unfocused window); if it fails too, the selection stays for Ctrl+C / ⌘C.
+  function copyBySelection(source, button) {
+    selectText(source);
+    var copied = false;
+    try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+    if (copied) confirmCopied(button);
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy-target]");
     if (!button) return;
     var source = document.getElementById(button.getAttribute("data-copy-target"));
     if (!source) return;
     var text = valueOf(source);
+    announce("");
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(
         function () { confirmCopied(button); },
-        function () { selectText(source); }
+        function () { copyBySelection(source, button); }
       );
     } else {
-      selectText(source);
+      copyBySelection(source, button);
     }
   });
 })();
