@@ -84,6 +84,8 @@ class Membership(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
+        if self.organization_id is None:
+            return  # the form already says the organization is missing or not allowed
         allowed = AGENCY_ROLES if self.organization.is_agency else EMPLOYER_ROLES
         if self.role not in allowed:
             raise ValidationError({"role": _("This role does not fit this kind of organization.")})

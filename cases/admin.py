@@ -7,14 +7,11 @@ read-only, and saves recompute the deadline and readiness through the services' 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import Organization
 from cases.models import (
     Case,
     CaseStatusChange,
@@ -27,64 +24,15 @@ from cases.models import (
 )
 from cases.selectors import days_left
 from cases.services import refresh_readiness
-from cases.tenancy import case_filter, scope_for
-
-# How each scoped model reaches its case, for limiting foreign-key choices in forms.
-_CASE_PREFIX_OF = {
-    Case: "",
-    SupplementRequest: "case__",
-    ReviewerComment: "supplement__case__",
-    RequestedItem: "supplement__case__",
-}
+from tracker.admin_scoping import CaseScopedAdminMixin, own_agencies
 
 
-class ScopedAdminMixin:
-    """Limit what a non-superuser staff member sees to the cases in their scope."""
-
-    case_prefix = ""
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset.filter(case_filter(scope_for(request.user), self.case_prefix))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A form must not accept another tenant's case, supplement, comment or item by id, nor
-        # hand a case to another agency (the default choices are every row of the table).
-        scope = scope_for(request.user)
-        prefix = _CASE_PREFIX_OF.get(db_field.related_model)
-        if prefix is not None:
-            kwargs["queryset"] = db_field.related_model._default_manager.filter(
-                case_filter(scope, prefix)
-            )
-        elif db_field.model is Case and db_field.name == "agency" and not scope.is_superuser:
-            kwargs["queryset"] = Organization.objects.filter(pk__in=scope.agency_ids)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def _in_scope_or_404(self, request, object_id) -> None:
-        """simple-history's history pages fall back to the historical rows of objects outside
-        get_queryset; keep them to the same scope (superusers keep deleted objects' history)."""
-        if request.user.is_superuser:
-            return
-        try:
-            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
-        except (ValueError, ValidationError):
-            found = False
-        if not found:
-            raise Http404
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._in_scope_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._in_scope_or_404(request, object_id)
-        if request.method == "POST":
-            # simple-history saves a POSTed old version with view permission only; a revert would
-            # also bypass the services (locks, versions, the freeze after submission).
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+class CasesScopedAdminMixin(CaseScopedAdminMixin):
+    """Limit what a non-superuser staff member sees to the cases in their scope; no reverts."""
 
     def revert_disabled(self, request, obj=None):
+        # Not even for superusers: a revert would bypass the services (locks, versions, the freeze
+        # after submission).
         return True
 
 
@@ -186,7 +134,7 @@ class ClosureDayAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CaseAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "reference",
         "application_number",
@@ -218,6 +166,8 @@ class CaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     ]
     list_select_related = ["applicant", "agency", "employer", "field"]
     autocomplete_fields = ["applicant", "agency", "employer", "previous_case"]
+    # A case is handed only to one's own agency; applicant and employer: those the user sees.
+    choice_scopes = {"agency": own_agencies}
     readonly_fields = ["status", "holding_body", "status_changed_at", "created_at", "updated_at"]
     inlines = [StatusChangeInline, SupplementInline]
 
@@ -227,7 +177,7 @@ class CaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SupplementRequest)
-class SupplementRequestAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class SupplementRequestAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
     case_prefix = "case__"
     list_display = [
         "__str__",
@@ -312,7 +262,7 @@ class SupplementRequestAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReviewerComment)
-class ReviewerCommentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ReviewerCommentAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
     case_prefix = "supplement__case__"
     list_display = ["supplement", "tab", "text", "resolved_at"]
     list_filter = ["tab"]
@@ -321,7 +271,7 @@ class ReviewerCommentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RequestedItem)
-class RequestedItemAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class RequestedItemAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
     case_prefix = "supplement__case__"
     list_display = ["description", "supplement", "kind", "waits_on", "state"]
     list_filter = ["kind", "state", "waits_on"]
@@ -330,7 +280,7 @@ class RequestedItemAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class DocumentAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
     case_prefix = "supplement__case__"
     list_display = [
         "original_name",
@@ -360,7 +310,7 @@ class DocumentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CaseStatusChange)
-class CaseStatusChangeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CaseStatusChangeAdmin(CasesScopedAdminMixin, admin.ModelAdmin):
     case_prefix = "case__"
     list_display = ["case", "happened_on", "from_status", "status", "holding_body", "recorded_by"]
     list_filter = ["status", "holding_body"]

@@ -19,7 +19,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import AGENCY_ROLES, EMPLOYER_ROLES, Applicant, Membership, Role
+from accounts.models import (
+    AGENCY_ROLES,
+    EMPLOYER_ROLES,
+    Applicant,
+    Authorisation,
+    Membership,
+    Role,
+)
 from cases.choices import Party, Visibility
 from cases.models import Case, Document, RequestedItem, ReviewerComment, SupplementRequest
 
@@ -71,6 +78,22 @@ def case_filter(scope: Scope, prefix: str = "") -> Q:
     if scope.employer_ids:
         condition |= Q(**{f"{prefix}employer_id__in": scope.employer_ids})
     return condition
+
+
+def agency_client_filter(scope: Scope, field: str = "pk") -> Q:
+    """The Q that keeps only the applicants an agency of the user works for: on its cases, or by an
+    authorisation (委任書) not revoked. This is the agency side of who sees an applicant, for rows an
+    employer must not read (another employer's employment, an applicant's invitation); `field`
+    names the applicant's id on the filtered model."""
+    if scope.is_superuser:
+        return Q()
+    if not scope.agency_ids:
+        return Q(**{f"{field}__in": []})
+    cases = Case.objects.filter(agency_id__in=scope.agency_ids).values("applicant_id")
+    authorised = Authorisation.objects.filter(
+        agency_id__in=scope.agency_ids, revoked_at__isnull=True
+    ).values("applicant_id")
+    return Q(**{f"{field}__in": cases}) | Q(**{f"{field}__in": authorised})
 
 
 def visible_cases(user) -> QuerySet[Case]:

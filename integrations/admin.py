@@ -1,14 +1,16 @@
-"""Tokens in the admin: see and revoke them; keys are never shown (only their first characters)."""
+"""Tokens in the admin: see and revoke them; keys are never shown (only their first characters).
+Staff who are not superusers see and revoke only their own."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from integrations.models import ApiToken
 from integrations.services import token_revoke
+from tracker.admin_scoping import OwnRowsAdminMixin
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(OwnRowsAdminMixin, admin.ModelAdmin):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
     list_filter = ("revoked_at",)
     search_fields = ("name", "user__username", "prefix")

@@ -58,7 +58,7 @@ class EmailChannel:
     def __init__(self) -> None:
         self.connection = get_connection(fail_silently=False)
 
-    def send(self, *, to: str, subject: str, text: str, html: str) -> Outcome:
+    def send(self, *, to: str, subject: str, text: str, html: str, reply_to: str = "") -> Outcome:
         domain = settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0]
         message_id = make_msgid(domain=domain or "localhost")
         message = EmailMultiAlternatives(
@@ -67,6 +67,7 @@ class EmailChannel:
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[to],
             connection=self.connection,
+            reply_to=[reply_to] if reply_to else None,
             headers={
                 "Message-ID": message_id,
                 # Automatic mail: no out-of-office replies, please.

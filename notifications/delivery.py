@@ -29,8 +29,8 @@ from cases.deadlines import taipei_today
 from cases.models import Case
 from notifications.channels import PERMANENT, EmailChannel, describe
 from notifications.directory import Directory
-from notifications.emails import Line, render_digest
-from notifications.models import Alert, AlertResponse, AlertRole, AlertStatus
+from notifications.emails import Digests, Line
+from notifications.models import Alert, AlertReason, AlertResponse, AlertRole, AlertStatus
 from notifications.planner import subject_filter
 from notifications.rules import is_urgent
 from notifications.subjects import load_items
@@ -67,6 +67,20 @@ def release_stale_claims() -> int:
     )
 
 
+# What delivery reads of a claimed row (a batch holds thousands: the other columns are not loaded).
+DELIVERY_FIELDS = (
+    "id",
+    "recipient_id",
+    "subject_kind",
+    "subject_id",
+    "case_id",
+    "due_on",
+    "role",
+    "attempts",
+    "claim",
+)
+
+
 def claim(now: dt.datetime, batch_size: int) -> list[Alert] | None:
     """Claim the due alerts of up to `batch_size` recipients; None when nothing is due."""
     recipients = list(
@@ -81,13 +95,17 @@ def claim(now: dt.datetime, batch_size: int) -> list[Alert] | None:
     Alert.objects.due(now).filter(recipient_id__in=recipients).update(
         status=AlertStatus.SENDING, claim=token, claimed_at=timezone.now()
     )
-    return list(Alert.objects.filter(claim=token).order_by("recipient_id", "id"))
+    return list(
+        Alert.objects.filter(claim=token).only(*DELIVERY_FIELDS).order_by("recipient_id", "id")
+    )
 
 
-def _finish(rows: list[Alert], status: str, *, error: str = "", **fields) -> None:
+def _finish(rows: list[Alert], status: str, *, reason: str = "", error: str = "", **fields) -> None:
+    """Record the outcome: `reason` is a code (AlertReason) shown translated, `error` only the raw
+    technical detail."""
     if rows:
         Alert.objects.filter(pk__in=[row.pk for row in rows], claim=rows[0].claim).update(
-            status=status, error=error[:2000], claim=None, **fields
+            status=status, reason=reason, error=error[:2000], claim=None, **fields
         )
 
 
@@ -133,13 +151,21 @@ class Deliverer:
         for row in rows:
             by_recipient[row.recipient_id].append(row)
         self.directory.load_users(by_recipient)
+        # Texts shared by this batch's emails; a new set per batch keeps memory bounded.
+        self.digests = Digests(self.today)
         for recipient_id, mine in by_recipient.items():
             try:
                 self.deliver_to(recipient_id, mine, items, acknowledged, snoozed)
             except Exception as exc:
                 # A bug must not leave rows claimed forever or stop everyone else's mail.
                 logger.exception("alert delivery to user %s failed", recipient_id)
-                _finish(mine, AlertStatus.FAILED, error=describe(exc), attempts=F("attempts") + 1)
+                _finish(
+                    mine,
+                    AlertStatus.FAILED,
+                    reason=AlertReason.INTERNAL,
+                    error=describe(exc),
+                    attempts=F("attempts") + 1,
+                )
                 self.result.failed += len(mine)
 
     def case_of(self, row: Alert, item) -> Case:
@@ -153,10 +179,11 @@ class Deliverer:
     def deliver_to(self, recipient_id, rows, items, acknowledged, snoozed) -> None:
         user = self.directory.user(recipient_id)
         if user is None:
-            _finish(rows, AlertStatus.SKIPPED, error="The account is inactive or gone.")
+            _finish(rows, AlertStatus.SKIPPED, reason=AlertReason.INACTIVE)
             self.result.skipped += len(rows)
             return
-        skip: dict[str, list[Alert]] = defaultdict(list)
+        # (reason, the snooze date for a snoozed one) → the rows skipped for it
+        skip: dict[tuple[str, dt.date | None], list[Alert]] = defaultdict(list)
         lines: dict[tuple[str, int], Line] = {}
         sending: list[Alert] = []
         for row in rows:
@@ -164,13 +191,13 @@ class Deliverer:
             key = (row.subject_kind, row.subject_id)
             until = snoozed.get((recipient_id, *key))
             if item is None or not item.current or item.due_on != row.due_on:
-                skip["No longer due: done, withdrawn, or the deadline moved."].append(row)
+                skip[(AlertReason.NOT_DUE, None)].append(row)
             elif (party := self.directory.party(recipient_id, self.case_of(row, item))) is None:
-                skip["The recipient can no longer see this case."].append(row)
+                skip[(AlertReason.NO_ACCESS, None)].append(row)
             elif row.role == AlertRole.ESCALATION and key in acknowledged:
-                skip["Acknowledged by someone on the case: no escalation."].append(row)
+                skip[(AlertReason.ACKNOWLEDGED, None)].append(row)
             elif until is not None and not is_urgent((item.due_on - self.today).days):
-                skip[f"Snoozed until {until.isoformat()}."].append(row)
+                skip[(AlertReason.SNOOZED, until)].append(row)
             else:
                 sending.append(row)
                 # Several stages of one subject (say, after a pause) make one line.
@@ -178,21 +205,20 @@ class Deliverer:
                 lines.setdefault(
                     key, Line(item=item, role=row.role, show_missing=party == Party.AGENCY)
                 )
-        for reason, skipped in skip.items():
-            _finish(skipped, AlertStatus.SKIPPED, error=reason)
+        for (reason, until), skipped in skip.items():
+            _finish(skipped, AlertStatus.SKIPPED, reason=reason, snoozed_until=until)
             self.result.skipped += len(skipped)
         if not sending:
             return
         if not user.email:
-            _finish(sending, AlertStatus.FAILED, error="The user has no email address.")
+            _finish(sending, AlertStatus.FAILED, reason=AlertReason.NO_EMAIL)
             self.result.failed += len(sending)
             return
-        subject, text, html = render_digest(
+        subject, text, html = self.digests.render(
             user=user,
             language=self.directory.language(recipient_id),
             time_zone=self.directory.timing(recipient_id).time_zone,
             lines=list(lines.values()),
-            today=self.today,
         )
         outcome = self.channel.send(to=user.email, subject=subject, text=text, html=html)
         if outcome.ok:
@@ -208,18 +234,23 @@ class Deliverer:
             return
         attempts = max(row.attempts for row in sending) + 1
         if outcome.kind == PERMANENT or attempts >= self.max_attempts:
-            error = (
-                outcome.error
-                if outcome.kind == PERMANENT
-                else (f"Gave up after {attempts} attempts: {outcome.error}")
+            reason = (
+                AlertReason.SMTP_PERMANENT if outcome.kind == PERMANENT else AlertReason.GAVE_UP
             )
-            _finish(sending, AlertStatus.FAILED, error=error, attempts=F("attempts") + 1)
+            _finish(
+                sending,
+                AlertStatus.FAILED,
+                reason=reason,
+                error=outcome.error,
+                attempts=F("attempts") + 1,
+            )
             self.result.failed += len(sending)
             logger.warning("alert email to user %s failed: %s", recipient_id, outcome.error)
             return
         _finish(
             sending,
             AlertStatus.PENDING,
+            reason=AlertReason.SMTP_TEMPORARY,
             error=outcome.error,
             attempts=F("attempts") + 1,
             claimed_at=None,

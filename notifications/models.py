@@ -14,10 +14,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organization
+from cases.choices import Party
 from cases.models import Case, SupplementRequest
 from notifications.rules import DEFAULT_ESCALATE_DAYS, DEFAULT_OFFSETS
 
@@ -39,6 +41,25 @@ class AlertStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Not sent (no longer needed)")
+
+
+class AlertReason(models.TextChoices):
+    """Why an alert was skipped, failed or is waiting to be tried again: stored as a code, shown
+    in the reader's language. The raw technical detail (a mail server's reply) stays in `error`."""
+
+    NOT_DUE = "not_due", _("No longer due: done, withdrawn, or the deadline moved.")
+    NO_ACCESS = "no_access", _("The recipient can no longer see this case.")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged by someone on the case: no escalation.")
+    SNOOZED = "snoozed", _("Snoozed by the recipient.")
+    INACTIVE = "inactive", _("The account is inactive or gone.")
+    NO_EMAIL = "no_email", _("The user has no email address.")
+    GAVE_UP = "gave_up", _("Gave up after repeated temporary failures.")
+    SMTP_PERMANENT = "smtp_permanent", _("The mail server refused the message.")
+    SMTP_TEMPORARY = (
+        "smtp_temporary",
+        _("The mail server did not take the message yet; it will be tried again."),
+    )
+    INTERNAL = "internal", _("An error in the tracker stopped this alert; see the server log.")
 
 
 class AlertRole(models.TextChoices):
@@ -270,6 +291,12 @@ class Alert(models.Model):
     claim = models.UUIDField(null=True, blank=True, editable=False)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    reason = models.CharField(
+        _("reason"), max_length=20, choices=AlertReason.choices, blank=True, default=""
+    )
+    # The snooze that held the alert back (the response itself may change later).
+    snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
+    # Only the raw technical detail (a mail server's reply, an exception): never shown translated.
     error = models.TextField(_("error"), blank=True)
     message_id = models.CharField(_("message id"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -299,6 +326,27 @@ class Alert(models.Model):
     def __str__(self) -> str:
         return f"{self.get_subject_kind_display()} {self.subject_id} → {self.recipient} ({self.offset:+d})"
 
+    @property
+    def reason_text(self) -> str:
+        """Why it was skipped, failed or waits for a retry, in the active language, with its
+        detail (the snooze date, the attempts); "" when the reason does not apply to the status
+        (a failed alert queued again keeps its old reason until the next try)."""
+        if not self.reason:
+            return ""
+        if self.status == AlertStatus.PENDING and self.reason != AlertReason.SMTP_TEMPORARY:
+            return ""
+        if self.status in (AlertStatus.SENT, AlertStatus.SENDING):
+            return ""
+        if self.reason == AlertReason.SNOOZED and self.snoozed_until is not None:
+            return gettext("Snoozed until %(until)s") % {"until": self.snoozed_until.isoformat()}
+        if self.reason == AlertReason.GAVE_UP and self.attempts:
+            return ngettext(
+                "Gave up after %(attempts)d attempt.",
+                "Gave up after %(attempts)d attempts.",
+                self.attempts,
+            ) % {"attempts": self.attempts}
+        return str(self.get_reason_display())
+
 
 def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
@@ -321,3 +369,64 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.token[:6]}…)"
+
+
+class ReminderStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Reminder(models.Model):
+    """A person's request to the applicant or the employer's HR for what a supplement still needs
+    from them (催件), sent at once by email. Recorded before it is sent; a row never changes
+    except its delivery status."""
+
+    supplement = models.ForeignKey(
+        SupplementRequest, on_delete=models.CASCADE, related_name="reminders"
+    )
+    party = models.CharField(_("to"), max_length=10, choices=Party.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders_received",
+        help_text=_("Empty for an applicant without a login: the applicant's email is used."),
+    )
+    email = models.EmailField(_("email"))
+    language = models.CharField(_("language"), max_length=10)
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    # What was asked, as written when the reminder was made (the items may change later).
+    asked = models.JSONField(_("what was asked"), default=list)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="reminders_sent",
+        verbose_name=_("sent by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.QUEUED
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=AlertReason.choices, blank=True)
+    error = models.TextField(_("technical detail"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_try_at = models.DateTimeField(_("next try"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reminder (催件)")
+        verbose_name_plural = _("reminders (催件)")
+        indexes = [
+            models.Index(fields=["supplement", "party", "created_at"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplement} → {self.email}"

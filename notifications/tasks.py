@@ -1,18 +1,32 @@
 """Celery tasks: thin wrappers around the sweep (the beat schedule lives in settings).
 
-No retry policy on the task itself: the database holds what is due and what failed, and the next
+No retry policy on the sweep task: the database holds what is due and what failed, and the next
 scheduled sweep picks up whatever this one could not finish (including transient send errors,
-which wait out their backoff on the alert row).
+which wait out their backoff on the alert row). A reminder (催件) is one email sent at once: its
+task retries itself after a temporary refusal, and the sweep re-queues any whose task was lost.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
 
+from notifications import reminders
 from notifications.schedule import SWEEP_TASK
 from notifications.sweep import run_sweep
 
 
 @shared_task(name=SWEEP_TASK, ignore_result=True)
 def sweep_deadline_alerts() -> dict:
-    return run_sweep().as_dict()
+    result = run_sweep().as_dict()
+    # Reminders whose own task was lost ride on the sweep's schedule.
+    result["reminders_requeued"] = reminders.requeue_stranded()
+    return result
+
+
+# acks_late: a worker killed mid-send leaves the message to be delivered again; the row's claim
+# (with its lease) keeps two deliveries from both sending.
+@shared_task(name="notifications.send_reminder", bind=True, acks_late=True, ignore_result=True)
+def send_reminder(self, reminder_id: int) -> None:
+    wait = reminders.deliver(reminder_id)
+    if wait is not None:
+        raise self.retry(countdown=wait.total_seconds(), max_retries=None)

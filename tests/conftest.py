@@ -42,6 +42,17 @@ def _private_storage(settings, tmp_path):
     }
 
 
+@pytest.fixture
+def eager_celery():
+    """Tasks run inline where they are sent (the task body and the service, no worker)."""
+    from tracker.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 costs ~0.1 s a user, ~0.7 s for `world` alone; hashing strength is not under test

@@ -296,6 +296,8 @@ ALERT_ESCALATE_DAYS = env.int("ALERT_ESCALATE_DAYS", default=3)
 ALERT_DIGEST_HOUR = env.int("ALERT_DIGEST_HOUR", default=8)
 ALERT_CLAIM_LEASE_SECONDS = env.int("ALERT_CLAIM_LEASE_SECONDS", default=600)
 ALERT_MAX_ATTEMPTS = env.int("ALERT_MAX_ATTEMPTS", default=8)
+# Reminders (催件) to the applicant or HR: at most one per supplement and party in this many hours.
+REMINDER_MIN_HOURS = env.int("REMINDER_MIN_HOURS", default=12)
 ALERT_RETRY_BASE_SECONDS = env.int("ALERT_RETRY_BASE_SECONDS", default=60)
 ALERT_RETRY_MAX_SECONDS = env.int("ALERT_RETRY_MAX_SECONDS", default=3600)
 ALERT_BATCH_SIZE = env.int("ALERT_BATCH_SIZE", default=500)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework.filters import SearchFilter
@@ -18,6 +19,20 @@ from cases.choices import (
 )
 from cases.models import Case, SupplementRequest
 from cases.selectors import taipei_today
+
+
+class IdField(forms.IntegerField):
+    """A row id: a whole number the database can hold (a float or a 170-digit number is a 400,
+    never a database overflow)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    field_class = IdField
 
 
 class Search(SearchFilter):
@@ -45,13 +60,11 @@ class SupplementFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", help_text=_("Open and past its deadline (Taipei today).")
     )
-    case = django_filters.NumberFilter(field_name="case_id")
-    agency = django_filters.NumberFilter(field_name="case__agency_id")
-    employer = django_filters.NumberFilter(field_name="case__employer_id")
-    applicant = django_filters.NumberFilter(field_name="case__applicant_id")
-    assignee = django_filters.NumberFilter(
-        field_name="assignee_id", help_text=_("Assigned staff (a user id).")
-    )
+    case = IdFilter(field_name="case_id")
+    agency = IdFilter(field_name="case__agency_id")
+    employer = IdFilter(field_name="case__employer_id")
+    applicant = IdFilter(field_name="case__applicant_id")
+    assignee = IdFilter(field_name="assignee_id", help_text=_("Assigned staff (a user id)."))
     unassigned = django_filters.BooleanFilter(field_name="assignee", lookup_expr="isnull")
     ordering = django_filters.ChoiceFilter(
         method="order",
@@ -92,9 +105,9 @@ class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
     kind = django_filters.ChoiceFilter(choices=CaseKind.choices)
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
-    agency = django_filters.NumberFilter(field_name="agency_id")
-    employer = django_filters.NumberFilter(field_name="employer_id")
-    applicant = django_filters.NumberFilter(field_name="applicant_id")
+    agency = IdFilter(field_name="agency_id")
+    employer = IdFilter(field_name="employer_id")
+    applicant = IdFilter(field_name="applicant_id")
     field = django_filters.CharFilter(
         field_name="field__code", max_length=40, help_text=_("Field code.")
     )
@@ -131,7 +144,7 @@ class OrganizationFilter(django_filters.FilterSet):
 
 
 class MembershipFilter(django_filters.FilterSet):
-    organization = django_filters.NumberFilter(field_name="organization_id")
+    organization = IdFilter(field_name="organization_id")
     role = django_filters.ChoiceFilter(choices=Role.choices)
 
     class Meta:

@@ -32,6 +32,7 @@ def tracker_nav(context) -> list[dict]:
         ]
     if persona.is_agency_admin:
         links.append({"url": reverse("web:invite"), "label": _("Invite people")})
+        links.append({"url": reverse("web:applicant_import"), "label": _("Import applicants")})
     if persona.is_employer:
         links.append({"url": reverse("web:hr"), "label": _("Our employees' cases")})
     if persona.is_applicant:

@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from cases.web import case_page, dashboard, invitations, portals, sheet, workspace
+from cases.web import (
+    applicant_import,
+    case_page,
+    dashboard,
+    invitations,
+    portals,
+    sheet,
+    workspace,
+)
 
 app_name = "web"
 
@@ -13,6 +21,12 @@ urlpatterns = [
     path("dashboard/export.<str:fmt>", dashboard.export_list, name="export"),
     path("dashboard/calendar/", dashboard.deadline_calendar, name="calendar"),
     path("invitations/", invitations.invite, name="invite"),
+    path("applicants/import/", applicant_import.import_applicants, name="applicant_import"),
+    path(
+        "applicants/import/template.<str:fmt>",
+        applicant_import.import_template,
+        name="applicant_import_template",
+    ),
     path("hr/", portals.hr_portal, name="hr"),
     path("me/", portals.applicant_view, name="applicant"),
     path("cases/", case_page.case_search, name="case_search"),
@@ -60,4 +74,5 @@ urlpatterns = [
     path("supplements/<int:pk>/pack/", workspace.pack, name="pack"),
     path("supplements/<int:pk>/pack/progress/", workspace.pack_progress, name="pack_progress"),
     path("supplements/<int:pk>/submit/", workspace.submit, name="submit"),
+    path("supplements/<int:pk>/remind/", workspace.remind, name="remind"),
 ]

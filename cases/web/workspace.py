@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cases import services
@@ -38,6 +39,7 @@ from cases.web.forms import (
     SubmitForm,
     UploadForm,
 )
+from notifications import reminders
 
 
 def _back(supplement, anchor: str = ""):
@@ -73,6 +75,7 @@ def workspace_context(request, supplement, **overrides) -> dict:
         ),
         "item_states": ItemStateForm.base_fields["state"].choices,
         "pending_for_party": pending_for_party,
+        "reminder_options": reminders.options_for(supplement, request.user, space.items),
         "pack": web_documents.pack_status(supplement),
         "tabs": PlatformTab,
         "resolve_errors": {},
@@ -232,6 +235,27 @@ def assign(request, pk: int):
         )
         messages.success(request, _("Assignment saved."))
     return _back(supplement)
+
+
+@login_required
+@require_POST
+def remind(request, pk: int):
+    """Ask the applicant or the employer's HR by email for what still waits on them (催件)."""
+    supplement = _write_access(request, pk)
+    try:
+        sent = reminders.remind(
+            supplement=supplement, actor=request.user, party=request.POST.get("party", "")
+        )
+    except DomainError as exc:
+        return _failed(request, supplement, exc)
+    messages.success(
+        request,
+        ngettext(
+            "Reminder on its way to %(emails)s.", "Reminders on their way to %(emails)s.", len(sent)
+        )
+        % {"emails": ", ".join(row.email for row in sent)},
+    )
+    return _back(supplement, "items")
 
 
 @login_required

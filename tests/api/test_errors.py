@@ -196,3 +196,22 @@ def test_invalid_pages_are_404(world, client_for, page):
 
     assert response.status_code == 404
     assert response.json()["errors"][0]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("-4.0769771303711314e+169", "invalid"),
+        ("99999999999999999999999", "max_value"),
+        ("0", "min_value"),
+        ("1.5", "invalid"),
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/v1/cases/", "/api/v1/supplements/"])
+def test_id_filters_refuse_what_no_row_can_have(world, client_for, path, value, code):
+    """Found by the schema fuzzing: a float or a huge number overflowed SQLite's integers (500)."""
+    response = client_for(world.agency_staff).get(path, {"applicant": value, "employer": "1"})
+
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert (error["field"], error["code"]) == ("applicant", code)

@@ -35,7 +35,7 @@ def test_schema_is_valid_openapi_3(db):
 def test_every_route_is_described_with_its_errors(db):
     paths = schema()["paths"]
 
-    assert len(paths) == 35
+    assert len(paths) == 36
     assert "/api/v1/supplements/{supplement_pk}/upload-set/" in paths
     for path, operations in paths.items():
         for method, operation in operations.items():
@@ -50,6 +50,9 @@ def test_every_route_is_described_with_its_errors(db):
     creates = paths["/api/v1/supplements/"]["post"]
     assert [p["name"] for p in creates["parameters"]] == ["Idempotency-Key"]
     assert "422" in creates["responses"]
+    remind = paths["/api/v1/supplements/{id}/reminders/"]["post"]
+    assert {p["name"] for p in remind["parameters"]} == {"id", "Idempotency-Key"}
+    assert {"202", "409"} <= set(remind["responses"])
     upload = paths["/api/v1/supplements/{supplement_pk}/documents/"]["post"]
     assert "413" in upload["responses"]
     assert list(upload["requestBody"]["content"]) == [

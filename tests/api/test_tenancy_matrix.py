@@ -25,6 +25,7 @@ from cases.models import (
 )
 from integrations.models import ApiToken, IdempotencyRecord
 from integrations.services import token_create
+from notifications.models import Reminder
 from tests.api.conftest import open_supplement_on
 from tests.cases.files import pdf_bytes
 from tests.factories import UserFactory
@@ -52,6 +53,7 @@ WATCHED = [
     Organization,
     ApiToken,
     IdempotencyRecord,
+    Reminder,
 ]
 
 
@@ -267,6 +269,19 @@ ENDPOINTS = [
         manage(200),
         lambda o: {"outcome": "accepted"},
     ),
+    Endpoint(
+        "supplement reminders",
+        "get",
+        "/api/v1/supplements/{o.supplement.pk}/reminders/",
+        manage(200),
+    ),
+    Endpoint(
+        "supplement remind",
+        "post",
+        "/api/v1/supplements/{o.supplement.pk}/reminders/",
+        manage(202),
+        lambda o: {"party": "applicant"},
+    ),
     Endpoint("comments", "get", "/api/v1/supplements/{o.supplement.pk}/comments/", READ),
     Endpoint(
         "comment create",
@@ -324,6 +339,13 @@ def objects(world, supplements):
     )
     item = services.item_add(
         supplement=supplement, actor=staff, kind="correction", description="Name"
+    )
+    services.item_add(  # something waits on Priya, so she can be reminded (催件)
+        supplement=supplement,
+        actor=staff,
+        kind="document",
+        description="Passport page",
+        waits_on="applicant",
     )
     document = services.document_add(
         supplement=supplement, actor=staff, data=pdf_bytes("m"), name="m.pdf"

@@ -8,9 +8,11 @@ import datetime as dt
 import re
 
 import pytest
+import tablib
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.models import Applicant
 from cases import services
 from cases.choices import DeadlineRule, ItemKind, Party, PlatformTab, RequestingBody
 from cases.documents.models import PackJob, PackState
@@ -120,6 +122,12 @@ def test_agency_staff_triage_upload_pack_reply_print_and_submit(
     page.locator(f"#cv-{comment.pk}").fill("PRIYA KUMARI")
     page.locator(f"#comment-{comment.pk}").get_by_role("button", name="Mark resolved").click()
     expect(page.locator(f"#comment-{comment.pk}")).to_contain_text("Resolved")
+
+    # Chase Priya for her passport page (催件): recorded, and the button waits out the interval.
+    page.get_by_role("button", name="Remind the applicant (催件)").click()
+    expect(page.locator(".messages")).to_contain_text("Reminder on its way to")
+    expect(page.get_by_role("button", name="Remind the applicant (催件)")).to_be_disabled()
+    expect(page.locator("#reminder-applicant")).to_contain_text("Last reminded")
 
     # Upload the passport page for its item.
     upload = page.locator("#upload-form")
@@ -271,3 +279,27 @@ def test_pages_fit_a_phone(browser_for, world, journey):
         assert overflow <= 0, (url, overflow)
         b.shot(name, full_page=False)
     assert b.problems == []
+
+
+def test_agency_admin_imports_applicants_from_a_spreadsheet(browser_for, world, tmp_path):
+    data = tablib.Dataset(
+        headers=["family_name_en", "given_name_en", "passport_number", "nationality"]
+    )
+    data.append(["Tanaka", "Akiko", "TK1234567", "JP"])
+    data.append(["Dubois", "Marie", "FR998877", "FR"])
+    spreadsheet = tmp_path / "clients.xlsx"
+    spreadsheet.write_bytes(data.export("xlsx"))
+    b = browser_for()
+    page = b.page
+    b.login(world.agency_admin.username)
+
+    page.get_by_role("link", name="Import applicants").click()
+    page.get_by_label("Spreadsheet").set_input_files(str(spreadsheet))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("#import-check")).to_contain_text("All 2 applicants are ready to import.")
+    expect(page.locator("#import-rows tbody tr")).to_have_count(2)
+    b.shot("en-applicant-import")
+    page.get_by_role("button", name="Import 2 applicants").click()
+
+    expect(page.locator(".messages")).to_contain_text("2 applicants imported with Formosa")
+    assert Applicant.objects.filter(passport_number__in=["TK1234567", "FR998877"]).count() == 2

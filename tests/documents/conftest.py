@@ -59,14 +59,3 @@ def clamd_url():
         except subprocess.TimeoutExpired:
             process.kill()
         shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture
-def eager_celery():
-    """Tasks run inline where they are sent (the task body and the service, no worker)."""
-    from tracker.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield app
-    app.conf.task_always_eager = previous

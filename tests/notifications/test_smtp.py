@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from notifications.models import Alert, AlertStatus
+from notifications.models import Alert, AlertReason, AlertStatus
 from notifications.sweep import run_sweep
 from tests.notifications.conftest import supplement_due, taipei
 from tests.notifications.smtp import SmtpServer, free_port
@@ -62,8 +62,11 @@ def test_a_temporary_refusal_retries_with_backoff(smtp, due_tomorrow, world, set
     assert alert.status == AlertStatus.PENDING
     assert alert.attempts == 1
     assert alert.send_after == NOW + dt.timedelta(seconds=60)
-    assert "451" in alert.error
-    assert "Mailbox temporarily unavailable" in alert.error
+    assert alert.reason == AlertReason.SMTP_TEMPORARY
+    assert alert.error == (
+        f"SMTPRecipientsRefused: {{'{world.agency_staff.email}': "
+        "(451, b'4.3.0 Mailbox temporarily unavailable')}"
+    )
     # Not before its time.
     assert run_sweep(now=NOW + dt.timedelta(seconds=30)).retrying == 0
     # Second failure: twice the wait.
@@ -87,7 +90,10 @@ def test_retries_give_up_after_the_maximum(smtp, due_tomorrow, world, settings):
     assert result.failed == 3
     alert = Alert.objects.get(recipient=world.agency_staff)
     assert alert.status == AlertStatus.FAILED
-    assert alert.error.startswith("Gave up after 2 attempts: SMTPRecipientsRefused")
+    assert (alert.reason, alert.attempts) == (AlertReason.GAVE_UP, 2)
+    # The technical detail is the mail server's last answer, nothing else.
+    assert alert.error.startswith("SMTPRecipientsRefused: ")
+    assert "451" in alert.error
 
 
 def test_a_permanent_refusal_is_recorded_and_shown_in_the_admin(
@@ -99,6 +105,8 @@ def test_a_permanent_refusal_is_recorded_and_shown_in_the_admin(
     alert = Alert.objects.get(recipient=world.agency_staff)
     assert alert.status == AlertStatus.FAILED
     assert alert.attempts == 1
+    assert alert.reason == AlertReason.SMTP_PERMANENT
+    assert alert.error.startswith("SMTPRecipientsRefused: ")
     assert "550" in alert.error
     assert run_sweep(now=NOW + dt.timedelta(hours=1)).failed == 0  # not tried again
     page = admin_client.get("/admin/notifications/alert/?status__exact=failed")
@@ -124,6 +132,6 @@ def test_a_mail_server_that_is_down_is_a_transient_error(settings, due_tomorrow,
     settings.EMAIL_TIMEOUT = 2
     result = run_sweep(now=NOW)
     assert (result.retrying, result.failed) == (3, 0)
-    assert Alert.objects.get(recipient=world.agency_staff).error.startswith(
-        "ConnectionRefusedError"
-    )
+    alert = Alert.objects.get(recipient=world.agency_staff)
+    assert alert.reason == AlertReason.SMTP_TEMPORARY
+    assert alert.error.startswith("ConnectionRefusedError")

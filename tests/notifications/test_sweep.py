@@ -16,14 +16,25 @@ from cases import services
 from cases.choices import ItemKind, Party
 from notifications import services as alert_services
 from notifications.delivery import deliver_due
-from notifications.models import Alert, AlertPreference, AlertStatus, PlannedStage
+from notifications.models import (
+    Alert,
+    AlertPreference,
+    AlertReason,
+    AlertStatus,
+    PlannedStage,
+    SubjectKind,
+)
+from notifications.planner import insert_new
 from notifications.sweep import record_due_alerts, run_sweep
-from tests.factories import MembershipFactory
+from tests.factories import CaseFactory, MembershipFactory
 from tests.notifications.conftest import supplement_due, taipei
 
 pytestmark = pytest.mark.django_db
 
 DUE = dt.date(2026, 12, 15)
+# Recording (subjects of four kinds, people, responses, the inserts) and sending (claim, re-check,
+# one UPDATE per email): flat in the number of subjects.
+QUERIES_PER_SWEEP = 31
 
 
 @pytest.fixture(autouse=True)
@@ -193,8 +204,8 @@ def test_a_pending_alert_is_dropped_once_the_deadline_moves(world):
         )
     result = sweep_at(taipei(2026, 12, 8, 8, 5))
     assert result.sent == 0
-    assert set(Alert.objects.values_list("status", "error")) == {
-        (AlertStatus.SKIPPED, "No longer due: done, withdrawn, or the deadline moved.")
+    assert set(Alert.objects.values_list("status", "reason", "error")) == {
+        (AlertStatus.SKIPPED, AlertReason.NOT_DUE, "")
     }
 
 
@@ -376,7 +387,11 @@ def test_a_user_without_email_is_recorded_as_failed(world):
         result = run_sweep()
     assert result.failed == 1
     alert = Alert.objects.get(recipient=world.agency_staff)
-    assert (alert.status, alert.error) == (AlertStatus.FAILED, "The user has no email address.")
+    assert (alert.status, alert.reason, alert.error) == (
+        AlertStatus.FAILED,
+        AlertReason.NO_EMAIL,
+        "",
+    )
 
 
 def test_per_organization_offsets(world):
@@ -428,3 +443,55 @@ def test_the_scheduled_task_runs_the_same_sweep(world):
         second = sweep_deadline_alerts.apply().get()
     assert (first["recorded"], first["sent"], first["emails"]) == (3, 3, 3)
     assert (second["recorded"], second["sent"]) == (0, 0)
+
+
+def acme_supplements_due(world, count: int, due: dt.date) -> None:
+    """`count` more Acme employees' cases at the agency, each with a supplement due on `due`."""
+    for _number in range(count):
+        case = CaseFactory(agency=world.agency, employer=world.acme)
+        supplement_due(case, world.agency_staff, due, assignee=world.agency_staff)
+
+
+@pytest.mark.parametrize("count", [2, 4])
+def test_a_sweep_takes_the_same_queries_for_twice_the_subjects(
+    world, count, django_assert_num_queries
+):
+    with time_machine.travel(taipei(2026, 12, 14, 9), tick=False):
+        acme_supplements_due(world, count, dt.date(2026, 12, 15))
+        # The same three people (assignee, admin, Acme's HR), one email each, however many items.
+        with django_assert_num_queries(QUERIES_PER_SWEEP):
+            result = run_sweep()
+    assert (result.recorded, result.sent, result.emails) == (3 * count, 3 * count, 3)
+
+
+def test_recording_inserts_each_row_once_with_the_model_defaults(world):
+    def row(subject_id: int) -> dict:
+        return {
+            "recipient_id": world.agency_staff.pk,
+            "subject_kind": SubjectKind.SUPPLEMENT,
+            "subject_id": subject_id,
+            "case_id": world.acme_case.pk,
+            "due_on": DUE,
+            "offset": 3,
+            "role": "assignee",
+            "urgent": False,
+            "send_after": taipei(2026, 12, 12, 8),
+        }
+
+    with time_machine.travel(taipei(2026, 12, 12, 0, 5), tick=False):
+        insert_new(Alert, [row(1), row(2)])
+        # A repeated or concurrent sweep proposes the same rows again, and one more.
+        insert_new(Alert, [row(2), row(1), row(3)])
+    alerts = Alert.objects.order_by("subject_id")
+    assert [a.subject_id for a in alerts] == [1, 2, 3]
+    first = alerts[0]
+    assert (first.subject_kind, first.channel, first.status, first.reason, first.attempts) == (
+        "supplement",
+        "email",
+        AlertStatus.PENDING,
+        "",
+        0,
+    )
+    assert (first.error, first.message_id, first.claim, first.sent_at) == ("", "", None, None)
+    assert first.created_at == first.updated_at == taipei(2026, 12, 12, 0, 5)
+    assert first.send_after == taipei(2026, 12, 12, 8)

@@ -15,6 +15,7 @@ from cases import services
 from cases.api import queries
 from cases.api.filters import Search, SupplementFilter
 from cases.api.idempotency import idempotent
+from cases.api.serializers.reminders import ReminderCreateSerializer, ReminderSerializer
 from cases.api.serializers.supplements import (
     DeadlineComputationSerializer,
     DeadlineOverrideSerializer,
@@ -32,6 +33,7 @@ from cases.api.serializers.supplements import (
 from cases.api.views.accounts import READ_AND_PATCH
 from cases.selectors import taipei_today
 from cases.tenancy import access_supplement, can_manage_supplement
+from notifications import reminders as reminder_services
 
 
 @extend_schema(tags=["supplements"])
@@ -143,6 +145,30 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             supplement=supplement, actor=request.user, **serializer.validated_data
         )
         return self._detail(supplement)
+
+    @extend_schema(responses={200: ReminderSerializer(many=True)})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def reminders(self, request, pk=None):
+        """The reminders (催件) sent on this supplement, newest first, with their delivery status."""
+        supplement = access_supplement(request.user, pk, for_write=True)
+        rows = supplement.reminders.select_related("sent_by")
+        return Response(ReminderSerializer(rows, many=True).data)
+
+    @extend_schema(request=ReminderCreateSerializer, responses={202: ReminderSerializer(many=True)})
+    @reminders.mapping.post
+    @idempotent
+    def remind(self, request, pk=None):
+        """Email the applicant or the employer's HR what still waits on them, in their language
+        (催件). Answers 202: the email goes out from the worker. 409 `nothing_asked` when nothing
+        waits on them, `reminded_recently` within REMINDER_MIN_HOURS of the last reminder,
+        `no_recipient` when nobody there has an email address."""
+        supplement = access_supplement(request.user, pk, for_write=True)
+        serializer = ReminderCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rows = reminder_services.remind(
+            supplement=supplement, actor=request.user, **serializer.validated_data
+        )
+        return Response(ReminderSerializer(rows, many=True).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={200: SupplementDetailSerializer})
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)

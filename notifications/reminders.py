@@ -1,0 +1,383 @@
+"""Reminders (催件): the party filing a supplement asks the applicant or the employer's HR for what
+it still needs from them, by email, in the recipient's language, at once.
+
+`remind` checks the rules and records one row per recipient before anything is sent; the Celery
+task `notifications.send_reminder` sends each row exactly once (a conditional claim, as for alerts).
+A temporary mail failure waits out a backoff and is tried again; a worker killed mid-send leaves the
+row claimed until the lease runs out, and the alert sweep re-queues rows whose task was lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Membership, Profile, Role
+from cases import services as case_services
+from cases.choices import ItemKind, Party, SupplementState
+from cases.documents.upload_set import upload_set_documents
+from cases.errors import DomainError, InvalidInput
+from cases.models import SupplementRequest
+from cases.selectors import taipei_today
+from cases.tenancy import can_manage_supplement, party_for
+from notifications.channels import PERMANENT, EmailChannel
+from notifications.delivery import backoff
+from notifications.emails import deadline_texts, status_text
+from notifications.models import AlertReason, Reminder, ReminderStatus
+
+REMINDABLE = (Party.APPLICANT, Party.EMPLOYER)
+
+
+class NothingAsked(DomainError):
+    code = "nothing_asked"
+    status = 409
+    default_message = gettext_lazy("Nothing on this supplement waits on them.")
+
+
+class RemindedRecently(DomainError):
+    code = "reminded_recently"
+    status = 409
+    default_message = gettext_lazy("They were reminded a short while ago; give them time to act.")
+
+
+class NoRecipient(DomainError):
+    code = "no_recipient"
+    status = 409
+    default_message = gettext_lazy("Nobody on that side has an email address to remind.")
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def min_interval() -> dt.timedelta:
+    """One reminder per supplement and party in this time: a nudge, not a flood."""
+    return dt.timedelta(hours=_setting("REMINDER_MIN_HOURS", 12))
+
+
+# --- Who is asked what -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int | None
+    email: str
+    name: str
+    language: str
+    time_zone: str
+
+
+def asked_of(supplement: SupplementRequest, party: str) -> list[dict]:
+    """What still waits on `party` (the readiness rule: a document item without a document that
+    was not rejected, a correction not done), as plain data for the record."""
+    with_document = {
+        document.item_id
+        for document in upload_set_documents(supplement)
+        if document.item_id is not None
+    }
+    items = list(supplement.items.order_by("position", "id"))
+    return [
+        {"id": item.pk, "kind": item.kind, "description": item.description}
+        for item, fact in zip(items, case_services.item_facts(items, with_document), strict=True)
+        if item.waits_on == party and not fact.done
+    ]
+
+
+def recipients_for(supplement: SupplementRequest, party: str) -> list[Recipient]:
+    """The applicant (their login's address, else the address on file), or the employer's HR
+    (its admins where it has no HR members): active people with an email who can see the case."""
+    case = supplement.case
+    default_language = settings.LANGUAGE_CODE
+    if party == Party.APPLICANT:
+        applicant = case.applicant
+        user = applicant.user if applicant.user_id and applicant.user.is_active else None
+        email = (user.email if user else "") or applicant.email
+        if not email:
+            return []
+        profile = Profile.objects.filter(user=user).first() if user else None
+        return [
+            Recipient(
+                user_id=user.pk if user else None,
+                email=email,
+                name=applicant.given_name_en or applicant.family_name_en,
+                language=profile.language if profile else default_language,
+                time_zone=applicant.time_zone or (profile.time_zone if profile else "Asia/Taipei"),
+            )
+        ]
+    if not case.employer_id:
+        return []
+    members = Membership.objects.filter(
+        organization_id=case.employer_id, user__is_active=True
+    ).exclude(user__email="")
+    hr = list(members.filter(role=Role.EMPLOYER_HR).values_list("user_id", flat=True))
+    user_ids = hr or list(
+        members.filter(role=Role.EMPLOYER_ADMIN).values_list("user_id", flat=True)
+    )
+    users = get_user_model().objects.filter(pk__in=user_ids).order_by("pk")
+    profiles = {profile.user_id: profile for profile in Profile.objects.filter(user__in=users)}
+    people = []
+    for user in users:
+        if party_for(user, case) != Party.EMPLOYER:
+            continue
+        profile = profiles.get(user.pk)
+        people.append(
+            Recipient(
+                user_id=user.pk,
+                email=user.email,
+                name=user.get_full_name() or user.get_username(),
+                language=profile.language if profile else default_language,
+                time_zone=profile.time_zone if profile else settings.TIME_ZONE,
+            )
+        )
+    return people
+
+
+def last_reminder(supplement: SupplementRequest, party: str) -> Reminder | None:
+    return (
+        Reminder.objects.filter(supplement=supplement, party=party)
+        .select_related("sent_by")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+# --- Asking ----------------------------------------------------------------------------------------
+@transaction.atomic
+def remind(*, supplement: SupplementRequest, actor, party: str) -> list[Reminder]:
+    """Record a reminder to each recipient on `party`'s side and queue it for sending."""
+    if party not in REMINDABLE:
+        raise InvalidInput(_("Reminders go to the applicant or the employer's HR."), code="party")
+    case = supplement.case
+    if not can_manage_supplement(actor, case) or party_for(actor, case) == party:
+        raise PermissionDenied(_("Only the party filing this supplement can send reminders."))
+    # The row lock serialises two clicks at once; a submitted or withdrawn supplement asks nothing.
+    supplement = case_services._lock_open(supplement.pk)
+    asked = asked_of(supplement, party)
+    if not asked:
+        raise NothingAsked()
+    previous = last_reminder(supplement, party)
+    now = timezone.now()
+    if previous is not None and previous.created_at > now - min_interval():
+        raise RemindedRecently(
+            _("Already reminded at %(when)s by %(who)s; the next reminder is possible at %(next)s.")
+            % {
+                "when": timezone.localtime(previous.created_at).strftime("%Y-%m-%d %H:%M"),
+                "who": _who(previous.sent_by),
+                "next": timezone.localtime(previous.created_at + min_interval()).strftime(
+                    "%Y-%m-%d %H:%M"
+                ),
+            },
+            at=previous.created_at.isoformat(),
+        )
+    people = recipients_for(supplement, party)
+    if not people:
+        raise NoRecipient()
+    rows = Reminder.objects.bulk_create(
+        Reminder(
+            supplement=supplement,
+            party=party,
+            recipient_id=person.user_id,
+            email=person.email,
+            language=person.language,
+            time_zone=person.time_zone,
+            asked=asked,
+            sent_by=actor,
+        )
+        for person in people
+    )
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: _enqueue(ids))
+    return rows
+
+
+def _who(user) -> str:
+    if user is None:
+        return _("someone")
+    return user.get_full_name() or user.get_username()
+
+
+def _enqueue(ids: list[int]) -> None:
+    from notifications.tasks import send_reminder
+
+    for reminder_id in ids:
+        send_reminder.delay(reminder_id)
+
+
+# --- Sending ---------------------------------------------------------------------------------------
+def _claim(reminder_id: int) -> Reminder | None:
+    """Take the row for this sender: queued, or claimed by a sender that died (lease run out)."""
+    now = timezone.now()
+    expired = now - dt.timedelta(seconds=_setting("ALERT_CLAIM_LEASE_SECONDS", 600))
+    taken = (
+        Reminder.objects.filter(pk=reminder_id)
+        .filter(
+            Q(status=ReminderStatus.QUEUED)
+            | Q(status=ReminderStatus.SENDING, claimed_at__lt=expired)
+        )
+        .update(status=ReminderStatus.SENDING, claimed_at=now)
+    )
+    if not taken:
+        return None
+    return Reminder.objects.select_related(
+        "supplement__case__applicant", "supplement__case__agency", "sent_by"
+    ).get(pk=reminder_id)
+
+
+def _finish(row: Reminder, status: str, **fields) -> None:
+    Reminder.objects.filter(pk=row.pk, status=ReminderStatus.SENDING).update(
+        status=status, claimed_at=None, **fields
+    )
+
+
+def render_reminder(row: Reminder, *, today: dt.date | None = None) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) in the recipient's language."""
+    supplement = row.supplement
+    case = supplement.case
+    today = today or taipei_today()
+    with translation.override(row.language):
+        kinds = dict(ItemKind.choices)
+        taipei, local = deadline_texts(supplement.deadline, row.time_zone)
+        if row.party == Party.EMPLOYER:
+            where = settings.SITE_URL + reverse("web:hr")
+        elif row.recipient_id:
+            where = settings.SITE_URL + reverse("web:applicant")
+        else:
+            where = ""  # no login: they answer by replying to the email
+        context = {
+            "name": _recipient_name(row),
+            "sender": _who(row.sent_by),
+            "agency": case.agency.name if case.agency_id else "",
+            "reference": case.reference,
+            "application_number": case.application_number,
+            "round": supplement.round,
+            "items": [
+                {"kind": str(kinds.get(entry["kind"], entry["kind"])), "text": entry["description"]}
+                for entry in row.asked
+            ],
+            "status": status_text((supplement.deadline - today).days),
+            "deadline": taipei,
+            "deadline_local": local,
+            "where": where,
+            "language": row.language,
+        }
+        subject = _("%(reference)s: please send what the supplement (補件) needs by %(date)s") % {
+            "reference": case.reference,
+            "date": supplement.deadline.isoformat(),
+        }
+        text = render_to_string("notifications/email/reminder.txt", context)
+        html = render_to_string("notifications/email/reminder.html", context)
+        prefix = "[" + _("Gold Card") + "] "
+    return prefix + subject, text, html
+
+
+def _recipient_name(row: Reminder) -> str:
+    if row.party == Party.APPLICANT:
+        applicant = row.supplement.case.applicant
+        return applicant.given_name_en or applicant.family_name_en
+    if row.recipient_id:
+        user = get_user_model().objects.filter(pk=row.recipient_id).first()
+        if user is not None:
+            return user.get_full_name() or user.get_username()
+    return row.email
+
+
+def deliver(reminder_id: int) -> dt.timedelta | None:
+    """Send one recorded reminder. Answers the wait before the next try after a temporary
+    failure, else None (sent, failed for good, or not ours to send)."""
+    row = _claim(reminder_id)
+    if row is None:
+        return None
+    if row.supplement.state != SupplementState.OPEN:
+        _finish(row, ReminderStatus.FAILED, reason=AlertReason.NOT_DUE)
+        return None
+    subject, text, html = render_reminder(row)
+    reply_to = row.sent_by.email if row.sent_by and row.sent_by.email else ""
+    channel = EmailChannel()
+    try:
+        outcome = channel.send(
+            to=row.email, subject=subject, text=text, html=html, reply_to=reply_to
+        )
+    finally:
+        channel.close()
+    attempts = row.attempts + 1
+    if outcome.ok:
+        _finish(
+            row,
+            ReminderStatus.SENT,
+            sent_at=timezone.now(),
+            message_id=outcome.message_id,
+            attempts=attempts,
+            reason="",
+            error="",
+        )
+        return None
+    if outcome.kind == PERMANENT or attempts >= _setting("ALERT_MAX_ATTEMPTS", 8):
+        reason = AlertReason.SMTP_PERMANENT if outcome.kind == PERMANENT else AlertReason.GAVE_UP
+        _finish(row, ReminderStatus.FAILED, reason=reason, error=outcome.error, attempts=attempts)
+        return None
+    wait = backoff(attempts)
+    _finish(
+        row,
+        ReminderStatus.QUEUED,
+        reason=AlertReason.SMTP_TEMPORARY,
+        error=outcome.error,
+        attempts=attempts,
+        next_try_at=timezone.now() + wait,
+    )
+    return wait
+
+
+def requeue_stranded(*, now: dt.datetime | None = None) -> int:
+    """Queue again the reminders whose task was lost (a broker restart, a worker killed before it
+    claimed them): waiting for more than five minutes past their time."""
+    now = now or timezone.now()
+    late = now - dt.timedelta(minutes=5)
+    ids = list(
+        Reminder.objects.filter(status=ReminderStatus.QUEUED)
+        .filter(Q(next_try_at__lt=late) | Q(next_try_at__isnull=True, created_at__lt=late))
+        .values_list("pk", flat=True)[:500]
+    )
+    _enqueue(ids)
+    return len(ids)
+
+
+# --- What the workspace offers ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReminderOption:
+    party: str
+    pending: int
+    last: Reminder | None
+    next_possible_at: dt.datetime | None  # None: possible now
+
+
+def options_for(supplement: SupplementRequest, actor, items) -> list[ReminderOption]:
+    """The reminders `actor` may send now or later: one per other party with pending items."""
+    case = supplement.case
+    if supplement.state != SupplementState.OPEN or not can_manage_supplement(actor, case):
+        return []
+    own = party_for(actor, case)
+    options = []
+    for party in REMINDABLE:
+        pending = sum(1 for item in items if item.waits_on == party and item.is_pending)
+        if party == own or not pending:
+            continue
+        last = last_reminder(supplement, party)
+        next_at = last.created_at + min_interval() if last else None
+        options.append(
+            ReminderOption(
+                party=party,
+                pending=pending,
+                last=last,
+                next_possible_at=next_at if next_at and next_at > timezone.now() else None,
+            )
+        )
+    return options

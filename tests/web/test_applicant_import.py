@@ -1,0 +1,157 @@
+"""Importing applicants from a spreadsheet: real CSV (UTF-8 and Big5) and XLSX files, every row
+checked by the same service as one applicant, all or nothing, recorded as the importer's."""
+
+from __future__ import annotations
+
+import tablib
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Applicant, Authorisation
+from cases.tenancy import agency_client_filter, scope_for
+
+HEADERS = [
+    "family_name_en (英文姓氏)",
+    "given_name_en",
+    "name_zh",
+    "passport_number",
+    "nationality",
+    "email",
+    "valid_until",
+    "covers_pickup",
+]
+GOOD = [
+    ["Tanaka", "Akiko", "田中明子", "tk1234567", "jp", "akiko@example.com", "2027/11/30", "yes"],
+    ["Dubois", "Marie", "", "FR998877", "FR", "", "", ""],
+]
+
+
+def sheet(rows, headers=HEADERS) -> tablib.Dataset:
+    data = tablib.Dataset(headers=headers)
+    for row in rows:
+        data.append(row)
+    return data
+
+
+def csv_file(rows, encoding="utf-8", headers=HEADERS) -> SimpleUploadedFile:
+    return SimpleUploadedFile("applicants.csv", sheet(rows, headers).export("csv").encode(encoding))
+
+
+def xlsx_file(rows) -> SimpleUploadedFile:
+    return SimpleUploadedFile("applicants.xlsx", sheet(rows).export("xlsx"))
+
+
+def check(client, upload):
+    return client.post("/applicants/import/", {"file": upload})
+
+
+def test_an_agency_admin_checks_then_imports_a_spreadsheet(client, world):
+    client.force_login(world.agency_admin)
+
+    checked = check(client, xlsx_file(GOOD))
+
+    assert checked.status_code == 200
+    page = checked.content.decode()
+    assert "All 2 applicants are ready to import." in page
+    assert not Applicant.objects.filter(passport_number="TK1234567").exists()  # only a check
+
+    imported = client.post(
+        "/applicants/import/",
+        {"token": checked.context["token"], "organization": world.agency.pk},
+        follow=True,
+    )
+
+    assert "2 applicants imported with Formosa" in imported.content.decode()
+    akiko = Applicant.objects.get(passport_number="TK1234567", nationality="JP")
+    assert (akiko.name_zh, akiko.email) == ("田中明子", "akiko@example.com")
+    authorisation = Authorisation.objects.get(applicant=akiko)
+    assert (authorisation.agency, authorisation.covers_pickup) == (world.agency, True)
+    assert authorisation.valid_until.isoformat() == "2027-11-30"
+    assert akiko.history.get().history_user == world.agency_admin
+    # The agency now works for them: they are in its scope, and not in another agency's.
+    clients = Applicant.objects.filter(agency_client_filter(scope_for(world.agency_staff)))
+    assert clients.filter(pk=akiko.pk).exists()
+    others = Applicant.objects.filter(agency_client_filter(scope_for(world.outsider)))
+    assert not others.filter(pk=akiko.pk).exists()
+    # The same confirmation twice imports nothing more.
+    again = client.post(
+        "/applicants/import/",
+        {"token": checked.context["token"], "organization": world.agency.pk},
+        follow=True,
+    )
+    assert "already done or has expired" in again.content.decode()
+    assert Applicant.objects.filter(passport_number="TK1234567").count() == 1
+
+
+def test_one_bad_row_stops_the_whole_file_and_each_problem_is_named(client, world):
+    client.force_login(world.agency_admin)
+    rows = [
+        *GOOD,
+        ["Lee", "", "", "bad passport!", "KR", "not-an-email", "2027-02-30", "maybe"],
+        ["Tanaka", "Akiko", "", "TK1234567", "JP", "", "", ""],  # the same passport again
+    ]
+
+    checked = check(client, csv_file(rows))
+
+    assert checked.status_code == 400
+    result = checked.context["result"]
+    assert [row.number for row in result.rows if row.errors] == [4, 5]
+    lee = result.rows[2].errors
+    assert any("2027-02-30" in error for error in lee)
+    assert any("maybe" in error for error in lee)
+    assert "2 rows have problems. Nothing was imported" in checked.content.decode()
+    assert "token" not in client.session.get("applicant-import", {})
+    assert not Applicant.objects.filter(nationality__in=["JP", "FR", "KR"]).exists()
+
+
+def test_big5_csv_from_excel_in_taiwan_is_read(client, world):
+    client.force_login(world.agency_admin)
+    rows = [["Chen", "Mei", "陳美", "E1234567", "US", "", "", ""]]
+
+    checked = check(client, csv_file(rows, encoding="cp950"))
+
+    assert checked.status_code == 200, checked.context["result"].rows
+    assert checked.context["result"].rows[0].name == "Chen Mei"
+
+
+def test_unreadable_files_are_refused_as_a_whole(client, world):
+    client.force_login(world.agency_admin)
+    cases = {
+        "not a spreadsheet": SimpleUploadedFile("x.xlsx", b"PK\x03\x04 broken zip"),
+        "empty": SimpleUploadedFile("x.csv", b""),
+        "unknown column": csv_file([["a"]], headers=["shoe_size"]),
+        "missing column": csv_file([["Lee"]], headers=["family_name_en"]),
+        "no rows": csv_file([]),
+    }
+    for label, upload in cases.items():
+        response = check(client, upload)
+        assert response.status_code == 400, label
+        assert response.context.get("result") is None, label
+    assert not Applicant.objects.filter(family_name_en="Lee").exists()
+
+
+def test_only_an_agency_admin_may_import(client, world):
+    for user in (world.agency_staff, world.hr_acme, world.applicant_user):
+        client.force_login(user)
+        assert client.get("/applicants/import/").status_code == 403
+        assert check(client, csv_file(GOOD)).status_code == 403
+        assert client.get("/applicants/import/template.csv").status_code == 403
+    client.force_login(world.agency_admin)
+    assert client.get("/applicants/import/").status_code == 200
+    assert check(client, csv_file(GOOD)).status_code == 200
+    # Another agency's id is not a choice.
+    other = client.post(
+        "/applicants/import/", {"file": csv_file(GOOD), "organization": world.other_agency.pk}
+    )
+    assert other.status_code == 404
+    assert not Applicant.objects.filter(passport_number="TK1234567").exists()
+
+
+def test_the_template_round_trips(client, world):
+    client.force_login(world.agency_admin)
+    for fmt in ("csv", "xlsx"):
+        template = client.get(f"/applicants/import/template.{fmt}")
+        assert template.status_code == 200
+        name = f"template.{fmt}"
+        checked = check(client, SimpleUploadedFile(name, template.content))
+        assert checked.status_code == 200, checked.context["result"].rows
+        assert checked.context["result"].rows[0].passport == "Z1234567"
