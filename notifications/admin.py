@@ -78,7 +78,7 @@ class AlertAdmin(CaseScopedAdmin):
         "sent_at",
         "short_error",
     ]
-    list_filter = ["status", "channel", "subject_kind", "role", "urgent"]
+    list_filter = ["status", "reason", "channel", "subject_kind", "role", "urgent"]
     search_fields = ["recipient__username", "recipient__email", "error", "message_id"]
     date_hierarchy = "created_at"
     list_select_related = ["recipient", "case"]
@@ -95,9 +95,10 @@ class AlertAdmin(CaseScopedAdmin):
     def case_reference(self, obj: Alert) -> str:
         return obj.case.reference
 
-    @admin.display(description=_("error"))
+    @admin.display(description=_("reason"))
     def short_error(self, obj: Alert) -> str:
-        return obj.error[:120]
+        # The reason in the reader's language, then the mail server's own words, if any.
+        return " · ".join(filter(None, [obj.reason_text, obj.error[:120]]))
 
     @admin.action(description=_("Send the selected failed alerts again"))
     def send_again(self, request, queryset):

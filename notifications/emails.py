@@ -289,7 +289,7 @@ class Digests:
             }
             text = render_to_string("notifications/email/digest.txt", context)
             html = render_to_string("notifications/email/digest.html", context)
-        prefix = "[" + _("Gold Card") + "] "
+            prefix = "[" + _("Gold Card") + "] "  # in the recipient's language too
         return prefix + " ".join(subject.split()), text, html
 
 

@@ -23,8 +23,15 @@ class ResponseLink:
     subject_id: int
 
 
+@lru_cache(maxsize=4)
+def _signer(secret_key: str) -> signing.TimestampSigner:
+    # One signer per key: a sweep signs thousands of links (keyed by SECRET_KEY so a changed
+    # setting, as in tests, gets its own).
+    return signing.TimestampSigner(key=secret_key, salt=SALT)
+
+
 def make_token(*, user_id: int, subject_kind: str, subject_id: int) -> str:
-    return signing.dumps([user_id, subject_kind, subject_id], salt=SALT)
+    return _signer(settings.SECRET_KEY).sign_object([user_id, subject_kind, subject_id])
 
 
 def read_token(token: str) -> ResponseLink:

@@ -158,14 +158,14 @@ def insert_new(model: type[Model], rows: list[dict]) -> None:
         else:
             constants.append(field.get_default())
         values.append(f"%s::{sql_type}")
-    # Dates and datetimes as ISO text, which the casts above read back exactly.
+    # Dates and datetimes go as their str() text, which the casts above read back exactly.
     document = json.dumps([[row[key] for key in keys] for row in rows], default=str)
     # Identifiers and types come from the model (quoted), values go as parameters.
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
         f"SELECT {', '.join(values)} "
-        "FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS incoming (entry, position) "
-        "ORDER BY position ON CONFLICT DO NOTHING"
+        "FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS incoming (entry, ordinal) "
+        "ORDER BY ordinal ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*constants, document])

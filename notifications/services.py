@@ -211,4 +211,6 @@ def alerts_resend(*, alert_ids) -> int:
         attempts=0,
         claim=None,
         claimed_at=None,
+        reason="",
+        error="",
     )

@@ -53,6 +53,7 @@ class SupplementCommentsView(_SupplementChildList):
 
     serializer_class = CommentSerializer
 
+    @extend_schema(responses={200: CommentSerializer(many=True)})
     def get(self, request, supplement_pk):
         return self.list_response(queries.comments_of(request.user, self.supplement()))
 
@@ -75,6 +76,7 @@ class SupplementItemsView(_SupplementChildList):
 
     serializer_class = ItemSerializer
 
+    @extend_schema(responses={200: ItemSerializer(many=True)})
     def get(self, request, supplement_pk):
         return self.list_response(queries.items_of(request.user, self.supplement()))
 
@@ -97,6 +99,7 @@ class SupplementDocumentsView(_SupplementChildList):
     serializer_class = DocumentSerializer
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema(responses={200: DocumentSerializer(many=True)})
     def get(self, request, supplement_pk):
         return self.list_response(queries.documents_of(request.user, self.supplement()))
 
