@@ -6,12 +6,14 @@ read-only, and saves recompute the deadline and readiness through the services' 
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases.errors import DomainError
 from cases.models import (
     Case,
     CaseStatusChange,
@@ -23,7 +25,7 @@ from cases.models import (
     SupplementRequest,
 )
 from cases.selectors import days_left
-from cases.services import refresh_readiness
+from cases.services import check_assignee, refresh_readiness
 from tracker.admin_scoping import CaseScopedAdminMixin, own_agencies
 
 
@@ -176,9 +178,29 @@ class CaseAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
         return obj.reference
 
 
+class SupplementRequestForm(forms.ModelForm):
+    """The assignee meets the services' rule: someone at the agency or the employer on the case
+    (the autocomplete offers every login)."""
+
+    class Meta:
+        model = SupplementRequest
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets and read-only fields decide)
+
+    def clean(self):
+        data = super().clean()
+        case = data.get("case") or (self.instance.case if self.instance.case_id else None)
+        if case is not None and data.get("assignee") is not None:
+            try:
+                check_assignee(case=case, assignee=data["assignee"])
+            except DomainError as exc:
+                self.add_error("assignee", exc.message)
+        return data
+
+
 @admin.register(SupplementRequest)
 class SupplementRequestAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
     case_prefix = "case__"
+    form = SupplementRequestForm
     list_display = [
         "__str__",
         "requesting_body",

@@ -28,7 +28,7 @@ from accounts.models import (
     Role,
     profile_for,
 )
-from cases.models import Case
+from cases.models import Case, SupplementRequest
 from integrations.models import ApiToken
 from integrations.services import token_create
 from notifications import services as alert_services
@@ -41,6 +41,7 @@ from notifications.models import (
     Obligation,
     PlannedStage,
 )
+from tests.api.conftest import open_supplement_on
 from tests.factories import ApplicantFactory, EmployerFactory, UserFactory
 from tests.test_admin_attention import form_data
 
@@ -690,3 +691,20 @@ def test_a_token_action_reaches_only_ones_own_tokens(client, people, rows):
 
     assert ApiToken.objects.get(pk=mine.pk).revoked_at is not None
     assert ApiToken.objects.get(pk=theirs.pk).revoked_at is None
+
+
+def test_a_supplement_is_assigned_only_to_someone_on_its_case(client, world, people, rows):
+    """The assignee autocomplete offers every login; the form holds the services' rule."""
+    supplement = open_supplement_on(world.acme_case, world.agency_staff)
+    client.force_login(people["formosa_admin"])
+    url = f"/admin/cases/supplementrequest/{supplement.pk}/change/"
+    before = SupplementRequest.objects.filter(pk=supplement.pk).values().get()
+
+    response = client.post(url, form_data(client.get(url)) | {"assignee": world.hr_globex.pk})
+
+    assert_rejected(response, "assignee")
+    assert SupplementRequest.objects.filter(pk=supplement.pk).values().get() == before
+    accepted = client.post(url, form_data(client.get(url)) | {"assignee": world.agency_staff.pk})
+    assert accepted.status_code == 302
+    supplement.refresh_from_db()
+    assert supplement.assignee == world.agency_staff
