@@ -35,6 +35,14 @@ def profile_set_time_zone(*, user, time_zone: str) -> Profile:
     return profile
 
 
+def applicant_zone(own: str | None, recorded: str) -> str:
+    """An applicant's time zone: the one they set themselves, unless it is still the default
+    (Taipei), else the one the agency recorded for them."""
+    if own and own != "Asia/Taipei":
+        return own
+    return recorded or own or "Asia/Taipei"
+
+
 def language_for(request) -> str:
     """The user's saved language, remembered in the session so pages do not ask every time."""
     user = request.user

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Membership, Profile, Role
+from accounts.preferences import applicant_zone
 from cases import services as case_services
 from cases.choices import ItemKind, Party, SupplementState
 from cases.documents.upload_set import upload_set_documents
@@ -33,6 +33,7 @@ from cases.selectors import taipei_today
 from cases.tenancy import can_manage_supplement, party_for
 from notifications.channels import PERMANENT, EmailChannel
 from notifications.delivery import backoff
+from notifications.directory import Directory
 from notifications.emails import deadline_texts, status_text
 from notifications.models import AlertReason, Reminder, ReminderStatus
 
@@ -71,7 +72,6 @@ def min_interval() -> dt.timedelta:
 class Recipient:
     user_id: int | None
     email: str
-    name: str
     language: str
     time_zone: str
 
@@ -93,49 +93,41 @@ def asked_of(supplement: SupplementRequest, party: str) -> list[dict]:
 
 
 def recipients_for(supplement: SupplementRequest, party: str) -> list[Recipient]:
-    """The applicant (their login's address, else the address on file), or the employer's HR
-    (its admins where it has no HR members): active people with an email who can see the case."""
+    """The applicant (their login, else the address on file), or the employer's HR (its admins
+    where it has no HR): the alert sweep's Directory picks them, with their language and time
+    zone, so a reminder reaches whom an alert would. Only active people who can see the case."""
     case = supplement.case
-    default_language = settings.LANGUAGE_CODE
+    directory = Directory()
     if party == Party.APPLICANT:
         applicant = case.applicant
-        user = applicant.user if applicant.user_id and applicant.user.is_active else None
-        email = (user.email if user else "") or applicant.email
-        if not email:
-            return []
-        profile = Profile.objects.filter(user=user).first() if user else None
-        return [
-            Recipient(
-                user_id=user.pk if user else None,
-                email=email,
-                name=applicant.given_name_en or applicant.family_name_en,
-                language=profile.language if profile else default_language,
-                time_zone=applicant.time_zone or (profile.time_zone if profile else "Asia/Taipei"),
-            )
-        ]
-    if not case.employer_id:
-        return []
-    members = Membership.objects.filter(
-        organization_id=case.employer_id, user__is_active=True
-    ).exclude(user__email="")
-    hr = list(members.filter(role=Role.EMPLOYER_HR).values_list("user_id", flat=True))
-    user_ids = hr or list(
-        members.filter(role=Role.EMPLOYER_ADMIN).values_list("user_id", flat=True)
-    )
-    users = get_user_model().objects.filter(pk__in=user_ids).order_by("pk")
-    profiles = {profile.user_id: profile for profile in Profile.objects.filter(user__in=users)}
+        user_ids = [applicant.user_id] if applicant.user_id else []
+    else:
+        directory.load_organizations([case])
+        user_ids = list(directory.people(case, None).employer_hr)
+    directory.load_users(user_ids)
     people = []
-    for user in users:
-        if party_for(user, case) != Party.EMPLOYER:
+    for user_id in user_ids:
+        user = directory.user(user_id)  # None once inactive
+        if user is None or not user.email or directory.party(user_id, case) != party:
             continue
-        profile = profiles.get(user.pk)
+        zone = directory.timing(user_id).time_zone
+        if party == Party.APPLICANT:
+            zone = applicant_zone(zone, applicant.time_zone)
         people.append(
             Recipient(
-                user_id=user.pk,
+                user_id=user_id,
                 email=user.email,
-                name=user.get_full_name() or user.get_username(),
-                language=profile.language if profile else default_language,
-                time_zone=profile.time_zone if profile else settings.TIME_ZONE,
+                language=directory.language(user_id),
+                time_zone=zone,
+            )
+        )
+    if party == Party.APPLICANT and not people and applicant.email:
+        people.append(
+            Recipient(
+                user_id=None,
+                email=applicant.email,
+                language=settings.LANGUAGE_CODE,
+                time_zone=applicant.time_zone,
             )
         )
     return people

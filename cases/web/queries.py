@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Applicant, Invitation, Membership, Organization, Profile, Role
+from accounts.preferences import applicant_zone
 from cases.choices import (
     TAB_ORDER,
     DocumentReview,
@@ -327,9 +328,10 @@ class DeadlineTimes:
 def zone_for(user, applicant: Applicant | None = None) -> str:
     """The reader's time zone: their own setting, else the one the agency recorded for them."""
     profile = Profile.objects.filter(user_id=user.pk).only("time_zone").first()
-    if profile is not None and (applicant is None or profile.time_zone != "Asia/Taipei"):
-        return profile.time_zone
-    return applicant.time_zone if applicant is not None else "Asia/Taipei"
+    own = profile.time_zone if profile is not None else None
+    if applicant is None:
+        return own or "Asia/Taipei"
+    return applicant_zone(own, applicant.time_zone)
 
 
 def deadline_times(deadline: dt.date, zone: str) -> DeadlineTimes:
