@@ -25,7 +25,7 @@ from cases.models import (
     SupplementRequest,
 )
 from cases.selectors import days_left
-from cases.services import check_assignee, refresh_readiness
+from cases.services import check_assignee, refresh_readiness, supplement_deadlines
 from tracker.admin_scoping import CaseScopedAdminMixin, own_agencies
 
 
@@ -194,6 +194,21 @@ class SupplementRequestForm(forms.ModelForm):
                 check_assignee(case=case, assignee=data["assignee"])
             except DomainError as exc:
                 self.add_error("assignee", exc.message)
+        if "notice_date" in self.fields and data.get("notice_date") and data.get("rule"):
+            # While editable, the deadline follows the notice as supplement_create counts it.
+            try:
+                proposed, deadline, reason = supplement_deadlines(
+                    notice_date=data["notice_date"],
+                    rule=data["rule"],
+                    deadline_override=data.get("deadline_override"),
+                    override_reason=data.get("override_reason") or "",
+                )
+            except DomainError as exc:
+                field = exc.params.get("field")
+                self.add_error(field if field in self.fields else "deadline_override", exc.message)
+            else:
+                self.instance.proposed_deadline, self.instance.deadline = proposed, deadline
+                data["override_reason"] = reason
         return data
 
 
@@ -248,6 +263,11 @@ class SupplementRequestAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
     def days_left_display(self, obj: SupplementRequest) -> int:
         return days_left(obj)
 
+    def has_add_permission(self, request):
+        # A supplement is recorded through supplement_create (the case page or the API): it moves
+        # the case to 資料補正 and numbers the round under the case's lock.
+        return False
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
             # Frozen: only the outcome and the assignee may still change.
@@ -255,26 +275,15 @@ class SupplementRequestAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
         return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        from django.db.models import Max
-
-        from cases.services import propose_deadline
-
-        if not change:
-            last = obj.case.supplements.aggregate(last=Max("round"))["last"] or 0
-            obj.round = last + 1
-        else:
-            # Like the services: lock the row, let the freeze win a race with a submission, and
-            # bump the version so a writer holding the old one (expected_version) notices.
-            locked = SupplementRequest.objects.select_for_update().get(pk=obj.pk)
-            if locked.state != obj.state:
-                raise PermissionDenied
-            obj.version = locked.version + (1 if obj.is_editable else 0)
-            if "outcome" in form.changed_data:
-                obj.outcome_recorded_at = timezone.now()  # as supplement_record_outcome does
-        if obj.is_editable:
-            result = propose_deadline(notice_date=obj.notice_date, rule=obj.rule)
-            obj.proposed_deadline = result.last_day if result else None
-            obj.deadline = obj.deadline_override or obj.proposed_deadline
+        # Like the services: lock the row, let the freeze win a race with a submission, and bump
+        # the version so a writer holding the old one (expected_version) notices. The form set
+        # the deadlines (supplement_deadlines).
+        locked = SupplementRequest.objects.select_for_update().get(pk=obj.pk)
+        if locked.state != obj.state:
+            raise PermissionDenied
+        obj.version = locked.version + (1 if obj.is_editable else 0)
+        if "outcome" in form.changed_data:
+            obj.outcome_recorded_at = timezone.now()  # as supplement_record_outcome does
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

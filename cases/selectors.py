@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import SupplementRequest
-from cases.readiness import Readiness
+from cases.choices import DocumentReview, ItemKind, ItemState
+from cases.models import Document, RequestedItem, SupplementRequest
+from cases.readiness import ItemFact, Readiness, waiting_on
 from cases.tenancy import visible_supplements
 
 
@@ -43,3 +46,36 @@ def days_left(supplement: SupplementRequest, today: dt.date | None = None) -> in
 def readiness_of(supplement: SupplementRequest) -> Readiness:
     """The stored verdict (refreshed by every service that changes an input)."""
     return Readiness.from_stored(supplement.missing)
+
+
+# --- What is still pending, for lists and the alert sweep (the readiness rule, in SQL) --------
+def pending_items(items: QuerySet[RequestedItem]) -> QuerySet[RequestedItem]:
+    """Items still outstanding, by the same rule as cases.services.supplement_facts: a document is
+    done once a non-rejected file answers it, a correction once marked done; "not needed" is done."""
+    answered = Exists(
+        Document.objects.filter(item=OuterRef("pk")).exclude(review_state=DocumentReview.REJECTED)
+    )
+    return (
+        items.annotate(answered=answered)
+        .exclude(state=ItemState.NOT_NEEDED)
+        .filter(
+            Q(kind=ItemKind.DOCUMENT, answered=False)
+            | (Q(kind=ItemKind.CORRECTION) & ~Q(state=ItemState.DONE))
+        )
+    )
+
+
+def waiting_on_map(supplement_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Whom each supplement waits on (cases.readiness.waiting_on), in one query for the page."""
+    ids = list(supplement_ids)
+    pending: dict[int, list[ItemFact]] = defaultdict(list)
+    rows = pending_items(RequestedItem.objects.filter(supplement_id__in=ids)).values_list(
+        "supplement_id", "waits_on"
+    )
+    for supplement_id, party in rows:
+        pending[supplement_id].append(
+            ItemFact(
+                description="", is_document=True, done=False, has_document=False, waits_on=party
+            )
+        )
+    return {pk: waiting_on(pending.get(pk, [])) for pk in ids}

@@ -178,6 +178,30 @@ def _touch(supplement: SupplementRequest, actor, *fields: str) -> None:
     refresh_readiness(supplement)
 
 
+def supplement_deadlines(
+    *, notice_date: dt.date, rule: str, deadline_override: dt.date | None, override_reason: str
+) -> tuple[dt.date | None, dt.date, str]:
+    """(proposed deadline, the deadline that counts, the override's reason) for a notice; refuses an
+    unknown rule, a custom rule without its date, an unexplained override, a deadline before the
+    notice. Creating a supplement and the admin's form both ask here."""
+    if rule not in DeadlineRule.values:
+        raise InvalidInput(_("Unknown deadline rule."), field="rule")
+    if rule == DeadlineRule.CUSTOM and deadline_override is None:
+        raise InvalidInput(
+            _("A custom rule needs the deadline printed in the notice."), field="deadline_override"
+        )
+    if deadline_override is not None and not override_reason.strip():
+        override_reason = _("Date printed in the notice") if rule == DeadlineRule.CUSTOM else ""
+        if not override_reason:
+            raise InvalidInput(_("Say why the deadline differs."), field="override_reason")
+    result = propose_deadline(notice_date=notice_date, rule=rule)
+    proposed = result.last_day if result else None
+    deadline = deadline_override or proposed
+    if deadline < notice_date:
+        raise InvalidInput(_("The deadline cannot be before the notice date."), field="deadline")
+    return proposed, deadline, override_reason
+
+
 @transaction.atomic
 def supplement_create(
     *,
@@ -192,22 +216,14 @@ def supplement_create(
     override_reason: str = "",
     assignee=None,
 ) -> SupplementRequest:
-    if rule not in DeadlineRule.values:
-        raise InvalidInput(_("Unknown deadline rule."), field="rule")
-    if rule == DeadlineRule.CUSTOM and deadline_override is None:
-        raise InvalidInput(
-            _("A custom rule needs the deadline printed in the notice."), field="deadline_override"
-        )
-    if deadline_override is not None and not override_reason.strip():
-        override_reason = _("Date printed in the notice") if rule == DeadlineRule.CUSTOM else ""
-        if not override_reason:
-            raise InvalidInput(_("Say why the deadline differs."), field="override_reason")
+    check_assignee(case=case, assignee=assignee)
+    proposed, deadline, override_reason = supplement_deadlines(
+        notice_date=notice_date,
+        rule=rule,
+        deadline_override=deadline_override,
+        override_reason=override_reason,
+    )
     case = Case.objects.select_for_update().get(pk=case.pk)
-    result = propose_deadline(notice_date=notice_date, rule=rule)
-    proposed = result.last_day if result else None
-    deadline = deadline_override or proposed
-    if deadline < notice_date:
-        raise InvalidInput(_("The deadline cannot be before the notice date."), field="deadline")
     last_round = case.supplements.aggregate(last=Max("round"))["last"] or 0
     supplement = SupplementRequest(
         case=case,
@@ -274,6 +290,7 @@ def supplement_set_reply(
 def supplement_assign(*, supplement: SupplementRequest, actor, assignee) -> SupplementRequest:
     """Assignment is not content: it may change after submission too (someone records the outcome)."""
     supplement = _lock(supplement.pk)
+    check_assignee(case=supplement.case, assignee=assignee)
     supplement.assignee = assignee
     history_user(actor, supplement)
     supplement.save(update_fields=["assignee", "updated_at"])
@@ -644,10 +661,6 @@ def supplement_update(
         if supplement.version != expected_version:
             raise StaleVersion(current_version=supplement.version)
     if assignee is not UNCHANGED:
-        supplement = SupplementRequest.objects.select_related("case__applicant").get(
-            pk=supplement.pk
-        )
-        check_assignee(case=supplement.case, assignee=assignee)
         supplement = supplement_assign(supplement=supplement, actor=actor, assignee=assignee)
     return supplement
 

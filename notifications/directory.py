@@ -42,6 +42,8 @@ class Directory:
                 role__in=[Role.AGENCY_ADMIN, Role.EMPLOYER_HR, Role.EMPLOYER_ADMIN],
                 user__is_active=True,
             )
+            # Someone without an address cannot be told: the employer's admins stand in then.
+            .exclude(user__email="")
             .order_by("user_id")
             .values_list("organization_id", "role", "user_id")
         )

@@ -291,10 +291,3 @@ class Digests:
             html = render_to_string("notifications/email/digest.html", context)
             prefix = "[" + _("Gold Card") + "] "  # in the recipient's language too
         return prefix + " ".join(subject.split()), text, html
-
-
-def render_digest(
-    *, user, language: str, time_zone: str, lines: list[Line], today: dt.date
-) -> tuple[str, str, str]:
-    """(subject, plain text, HTML) of one person's email; delivery shares a Digests per batch."""
-    return Digests(today).render(user=user, language=language, time_zone=time_zone, lines=lines)

@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -26,10 +25,9 @@ from django.utils.translation import gettext_lazy
 from accounts.preferences import applicant_zone
 from cases import services as case_services
 from cases.choices import ItemKind, Party, SupplementState
-from cases.documents.upload_set import upload_set_documents
 from cases.errors import DomainError, InvalidInput
 from cases.models import SupplementRequest
-from cases.selectors import taipei_today
+from cases.selectors import pending_items, taipei_today
 from cases.tenancy import can_manage_supplement, party_for
 from notifications.channels import PERMANENT, EmailChannel
 from notifications.delivery import backoff
@@ -77,19 +75,10 @@ class Recipient:
 
 
 def asked_of(supplement: SupplementRequest, party: str) -> list[dict]:
-    """What still waits on `party` (the readiness rule: a document item without a document that
-    was not rejected, a correction not done), as plain data for the record."""
-    with_document = {
-        document.item_id
-        for document in upload_set_documents(supplement)
-        if document.item_id is not None
-    }
-    items = list(supplement.items.order_by("position", "id"))
-    return [
-        {"id": item.pk, "kind": item.kind, "description": item.description}
-        for item, fact in zip(items, case_services.item_facts(items, with_document), strict=True)
-        if item.waits_on == party and not fact.done
-    ]
+    """What still waits on `party` (the readiness rule, cases.selectors.pending_items), as plain
+    data for the record."""
+    items = pending_items(supplement.items.filter(waits_on=party)).order_by("position", "id")
+    return list(items.values("id", "kind", "description"))
 
 
 def recipients_for(supplement: SupplementRequest, party: str) -> list[Recipient]:
@@ -220,7 +209,7 @@ def _claim(reminder_id: int) -> Reminder | None:
     if not taken:
         return None
     return Reminder.objects.select_related(
-        "supplement__case__applicant", "supplement__case__agency", "sent_by"
+        "supplement__case__applicant", "supplement__case__agency", "sent_by", "recipient"
     ).get(pk=reminder_id)
 
 
@@ -275,10 +264,8 @@ def _recipient_name(row: Reminder) -> str:
     if row.party == Party.APPLICANT:
         applicant = row.supplement.case.applicant
         return applicant.given_name_en or applicant.family_name_en
-    if row.recipient_id:
-        user = get_user_model().objects.filter(pk=row.recipient_id).first()
-        if user is not None:
-            return user.get_full_name() or user.get_username()
+    if row.recipient is not None:
+        return row.recipient.get_full_name() or row.recipient.get_username()
     return row.email
 
 
@@ -333,10 +320,14 @@ def requeue_stranded(*, now: dt.datetime | None = None) -> int:
     claimed them): waiting for more than five minutes past their time."""
     now = now or timezone.now()
     late = now - dt.timedelta(minutes=5)
+    lease_expired = now - dt.timedelta(seconds=_setting("ALERT_CLAIM_LEASE_SECONDS", 600))
     ids = list(
-        Reminder.objects.filter(status=ReminderStatus.QUEUED)
-        .filter(Q(next_try_at__lt=late) | Q(next_try_at__isnull=True, created_at__lt=late))
-        .values_list("pk", flat=True)[:500]
+        Reminder.objects.filter(
+            Q(status=ReminderStatus.QUEUED, next_try_at__lt=late)
+            | Q(status=ReminderStatus.QUEUED, next_try_at__isnull=True, created_at__lt=late)
+            # A sender that died mid-send, whose task came back while the claim still held.
+            | Q(status=ReminderStatus.SENDING, claimed_at__lt=lease_expired)
+        ).values_list("pk", flat=True)[:500]
     )
     _enqueue(ids)
     return len(ids)

@@ -22,9 +22,10 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import Applicant
-from cases.choices import CaseKind, CaseStatus, ItemState, RequestingBody
-from cases.models import Case, RequestedItem, SupplementRequest
-from cases.readiness import ItemFact, Readiness, waiting_on
+from cases.choices import CaseKind, CaseStatus, RequestingBody
+from cases.models import Case, SupplementRequest
+from cases.readiness import Readiness
+from cases.selectors import waiting_on_map
 from notifications.models import AlertPolicy, Obligation, ObligationKind, PlannedStage, SubjectKind
 from notifications.rules import (
     AGENCY,
@@ -169,18 +170,9 @@ def _batched_keyset(queryset, batch_size: int) -> Iterator[list]:
 
 
 def supplement_waits_on(supplement_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
-    """Whom each supplement waits on (cases.readiness.waiting_on over its pending items)."""
-    pending: dict[int, list[ItemFact]] = defaultdict(list)
-    rows = RequestedItem.objects.filter(
-        supplement_id__in=list(supplement_ids), state=ItemState.PENDING
-    ).values_list("supplement_id", "waits_on")
-    for supplement_id, party in rows:
-        pending[supplement_id].append(
-            ItemFact(
-                description="", is_document=False, done=False, has_document=False, waits_on=party
-            )
-        )
-    return {sid: tuple(waiting_on(items)) for sid, items in pending.items()}
+    """Whom each supplement waits on, by the pages' rule (cases.selectors.waiting_on_map): a
+    document item waits until a document that was not rejected answers it."""
+    return {pk: tuple(parties) for pk, parties in waiting_on_map(supplement_ids).items()}
 
 
 def due_supplements(

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cases import services
+from cases.errors import DomainError
 from cases.selectors import taipei_today
 from cases.tenancy import can_manage_supplement
 from cases.web import export, queries
@@ -87,10 +88,15 @@ def bulk_assign(request):
         messages.error(request, _("Tick at least one supplement and choose whom to assign."))
         return redirect(back)
     assignee = form.cleaned_data["assignee"]
-    done = 0
+    done = refused = 0
     for supplement in form.cleaned_data["supplements"]:
-        if can_manage_supplement(request.user, supplement.case):
+        if not can_manage_supplement(request.user, supplement.case):
+            continue
+        try:
             services.supplement_assign(supplement=supplement, actor=request.user, assignee=assignee)
+        except DomainError:
+            refused += 1  # the person works for neither the agency nor the employer on that case
+        else:
             done += 1
     who = (assignee.get_full_name() or assignee.get_username()) if assignee else _("nobody")
     messages.success(
@@ -102,18 +108,28 @@ def bulk_assign(request):
         )
         % {"count": done, "who": who},
     )
+    if refused:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d supplement was not assigned: %(who)s is not on its case.",
+                "%(count)d supplements were not assigned: %(who)s is not on their cases.",
+                refused,
+            )
+            % {"count": refused, "who": who},
+        )
     return redirect(back)
 
 
 @agency_required
 def export_list(request, fmt: str):
     """The current list (the same filters) as CSV or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     today = taipei_today()
     filterset = _filtered(request, today)
     queryset = filterset.qs
     rows = queries.rows_for(list(queryset[:EXPORT_LIMIT]), today)
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
     if fmt == "xlsx":
         body = export.as_xlsx(rows)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

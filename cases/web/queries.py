@@ -4,23 +4,23 @@ waits on) come from one extra query for the whole page."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Applicant, Invitation, Membership, Organization, Profile, Role
 from accounts.preferences import applicant_zone
+from cases import services
 from cases.choices import (
     TAB_ORDER,
     DocumentReview,
-    ItemKind,
-    ItemState,
     Party,
     PlatformTab,
     SupplementState,
@@ -34,9 +34,15 @@ from cases.models import (
     ReviewerComment,
     SupplementRequest,
 )
-from cases.readiness import ItemFact, Readiness, waiting_on
-from cases.selectors import supplements_needing_attention, taipei_today
+from cases.readiness import Readiness, waiting_on
+from cases.selectors import (
+    pending_items,
+    supplements_needing_attention,
+    taipei_today,
+    waiting_on_map,
+)
 from cases.tenancy import (
+    agency_client_filter,
     case_filter,
     party_for,
     scope_for,
@@ -85,38 +91,6 @@ def persona_for(user) -> Persona:
 
 
 # --- Per-row facts for lists ------------------------------------------------------------------
-def pending_items(items: QuerySet[RequestedItem]) -> QuerySet[RequestedItem]:
-    """Items still outstanding, by the same rule as cases.services.supplement_facts: a document is
-    done once a non-rejected file answers it, a correction once marked done; "not needed" is done."""
-    answered = Exists(
-        Document.objects.filter(item=OuterRef("pk")).exclude(review_state=DocumentReview.REJECTED)
-    )
-    return (
-        items.annotate(answered=answered)
-        .exclude(state=ItemState.NOT_NEEDED)
-        .filter(
-            Q(kind=ItemKind.DOCUMENT, answered=False)
-            | (Q(kind=ItemKind.CORRECTION) & ~Q(state=ItemState.DONE))
-        )
-    )
-
-
-def waiting_on_map(supplement_ids: Iterable[int]) -> dict[int, list[str]]:
-    """Whom each supplement waits on (cases.readiness.waiting_on), in one query for the page."""
-    ids = list(supplement_ids)
-    pending: dict[int, list[ItemFact]] = defaultdict(list)
-    rows = pending_items(RequestedItem.objects.filter(supplement_id__in=ids)).values_list(
-        "supplement_id", "waits_on"
-    )
-    for supplement_id, party in rows:
-        pending[supplement_id].append(
-            ItemFact(
-                description="", is_document=True, done=False, has_document=False, waits_on=party
-            )
-        )
-    return {pk: waiting_on(pending.get(pk, [])) for pk in ids}
-
-
 # The four conditions of "ready" (domain.md), for the meter beside each row.
 READINESS_PARTS = {
     "comment_unresolved": "comments",
@@ -288,14 +262,11 @@ def workspace_for(
         .exclude(review_state=DocumentReview.REJECTED)
         .values_list("item_id", flat=True)
     )
-    for item in items:
+    facts = services.item_facts(items, answered_ids)  # the readiness rule, once
+    for item, fact in zip(items, facts, strict=True):
         item.visible_documents = by_item.get(item.pk, [])
-        item.is_pending = item.state != ItemState.NOT_NEEDED and (
-            (item.kind == ItemKind.DOCUMENT and item.pk not in answered_ids)
-            or (item.kind == ItemKind.CORRECTION and item.state != ItemState.DONE)
-        )
+        item.is_pending = not fact.done
     readiness = Readiness.from_stored(supplement.missing)
-    pending = [ItemFact("", True, False, False, item.waits_on) for item in items if item.is_pending]
     return Workspace(
         supplement=supplement,
         party=party,
@@ -306,7 +277,7 @@ def workspace_for(
         documents=documents,
         unlinked_documents=[d for d in documents if not d.item_id],
         readiness=readiness,
-        waits_on=waiting_on(pending),
+        waits_on=waiting_on(facts),
         days_left=(supplement.deadline - (today or taipei_today())).days,
     )
 
@@ -546,12 +517,11 @@ def invitable_organizations(user) -> QuerySet[Organization]:
 
 
 def invitable_applicants(user) -> QuerySet[Applicant]:
-    """Applicants without a login whose cases the admin's agency works."""
+    """Applicants without a login whom the admin's agency works for (on its cases or by an
+    authorisation, as after an import): the tenancy rule, limited to the agencies they administer."""
     scope = scope_for(user)
-    cases = Case.objects.all()
-    if not scope.is_superuser:
-        cases = cases.filter(agency_id__in=scope.agency_admin_ids)
-    return Applicant.objects.filter(pk__in=cases.values("applicant_id"), user__isnull=True)
+    administered = dataclasses.replace(scope, agency_ids=scope.agency_admin_ids)
+    return Applicant.objects.filter(agency_client_filter(administered), user__isnull=True)
 
 
 def recent_invitations(user, *, limit: int = 50) -> list[Invitation]:

@@ -23,7 +23,13 @@ from cases.choices import Party, PlatformTab, SupplementState
 from cases.errors import DomainError, StaleVersion
 from cases.models import RequestedItem
 from cases.readiness import Readiness
-from cases.tenancy import access_comment, access_document, access_supplement, can_upload
+from cases.tenancy import (
+    access_comment,
+    access_document,
+    access_supplement,
+    can_upload,
+    party_for,
+)
 from cases.web import documents as web_documents
 from cases.web import queries
 from cases.web.common import error_text
@@ -226,13 +232,16 @@ def set_item_state(request, pk: int, item_id: int):
 @require_POST
 def assign(request, pk: int):
     supplement = _write_access(request, pk)
-    if queries.persona_for(request.user).is_agency is False and not request.user.is_superuser:
+    if party_for(request.user, supplement.case) != Party.AGENCY:
         raise PermissionDenied(_("Only agency staff assign supplements."))
     form = AssignForm(request.POST, user=request.user)
     if form.is_valid():
-        services.supplement_assign(
-            supplement=supplement, actor=request.user, assignee=form.cleaned_data["assignee"]
-        )
+        try:
+            services.supplement_assign(
+                supplement=supplement, actor=request.user, assignee=form.cleaned_data["assignee"]
+            )
+        except DomainError as exc:
+            return _failed(request, supplement, exc)
         messages.success(request, _("Assignment saved."))
     return _back(supplement)
 
@@ -285,8 +294,8 @@ def upload(request, pk: int):
     supplement = access_supplement(request.user, pk)
     if not can_upload(request.user, supplement.case):
         raise PermissionDenied(_("You cannot add documents to this case."))
-    space_party = queries.workspace_for(user=request.user, supplement=supplement).party
-    form = UploadForm(request.POST, request.FILES, supplement=supplement, party=space_party)
+    party = party_for(request.user, supplement.case)
+    form = UploadForm(request.POST, request.FILES, supplement=supplement, party=party)
     next_url = request.POST.get("next", "")
     if not form.is_valid():
         if next_url.startswith("/"):

@@ -371,3 +371,53 @@ def test_the_admin_lists_reminders_only_on_cases_in_scope(client, world, open_su
         page = client.get("/admin/notifications/reminder/")
         assert page.status_code == 200
         assert page.context["cl"].result_count == rows
+
+
+def test_the_alerts_and_the_pages_agree_on_whom_a_rejected_document_waits_on(
+    world, open_supplement, asked
+):
+    """A document item answered by a file that was then rejected waits on its party again, for
+    the alert sweep as for the pages (cases.selectors.waiting_on_map)."""
+    from cases.documents import services as document_services
+    from cases.selectors import waiting_on_map
+    from notifications.subjects import supplement_waits_on
+    from tests.documents import files
+
+    for item in (asked["employer"], asked["agency"]):
+        services.item_set_state(item=item, actor=world.agency_staff, state="not_needed")
+    document = services.document_add(
+        supplement=open_supplement,
+        actor=world.applicant_user,
+        data=files.small_pdf("passport"),
+        name="passport.pdf",
+        item=asked["applicant"],
+    )
+    assert supplement_waits_on([open_supplement.pk]) == {open_supplement.pk: ("agency",)}
+
+    document_services.document_reject(document=document, actor=world.agency_staff, reason="Blurred")
+
+    assert supplement_waits_on([open_supplement.pk]) == {open_supplement.pk: ("applicant",)}
+    assert waiting_on_map([open_supplement.pk]) == {open_supplement.pk: ["applicant"]}
+    assert [entry["description"] for entry in reminders.asked_of(open_supplement, "applicant")] == [
+        "Passport data page (護照資料頁)"
+    ]
+
+
+def test_the_sweep_takes_back_a_reminder_whose_sender_died_mid_send(
+    smtp, world, open_supplement, asked, eager_celery, settings
+):
+    settings.ALERT_CLAIM_LEASE_SECONDS = 600
+    (row,) = reminders.remind(
+        supplement=open_supplement, actor=world.agency_staff, party="applicant"
+    )
+    Reminder.objects.filter(pk=row.pk).update(
+        status=ReminderStatus.SENDING, claimed_at=timezone.now() - dt.timedelta(seconds=60)
+    )
+    assert reminders.requeue_stranded() == 0  # its sender may still be at it
+
+    Reminder.objects.filter(pk=row.pk).update(claimed_at=timezone.now() - dt.timedelta(seconds=601))
+    assert reminders.requeue_stranded() == 1
+
+    row.refresh_from_db()
+    assert row.status == ReminderStatus.SENT
+    assert len(smtp.received) == 1

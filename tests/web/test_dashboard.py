@@ -13,7 +13,7 @@ from django.utils import timezone
 from cases import services
 from cases.choices import Channel, DeadlineRule, ItemKind, Party, RequestingBody
 from cases.models import SupplementRequest
-from tests.factories import ApplicantFactory
+from tests.factories import ApplicantFactory, UserFactory
 
 
 def _supplement(world, case, *, days_from_today: int, body=RequestingBody.NIA_INITIAL, **extra):
@@ -300,3 +300,19 @@ def test_dashboard_queries_do_not_grow_with_the_list(client, world, django_asser
     add(5)
     with django_assert_num_queries(len(small.captured_queries)):
         assert len(_ids(client.get("/dashboard/"))) == 10
+
+
+@pytest.mark.django_db
+def test_bulk_assign_keeps_to_the_people_on_each_case(client, world, triage):
+    """A superuser may pick any agency's staff; the service still refuses someone who works for
+    neither the agency nor the employer on the case, and the page says how many it left."""
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+
+    response = client.post(
+        "/dashboard/assign/",
+        {"bulk-supplements": [triage["later"].pk], "bulk-assignee": world.outsider.pk},
+        follow=True,
+    )
+
+    assert SupplementRequest.objects.get(pk=triage["later"].pk).assignee_id is None
+    assert "1 supplement was not assigned" in response.content.decode()

@@ -93,7 +93,6 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = serializer.validated_data
         if not can_manage_supplement(request.user, data["case"]):
             raise PermissionDenied(_("Only the agency or the filing party can change this."))
-        services.check_assignee(case=data["case"], assignee=data.get("assignee"))
         supplement = services.supplement_create(actor=request.user, **data)
         return self._detail(supplement, status.HTTP_201_CREATED)
 
