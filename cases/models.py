@@ -204,15 +204,6 @@ class Case(models.Model):
         """A reference without personal data, for calendar titles and email subjects."""
         return f"GC-{self.pk:06d}" if self.pk else "GC-new"
 
-    @property
-    def extension_window_opens(self) -> dt.date | None:
-        """An extension may be filed within the 4 months before expiry."""
-        if not self.card_valid_to:
-            return None
-        from dateutil.relativedelta import relativedelta
-
-        return self.card_valid_to - relativedelta(months=4)
-
 
 class CaseStatusChange(models.Model):
     """One row per status change: the lifecycle timeline with the body holding the case."""

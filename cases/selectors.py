@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases.choices import DocumentReview, ItemKind, ItemState
 from cases.models import Document, RequestedItem, SupplementRequest
-from cases.readiness import ItemFact, Readiness, waiting_on
+from cases.readiness import ItemFact, waiting_on
 from cases.tenancy import visible_supplements
 
 
@@ -41,11 +41,6 @@ def supplements_needing_attention(*, user, today: dt.date | None = None) -> Quer
 def days_left(supplement: SupplementRequest, today: dt.date | None = None) -> int:
     """Whole Taipei days until the deadline: 0 on the day, negative once overdue."""
     return (supplement.deadline - (today or taipei_today())).days
-
-
-def readiness_of(supplement: SupplementRequest) -> Readiness:
-    """The stored verdict (refreshed by every service that changes an input)."""
-    return Readiness.from_stored(supplement.missing)
 
 
 # --- What is still pending, for lists and the alert sweep (the readiness rule, in SQL) --------

@@ -27,12 +27,11 @@ from cases.documents import services as document_services
 from cases.documents.models import PackedFile, PackJob, PackState
 from cases.documents.selectors import (
     UploadSetStatus,
-    access_document_file,
     access_packed_file,
     upload_set_status,
 )
 from cases.documents.views import file_response
-from cases.tenancy import access_supplement, can_upload
+from cases.tenancy import access_document, access_supplement, can_upload
 
 
 # --- Serializers ------------------------------------------------------------------------------
@@ -154,7 +153,7 @@ class DocumentReviewView(APIView):
     def post(self, request, pk):
         """Mark a document checked, approve it, or reject it with a reason. Approving and
         rejecting is the agency's (403 `review_not_allowed` for others)."""
-        document = access_document_file(request.user, pk)
+        document = access_document(request.user, pk)
         serializer = ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         decision = serializer.validated_data["decision"]

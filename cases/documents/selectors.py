@@ -11,13 +11,8 @@ from django.utils.translation import gettext as _
 from cases.documents.limits import Limits
 from cases.documents.models import PackedFile, PackJob, PackState
 from cases.documents.upload_set import fingerprint, upload_set_documents
-from cases.models import Document, SupplementRequest
-from cases.tenancy import access_document, case_filter, party_for, scope_for, visible_documents
-
-
-def access_document_file(user, document_id) -> Document:
-    """A document whose file the user may download (the tenancy rule's document accessor)."""
-    return access_document(user, document_id)
+from cases.models import SupplementRequest
+from cases.tenancy import case_filter, party_for, scope_for, visible_documents
 
 
 def access_packed_file(user, file_id) -> PackedFile:

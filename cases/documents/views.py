@@ -7,8 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest
 from django.views.decorators.http import require_safe
 
-from cases.documents.selectors import access_document_file, access_packed_file
+from cases.documents.selectors import access_packed_file
 from cases.documents.services import record_download
+from cases.tenancy import access_document
 
 
 def file_response(field, filename: str, content_type: str) -> FileResponse:
@@ -29,7 +30,7 @@ def file_response(field, filename: str, content_type: str) -> FileResponse:
 @login_required
 @require_safe
 def download_document(request: HttpRequest, pk: int) -> FileResponse:
-    document = access_document_file(request.user, pk)
+    document = access_document(request.user, pk)
     if request.method == "GET":
         record_download(
             actor=request.user, document=document, ip_address=request.META.get("REMOTE_ADDR")

@@ -205,7 +205,6 @@ class Workspace:
     tabs: list[TabView]
     items: list[RequestedItem]
     documents: list[Document]
-    unlinked_documents: list[Document]
     readiness: Readiness
     waits_on: list[str]
     days_left: int
@@ -219,17 +218,9 @@ class Workspace:
         return self.can_manage and self.supplement.state == SupplementState.OPEN
 
     @property
-    def upload_set_bytes(self) -> int:
-        return sum(document.size for document in self.upload_set)
-
-    @property
     def upload_set(self) -> list[Document]:
         """The files that would be uploaded: every document not rejected, in their order."""
         return [d for d in self.documents if d.review_state != DocumentReview.REJECTED]
-
-    @property
-    def tab_by_code(self) -> dict[str, TabView]:
-        return {view.tab: view for view in self.tabs}
 
 
 def workspace_for(
@@ -275,7 +266,6 @@ def workspace_for(
         tabs=tabs,
         items=items,
         documents=documents,
-        unlinked_documents=[d for d in documents if not d.item_id],
         readiness=readiness,
         waits_on=waiting_on(facts),
         days_left=(supplement.deadline - (today or taipei_today())).days,
