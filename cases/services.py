@@ -653,9 +653,9 @@ def supplement_update(
     The reply is content (refused once submitted); assignment may change after submission.
     `expected_version` refuses the change if someone changed the supplement meanwhile."""
     if reply is not None:
-        supplement = _lock_open(supplement.pk, expected_version)
-        supplement.reply = reply.strip()
-        _touch(supplement, actor, "reply")
+        supplement = supplement_set_reply(
+            supplement=supplement, actor=actor, reply=reply, expected_version=expected_version
+        )
     elif expected_version is not None:
         supplement = _lock(supplement.pk)
         if supplement.version != expected_version:

@@ -4,7 +4,6 @@ due within N days, and a search by application number, reference or name."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import django_filters
 from django import forms
@@ -17,7 +16,6 @@ from cases.selectors import taipei_today
 from cases.web import queries
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-REFERENCE = re.compile(r"^GC-?0*(\d+)$", re.IGNORECASE)
 
 
 def _user_label(user) -> str:
@@ -28,7 +26,9 @@ class SupplementFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
         label=_("Search"),
-        help_text=_("Application number (申請案號), reference GC-…, or applicant name"),
+        help_text=_(
+            "Application number (申請案號), reference GC-…, applicant name or passport number"
+        ),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     employer = django_filters.ModelChoiceFilter(
@@ -77,15 +77,7 @@ class SupplementFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        condition = (
-            Q(case__application_number__startswith=value)
-            | Q(case__applicant__family_name_en__icontains=value)
-            | Q(case__applicant__given_name_en__icontains=value)
-            | Q(case__applicant__name_zh__icontains=value)
-        )
-        if match := REFERENCE.match(value):
-            condition |= Q(case_id=int(match.group(1)))
-        return queryset.filter(condition)
+        return queryset.filter(queries.case_text_filter(value, prefix="case__"))
 
     def filter_assignee(self, queryset, name, value):
         if value == "me":

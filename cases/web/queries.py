@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Sequence
@@ -522,25 +523,32 @@ def recent_invitations(user, *, limit: int = 50) -> list[Invitation]:
     )
 
 
-def find_cases(user, text: str, *, limit: int = 50) -> list[Case]:
-    """Cases the user sees matching an application number (申請案號), a GC- reference or a name."""
-    import re
+REFERENCE = re.compile(r"^GC-?0*(\d+)$", re.IGNORECASE)
 
+
+def case_text_filter(text: str, prefix: str = "") -> Q:
+    """What a person types to find a case: an application number (申請案號), a GC- reference,
+    a name (English or Chinese) or a passport number. `prefix` reaches the case ("case__")."""
+    condition = (
+        Q(**{f"{prefix}application_number__startswith": text})
+        | Q(**{f"{prefix}applicant__family_name_en__icontains": text})
+        | Q(**{f"{prefix}applicant__given_name_en__icontains": text})
+        | Q(**{f"{prefix}applicant__name_zh__icontains": text})
+        | Q(**{f"{prefix}applicant__passport_number__iexact": text})
+    )
+    if match := REFERENCE.match(text):
+        condition |= Q(**{f"{prefix}pk" if prefix else "pk": int(match.group(1))})
+    return condition
+
+
+def find_cases(user, text: str, *, limit: int = 50) -> list[Case]:
+    """Cases the user sees matching what they typed (case_text_filter)."""
     text = text.strip()
     if not text:
         return []
-    condition = (
-        Q(application_number__startswith=text)
-        | Q(applicant__family_name_en__icontains=text)
-        | Q(applicant__given_name_en__icontains=text)
-        | Q(applicant__name_zh__icontains=text)
-        | Q(applicant__passport_number__iexact=text)
-    )
-    if match := re.match(r"^GC-?0*(\d+)$", text, re.IGNORECASE):
-        condition |= Q(pk=int(match.group(1)))
     return list(
         visible_cases(user)
-        .filter(condition)
+        .filter(case_text_filter(text))
         .select_related("applicant", "agency", "employer")
         .order_by("-created_at")[:limit]
     )
