@@ -51,7 +51,7 @@ class RequireOTPMiddleware:
             and two_factor.otp_required(request)
         ):
             if request.path.startswith("/api/"):
-                # The API's one error shape (cases.api.errors), without importing cases here.
+                # The API's one error shape (api.errors), without importing cases here.
                 message = gettext("Enter your two-factor code first (log in again with it).")
                 return JsonResponse(
                     {"errors": [{"code": "otp_required", "message": message}], "status": 403},

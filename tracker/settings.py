@@ -34,7 +34,7 @@ DATA_DIR = Path(env.str("TRACKER_DATA_DIR", default=str(BASE_DIR / "var"))).reso
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
-    "tracker.admin_site.TrackerAdminConfig",
+    "backoffice.site.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "cases",
     "notifications",
     "integrations",
+    # The outer layers: pages, the REST API (no models, no templates) and the admin.
+    "web",
+    "backoffice",
 ]
 
 MIDDLEWARE = [
@@ -318,11 +321,11 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "cases.api.schema.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "cases.api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "integrations.throttling.UserThrottle",
         "integrations.throttling.TokenThrottle",
@@ -362,7 +365,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "cases.api.schema.describe_api",
+        "api.schema.describe_api",
     ],
 }
 

@@ -5,30 +5,30 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from cases.api.errors import not_found as api_not_found
-from cases.web.dashboard import home
+from api.errors import not_found as api_not_found
 from tracker.health import healthz
+from web.dashboard import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # Login (the contract path /accounts/login/), second factor, password reset, invitations.
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("web.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # REST API v1, its OpenAPI 3 schema and the docs (Swagger UI; its init script is a separate
     # file so the page works under the CSP's script-src 'self').
-    path("api/v1/", include("cases.api.urls", namespace="api")),
+    path("api/v1/", include("api.urls", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/", api_not_found),
     # Private document downloads, recorded: /documents/<id>/download/, /documents/packed/<id>/download/.
-    path("documents/", include("cases.documents.urls", namespace="documents")),
+    path("documents/", include("web.download_urls", namespace="documents")),
     # Deadline alerts: /alerts/, /obligations/, /calendar/ (and the private .ics feeds).
-    path("", include("notifications.urls")),
+    path("", include("web.alert_urls")),
     # The pages people work in: /dashboard/, /supplements/<id>/, /cases/<id>/, /hr/, /me/ ...
-    path("", include("cases.web.urls", namespace="web")),
+    path("", include("web.urls", namespace="web")),
 ]
 
 # Errors outside API views (middleware, say) still answer JSON under /api/.
-handler500 = "cases.api.errors.server_error"
+handler500 = "api.errors.server_error"

@@ -1,6 +1,6 @@
 """Private storage helpers over Django's `STORAGES["default"]` (a local folder, or an S3 bucket
 with private ACLs and signed URLs never handed out): files are only ever served by
-cases.documents.views after the access check."""
+web.downloads after the access check."""
 
 from __future__ import annotations
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
+from api import queries
+from api.serializers.supplements import SupplementSerializer
 from cases import services
-from cases.api import queries
-from cases.api.serializers.supplements import SupplementSerializer
 from cases.selectors import taipei_today
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import get_resolver
 from openapi_spec_validator import validate
 
-from cases.api.urls import urlpatterns
+from api.urls import urlpatterns
 
 _generated: dict = {}
 

@@ -1,4 +1,4 @@
-"""The documents API endpoints (cases.api.documents): upload-set status and packing, review,
+"""The documents API endpoints (api.documents): upload-set status and packing, review,
 order, packed-file download; tenancy from both sides, errors in the API's one shape."""
 
 from __future__ import annotations

@@ -1,0 +1,211 @@
+"""API endpoints of the documents capability (issue 5), kept apart from the API package's own
+views: the upload set (pack, progress, files), document review, document order, and the packed
+files' download. Wire them with `*documents.urlpatterns` in cases/api/urls.py, before the
+catch-all.
+
+    GET  /api/v1/supplements/{id}/upload-set/        the packing for the current documents
+    POST /api/v1/supplements/{id}/upload-set/        pack (202 queued/running, 200 done: reused)
+    POST /api/v1/supplements/{id}/documents/order/   {"order": [document ids]}
+    POST /api/v1/documents/{id}/review/              {"decision": "checked"|"approved"|"rejected",
+                                                      "note": "..."} (a reason to reject)
+    GET  /api/v1/packed-files/{id}/download/         the file, recorded like every download
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.choices import DocumentReview
+from cases.documents import services as document_services
+from cases.documents.models import PackedFile, PackJob, PackState
+from cases.documents.selectors import (
+    UploadSetStatus,
+    access_packed_file,
+    upload_set_status,
+)
+from cases.tenancy import access_document, access_supplement, can_upload
+from web.downloads import file_response
+
+
+# --- Serializers ------------------------------------------------------------------------------
+class PackedFileSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+    documents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = PackedFile
+        fields = ["id", "position", "name", "size", "pages", "sha256", "documents", "download_url"]
+
+    def get_download_url(self, packed: PackedFile) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api:packed-file-download", kwargs={"pk": packed.pk})
+        )
+
+
+class PackJobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PackJob
+        fields = [
+            "id",
+            "state",
+            "progress",
+            "error_code",
+            "error",
+            "error_params",
+            "quality_dpi",
+            "plan",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class UploadSetSerializer(serializers.Serializer):
+    job = PackJobSerializer(allow_null=True, help_text="The packing shown (null: never packed).")
+    is_current = serializers.BooleanField(
+        help_text="Whether `job` packed the documents as they are now."
+    )
+    ready = serializers.BooleanField(help_text="Packed, current and done: the files to upload.")
+    files = PackedFileSerializer(many=True)
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=[DocumentReview.CHECKED, DocumentReview.APPROVED, DocumentReview.REJECTED]
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, help_text="Required to reject."
+    )
+
+
+class ReviewedDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    review_state = serializers.CharField()
+    review_note = serializers.CharField()
+    reviewed_at = serializers.DateTimeField()
+    reviewed_by = serializers.IntegerField(source="reviewed_by_id")
+
+
+class OrderSerializer(serializers.Serializer):
+    order = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+def _status_data(status_: UploadSetStatus, request) -> dict:
+    return UploadSetSerializer(
+        {
+            "job": status_.job,
+            "is_current": status_.is_current,
+            "ready": status_.ready,
+            "files": status_.files,
+        },
+        context={"request": request},
+    ).data
+
+
+# --- Views ---------------------------------------------------------------------------------------
+@extend_schema(tags=["documents"])
+class UploadSetView(APIView):
+    """The upload set of a supplement as the platform will take it (at most 5 PDFs of at most
+    1,000,000 bytes), packed in the background after every document change."""
+
+    @extend_schema(responses={200: UploadSetSerializer})
+    def get(self, request, supplement_pk):
+        supplement = access_supplement(request.user, supplement_pk)
+        return Response(_status_data(upload_set_status(supplement=supplement), request))
+
+    @extend_schema(request=None, responses={200: UploadSetSerializer, 202: UploadSetSerializer})
+    def post(self, request, supplement_pk):
+        """Pack now: answers the done packing when the documents have not changed (200), else
+        the queued or running one (202); poll GET for progress."""
+        supplement = access_supplement(request.user, supplement_pk)
+        if not can_upload(request.user, supplement.case):
+            raise PermissionDenied(_("You cannot pack this supplement's documents."))
+        job = document_services.pack_request(supplement=supplement, actor=request.user)
+        current = upload_set_status(supplement=supplement)
+        code = status.HTTP_200_OK if job.state == PackState.DONE else status.HTTP_202_ACCEPTED
+        return Response(_status_data(current, request), status=code)
+
+
+@extend_schema(tags=["documents"])
+class DocumentOrderView(APIView):
+    @extend_schema(request=OrderSerializer, responses={204: None})
+    def post(self, request, supplement_pk):
+        """Set the documents' order: every document id of the supplement, once each."""
+        supplement = access_supplement(request.user, supplement_pk, for_write=True)
+        serializer = OrderSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document_services.document_reorder(
+            supplement=supplement, actor=request.user, order=serializer.validated_data["order"]
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["documents"])
+class DocumentReviewView(APIView):
+    @extend_schema(request=ReviewSerializer, responses={200: ReviewedDocumentSerializer})
+    def post(self, request, pk):
+        """Mark a document checked, approve it, or reject it with a reason. Approving and
+        rejecting is the agency's (403 `review_not_allowed` for others)."""
+        document = access_document(request.user, pk)
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = serializer.validated_data["decision"]
+        note = serializer.validated_data.get("note", "")
+        if decision == DocumentReview.CHECKED:
+            document = document_services.document_mark_checked(
+                document=document, actor=request.user, note=note
+            )
+        elif decision == DocumentReview.APPROVED:
+            document = document_services.document_approve(
+                document=document, actor=request.user, note=note
+            )
+        else:
+            document = document_services.document_reject(
+                document=document, actor=request.user, reason=note
+            )
+        return Response(ReviewedDocumentSerializer(document).data)
+
+
+@extend_schema(tags=["documents"])
+class PackedFileDownloadView(APIView):
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The packed PDF, as an attachment."
+            )
+        }
+    )
+    def get(self, request, pk):
+        """Needs the right to see every document with pages in the file; recorded."""
+        packed = access_packed_file(request.user, pk)
+        document_services.record_download(
+            actor=request.user, packed_file=packed, ip_address=request.META.get("REMOTE_ADDR")
+        )
+        return file_response(packed.file, packed.name, "application/pdf")
+
+
+urlpatterns = [
+    path(
+        "supplements/<int:supplement_pk>/upload-set/",
+        UploadSetView.as_view(),
+        name="supplement-upload-set",
+    ),
+    path(
+        "supplements/<int:supplement_pk>/documents/order/",
+        DocumentOrderView.as_view(),
+        name="supplement-document-order",
+    ),
+    path("documents/<int:pk>/review/", DocumentReviewView.as_view(), name="document-review"),
+    path(
+        "packed-files/<int:pk>/download/",
+        PackedFileDownloadView.as_view(),
+        name="packed-file-download",
+    ),
+]

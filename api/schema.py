@@ -1,0 +1,125 @@
+"""OpenAPI for the API (drf-spectacular): the error responses every operation can give, the
+Idempotency-Key header on creates, the token security scheme and the introduction."""
+
+from __future__ import annotations
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework.permissions import AllowAny
+
+from api.serializers.common import ErrorSerializer
+
+INTRODUCTION = """
+Cases, supplement requests (補正/補件), readiness and deadlines for the Taiwan Employment Gold Card.
+
+**Authentication.** `POST /api/v1/auth/token/` with JSON `{"username", "password"}` returns
+`{"token": ...}`. Send it as `Authorization: Token <key>` (or `Bearer <key>`). Five wrong passwords
+lock the login for an hour, as on the platform. Tokens are listed and revoked at
+`/api/v1/auth/tokens/`. A signed-in browser session works too (send the CSRF token on writes).
+
+**Scope.** You see what the tracker shows you: agency members their agency's cases, employer HR
+their employees' cases, applicants their own. Anything else answers 404, exactly like a missing
+object; 403 means you can see it but your role cannot change it.
+
+**Errors** share one shape: `{"errors": [{"code", "message", "field"?, "params"?}], "status"}`;
+`code` is stable, `message` follows `Accept-Language` (`en` or `zh-Hant`).
+
+**Supplements.** `deadline` is a Taipei date (`YYYY-MM-DD`), `days_left` counts Taipei days (0 on
+the day, negative when overdue), `readiness` is `{"ready", "missing": [...]}`. After
+`POST /supplements/{id}/submit/` every write to it answers 409 `supplement_submitted`.
+
+**Lists** paginate as `{"count", "next", "previous", "results"}` (`page`, `page_size` ≤ 200).
+
+**Idempotency.** Send `Idempotency-Key: <unique string>` with a create: a retry with the same key
+and body returns the first answer (header `Idempotent-Replayed: true`) instead of a duplicate; the
+same key with another body answers 422 `idempotency_key_reused`. Keys are kept 24 hours.
+
+**Rate limits** per user and per token; over the limit: 429 `throttled` with `Retry-After`.
+""".strip()
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input (`invalid`, `required`, `does_not_exist`, ...), one item per problem.",
+    "401": "Not authenticated (`not_authenticated`, `authentication_failed`).",
+    "403": "You can see this but your role cannot do this (`permission_denied`).",
+    "404": "No such object, or not yours (`not_found`): the two are not told apart.",
+    "409": "Conflict with the object's state (`supplement_submitted`, `invalid_transition`, "
+    "`stale_version`, `supplement_not_ready`, ...).",
+    "413": "The file is over the upload limit (`file_too_large`).",
+    "415": "Unsupported media type (`unsupported_media_type`).",
+    "422": "The Idempotency-Key was used with another body (`idempotency_key_reused`).",
+    "429": "Rate limit or login lockout (`throttled`, `account_locked`); see Retry-After.",
+    "500": "Server error (`server_error`), logged on our side.",
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def _handler(self):
+        action = getattr(self.view, "action", None)
+        return getattr(self.view, action or self.method.lower(), None)
+
+    def _error_codes(self) -> list[str]:
+        public = any(isinstance(p, AllowAny) for p in self.view.get_permissions())
+        codes = (
+            ["400", "401", "404", "429", "500"]
+            if public
+            else ["400", "401", "403", "404", "429", "500"]
+        )
+        if self.method != "GET":
+            codes += ["409", "415"]
+        if getattr(self._handler(), "accepts_upload", False):
+            codes.append("413")
+        if getattr(self._handler(), "idempotent", False):
+            codes.append("422")
+        return sorted(codes)
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code in self._error_codes():
+            if code in responses:
+                continue
+            response = OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
+            responses[code] = self._get_response_for_code(response, code, direction=direction)
+            if code == "429":
+                responses[code]["headers"] = {
+                    "Retry-After": {
+                        "schema": {"type": "integer"},
+                        "description": "Seconds to wait before trying again.",
+                    }
+                }
+        return responses
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if getattr(self._handler(), "idempotent", False):
+            parameters.append(
+                OpenApiParameter(
+                    "Idempotency-Key",
+                    str,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description="Makes a retry of this create return the first answer.",
+                    pattern=r"^[\x21-\x7e]{1,255}$",
+                )
+            )
+        return parameters
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "integrations.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token: `Authorization: Token <key>` or `Bearer <key>`.",
+        }
+
+
+def describe_api(result, generator, request, public):
+    """POSTPROCESSING_HOOKS entry: the introduction above as the API's description."""
+    result["info"]["description"] = INTRODUCTION
+    return result

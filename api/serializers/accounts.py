@@ -1,0 +1,259 @@
+"""Tokens, the signed-in user, organizations, memberships and applicants."""
+
+from __future__ import annotations
+
+import functools
+import zoneinfo
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import (
+    Applicant,
+    Authorisation,
+    Employment,
+    Membership,
+    Organization,
+    OrganizationKind,
+    Role,
+)
+from api.access import member_org_ids, visible_organizations
+from api.serializers.common import (
+    OrganizationSummarySerializer,
+    ScopedPrimaryKeyRelatedField,
+    SlugRelatedField,
+    UserSummarySerializer,
+)
+from integrations.models import ApiToken
+
+User = get_user_model()
+
+
+# --- Tokens ---------------------------------------------------------------------------------------
+class TokenObtainSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    name = serializers.CharField(
+        max_length=100, required=False, default="", allow_blank=True, help_text="A label for it."
+    )
+    otp = serializers.CharField(
+        max_length=16,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The current two-factor code, for logins that use two-factor authentication.",
+    )
+
+
+class TokenObtainedSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="The key: shown once, send it as `Token <key>`.")
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at"]
+
+
+class ApiTokenCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, help_text="A label, e.g. the system using it.")
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    token = serializers.CharField(help_text="The key: shown once, never again.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token"]
+
+
+# --- Me, organizations, memberships ---------------------------------------------------------------
+class MyMembershipSerializer(serializers.ModelSerializer):
+    organization = OrganizationSummarySerializer()
+
+    class Meta:
+        model = Membership
+        fields = ["id", "organization", "role"]
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+    email = serializers.EmailField(allow_blank=True)
+    is_superuser = serializers.BooleanField()
+    language = serializers.CharField(help_text="The language of this answer.")
+    memberships = MyMembershipSerializer(many=True)
+    applicant = serializers.IntegerField(
+        allow_null=True, help_text="The applicant record of this login, if any."
+    )
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    my_role = serializers.SerializerMethodField(help_text="Your role in it, if you belong to it.")
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "name_zh",
+            "licence_number",
+            "tax_id",
+            "email",
+            "created_at",
+            "my_role",
+        ]
+
+    def get_my_role(self, organization) -> Role | None:
+        return self.context.get("my_roles", {}).get(organization.pk)
+
+
+class OrganizationUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["name", "name_zh", "licence_number", "tax_id", "email"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    organization = OrganizationSummarySerializer()
+    user = UserSummarySerializer()
+
+    class Meta:
+        model = Membership
+        fields = ["id", "organization", "user", "role", "created_at"]
+
+
+def _my_organizations(user):
+    return Organization.objects.filter(pk__in=member_org_ids(user))
+
+
+class MembershipCreateSerializer(serializers.Serializer):
+    organization = ScopedPrimaryKeyRelatedField(scope=_my_organizations, model=Organization)
+    username = SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        help_text="An existing login; new people are invited from the pages.",
+    )
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class MembershipUpdateSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+# --- Applicants -----------------------------------------------------------------------------------
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())  # reads the zone files: once per process
+
+
+def _check_time_zone(value: str) -> str:
+    if value not in _time_zones():
+        raise serializers.ValidationError(_("Unknown time zone."), code="invalid")
+    return value
+
+
+class ApplicantSerializer(serializers.ModelSerializer):
+    has_login = serializers.SerializerMethodField()
+    email_may_be_blocked = serializers.BooleanField(
+        help_text="The NIA's mail to mainland-China providers is partly blocked: use another."
+    )
+
+    class Meta:
+        model = Applicant
+        fields = [
+            "id",
+            "family_name_en",
+            "given_name_en",
+            "name_zh",
+            "passport_number",
+            "passport_expiry",
+            "nationality",
+            "date_of_birth",
+            "email",
+            "time_zone",
+            "has_login",
+            "email_may_be_blocked",
+            "created_at",
+        ]
+
+    def get_has_login(self, applicant) -> bool:
+        return applicant.user_id is not None
+
+
+class ApplicantWriteSerializer(serializers.ModelSerializer):
+    time_zone = serializers.CharField(
+        max_length=64, required=False, validators=[_check_time_zone], help_text="e.g. Asia/Taipei"
+    )
+
+    class Meta:
+        model = Applicant
+        fields = [
+            "family_name_en",
+            "given_name_en",
+            "name_zh",
+            "passport_number",
+            "passport_expiry",
+            "nationality",
+            "date_of_birth",
+            "email",
+            "time_zone",
+        ]
+        # Uniqueness (nationality + passport) is checked by the service, once, in its transaction.
+        validators: list = []
+
+
+class AuthorisationInputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Authorisation
+        fields = [
+            "signed_on",
+            "valid_from",
+            "valid_until",
+            "covers_filing",
+            "covers_supplement",
+            "covers_pickup",
+        ]
+
+
+def _employers(user):
+    return visible_organizations(user).filter(kind=OrganizationKind.EMPLOYER)
+
+
+class EmploymentInputSerializer(serializers.ModelSerializer):
+    employer = ScopedPrimaryKeyRelatedField(
+        scope=_employers,
+        model=Organization,
+        required=False,
+        help_text="Default: the organization adding the applicant (an employer).",
+    )
+
+    class Meta:
+        model = Employment
+        fields = ["employer", "job_title", "monthly_salary_twd", "start_date", "end_date"]
+
+
+class ApplicantCreateSerializer(ApplicantWriteSerializer):
+    organization = ScopedPrimaryKeyRelatedField(
+        scope=_my_organizations,
+        model=Organization,
+        help_text="Your agency or employer, adding the applicant.",
+    )
+    authorisation = AuthorisationInputSerializer(
+        required=False, help_text="Required for an agency: the applicant's authorisation (委任書)."
+    )
+    employment = EmploymentInputSerializer(
+        required=False, help_text="Required for an employer: the applicant's employment."
+    )
+
+    class Meta(ApplicantWriteSerializer.Meta):
+        fields = [
+            "organization",
+            *ApplicantWriteSerializer.Meta.fields,
+            "authorisation",
+            "employment",
+        ]

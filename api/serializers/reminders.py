@@ -1,0 +1,50 @@
+"""Reminders (催件) to the applicant or the employer's HR, as the API shows and takes them."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from api.serializers.common import UserSummarySerializer
+from cases.choices import Party
+from notifications.models import Reminder
+from notifications.reminders import REMINDABLE
+
+
+class ReminderCreateSerializer(serializers.Serializer):
+    party = serializers.ChoiceField(
+        choices=[(party.value, party.label) for party in REMINDABLE],
+        help_text="Whom to remind: the applicant (申請人) or the employer's HR (雇主).",
+    )
+
+
+class AskedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    description = serializers.CharField()
+
+
+class ReminderSerializer(serializers.ModelSerializer):
+    party = serializers.ChoiceField(choices=Party.choices)
+    sent_by = UserSummarySerializer(allow_null=True)
+    asked = AskedSerializer(many=True)
+    reason_text = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Reminder
+        fields = [
+            "id",
+            "party",
+            "email",
+            "language",
+            "asked",
+            "sent_by",
+            "created_at",
+            "status",
+            "reason",
+            "reason_text",
+            "attempts",
+            "sent_at",
+        ]
+
+    def get_reason_text(self, reminder) -> str:
+        return str(reminder.get_reason_display()) if reminder.reason else ""

@@ -1,0 +1,441 @@
+"""Supplement requests (補正), their reviewer comments, requested items and documents."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.translation import get_language
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.access import visible_comments, visible_items
+from api.serializers.cases import CaseSummarySerializer
+from api.serializers.common import ScopedPrimaryKeyRelatedField, UserSummarySerializer
+from cases import services
+from cases.choices import (
+    CaseStatus,
+    DeadlineRule,
+    ItemKind,
+    ItemState,
+    Party,
+    PlatformTab,
+    RequestingBody,
+    SupplementOutcome,
+    Visibility,
+)
+from cases.models import Case, Document, RequestedItem, ReviewerComment, SupplementRequest
+from cases.readiness import Readiness, waiting_on
+from cases.tenancy import visible_cases
+
+User = get_user_model()
+
+
+def _language() -> str:
+    return "zh-hant" if (get_language() or "").lower().startswith("zh") else "en"
+
+
+# --- Readiness and deadlines ----------------------------------------------------------------------
+class MissingSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="e.g. `comment_unresolved`, `document_missing`.")
+    params = serializers.DictField(help_text="The values the message names.")
+    message = serializers.CharField(help_text="The sentence, in the request's language.")
+
+
+class ReadinessSerializer(serializers.Serializer):
+    ready = serializers.BooleanField()
+    missing = MissingSerializer(many=True)
+
+
+def readiness_data(stored: list[dict]) -> dict:
+    readiness = Readiness.from_stored(stored)
+    missing = []
+    for item in readiness.missing:
+        try:
+            message = item.message()
+        except (KeyError, TypeError, ValueError):
+            message = item.code  # a code this version has no sentence for
+        missing.append({"code": item.code, "params": item.params, "message": message})
+    return {"ready": readiness.ready, "missing": missing}
+
+
+class DeadlineComputationSerializer(serializers.Serializer):
+    """How the proposed deadline was counted (the deadline engine's steps)."""
+
+    rule = serializers.CharField()
+    notice_date = serializers.DateField()
+    counted_day = serializers.DateField(help_text="The last day before rolling past rest days.")
+    last_day = serializers.DateField(help_text="The proposed deadline.")
+    ends_at = serializers.DateTimeField(help_text="The exclusive end: 00:00 Taipei the day after.")
+    steps = serializers.ListField(
+        child=serializers.CharField(), help_text="The count, step by step, in the request language."
+    )
+
+
+def deadline_computation(result) -> dict | None:
+    if result is None:
+        return None
+    language = _language()
+    return {
+        "rule": result.rule.code,
+        "notice_date": result.notice_date,
+        "counted_day": result.counted_day,
+        "last_day": result.last_day,
+        "ends_at": result.ends_at,
+        "steps": [step.text(language) for step in result.steps],
+    }
+
+
+class DeadlinePreviewQuerySerializer(serializers.Serializer):
+    notice_date = serializers.DateField(help_text="The date of the notice (YYYY-MM-DD).")
+    rule = serializers.ChoiceField(
+        choices=[choice for choice in DeadlineRule.choices if choice[0] != DeadlineRule.CUSTOM]
+    )
+
+
+# --- Comments, items, documents -------------------------------------------------------------------
+class CommentSerializer(serializers.ModelSerializer):
+    tab_label = serializers.CharField(source="get_tab_display")
+    resolved = serializers.BooleanField(source="is_resolved")
+    resolved_by = UserSummarySerializer(allow_null=True)
+
+    class Meta:
+        model = ReviewerComment
+        fields = [
+            "id",
+            "supplement",
+            "tab",
+            "tab_label",
+            "position",
+            "text",
+            "field_label",
+            "corrected_value",
+            "resolution",
+            "resolved",
+            "resolved_at",
+            "resolved_by",
+        ]
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    tab = serializers.ChoiceField(choices=PlatformTab.choices, help_text="The platform tab.")
+    text = serializers.CharField(help_text="The reviewer's comment (審核意見), as written.")
+    field_label = serializers.CharField(
+        max_length=100, required=False, default="", allow_blank=True
+    )
+
+
+class CommentResolveSerializer(serializers.Serializer):
+    resolution = serializers.CharField(required=False, default="", allow_blank=True)
+    corrected_value = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RequestedItem
+        fields = [
+            "id",
+            "supplement",
+            "comment",
+            "kind",
+            "description",
+            "waits_on",
+            "state",
+            "position",
+        ]
+
+
+class ItemCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ItemKind.choices)
+    description = serializers.CharField(max_length=300)
+    waits_on = serializers.ChoiceField(choices=Party.choices, default=Party.AGENCY)
+    comment = ScopedPrimaryKeyRelatedField(
+        scope=visible_comments, model=ReviewerComment, required=False, allow_null=True
+    )
+
+
+class ItemUpdateSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=ItemState.choices)
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    uploaded_by = UserSummarySerializer(allow_null=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "supplement",
+            "item",
+            "comment",
+            "original_name",
+            "size",
+            "content_type",
+            "pages",
+            "encrypted",
+            "sha256",
+            "visibility",
+            "review_state",
+            "review_note",
+            "uploaded_at",
+            "uploaded_by",
+            "download_url",
+        ]
+
+    def get_download_url(self, document) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api:document-download", kwargs={"pk": document.pk})
+        )
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The file (multipart field `file`).")
+    item = ScopedPrimaryKeyRelatedField(
+        scope=visible_items, model=RequestedItem, required=False, allow_null=True
+    )
+    comment = ScopedPrimaryKeyRelatedField(
+        scope=visible_comments, model=ReviewerComment, required=False, allow_null=True
+    )
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.ALL)
+
+
+# --- Supplements ----------------------------------------------------------------------------------
+class SupplementSerializer(serializers.ModelSerializer):
+    """A supplement as lists show it: stored readiness, no per-row queries."""
+
+    case = CaseSummarySerializer()
+    requesting_body_label = serializers.CharField(source="get_requesting_body_display")
+    days_left = serializers.SerializerMethodField(
+        help_text="Whole Taipei days to the deadline: 0 on the day, negative once overdue."
+    )
+    overdue = serializers.SerializerMethodField()
+    assignee = UserSummarySerializer(allow_null=True)
+    readiness = serializers.SerializerMethodField()
+    waiting_on = serializers.SerializerMethodField(
+        help_text="Whose pending items hold the supplement, applicant first; the agency files."
+    )
+
+    class Meta:
+        model = SupplementRequest
+        fields = [
+            "id",
+            "case",
+            "round",
+            "requesting_body",
+            "requesting_body_label",
+            "authority_code",
+            "notice_date",
+            "received_at",
+            "rule",
+            "proposed_deadline",
+            "deadline_override",
+            "override_reason",
+            "deadline",
+            "days_left",
+            "overdue",
+            "state",
+            "outcome",
+            "assignee",
+            "submitted_at",
+            "readiness",
+            "waiting_on",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_days_left(self, supplement) -> int:
+        return (supplement.deadline - self.context["today"]).days
+
+    def get_overdue(self, supplement) -> bool:
+        return supplement.is_editable and supplement.deadline < self.context["today"]
+
+    @extend_schema_field(ReadinessSerializer)
+    def get_readiness(self, supplement) -> dict:
+        return readiness_data(supplement.missing)
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Party.choices)))
+    def get_waiting_on(self, supplement) -> list[str]:
+        # The items come prefetched, marked `has_live_document` (api.queries).
+        items = supplement.items.all()
+        with_document = {item.pk for item in items if item.has_live_document}
+        return waiting_on(services.item_facts(items, with_document))
+
+    def to_representation(self, supplement) -> dict:
+        """The same as DRF's field-by-field rendering (tests/api/test_representation.py checks
+        it), written out by hand: lists render 50 of these per page, and DRF's generic path
+        spends more time than the database does."""
+        case = supplement.case
+        applicant = case.applicant
+        assignee = supplement.assignee
+        return {
+            "id": supplement.pk,
+            "case": {
+                "id": case.pk,
+                "reference": case.reference,
+                "application_number": case.application_number,
+                "kind": case.kind,
+                "channel": case.channel,
+                "status": case.status,
+                "status_label": _label(CaseStatus, case.status),
+                "applicant": {
+                    "id": applicant.pk,
+                    "name": f"{applicant.family_name_en}, {applicant.given_name_en}".strip(", "),
+                    "name_zh": applicant.name_zh,
+                    "passport_number": applicant.passport_number,
+                    "nationality": applicant.nationality,
+                },
+                "agency": _organization(case.agency),
+                "employer": _organization(case.employer),
+            },
+            "round": supplement.round,
+            "requesting_body": supplement.requesting_body,
+            "requesting_body_label": _label(RequestingBody, supplement.requesting_body),
+            "authority_code": supplement.authority_code,
+            "notice_date": _date(supplement.notice_date),
+            "received_at": _datetime(supplement.received_at),
+            "rule": supplement.rule,
+            "proposed_deadline": _date(supplement.proposed_deadline),
+            "deadline_override": _date(supplement.deadline_override),
+            "override_reason": supplement.override_reason,
+            "deadline": _date(supplement.deadline),
+            "days_left": self.get_days_left(supplement),
+            "overdue": self.get_overdue(supplement),
+            "state": supplement.state,
+            "outcome": supplement.outcome,
+            "assignee": None
+            if assignee is None
+            else {
+                "id": assignee.pk,
+                "username": assignee.get_username(),
+                "name": assignee.get_full_name() or assignee.get_username(),
+            },
+            "submitted_at": _datetime(supplement.submitted_at),
+            "readiness": self.get_readiness(supplement),
+            "waiting_on": self.get_waiting_on(supplement),
+            "version": supplement.version,
+            "created_at": _datetime(supplement.created_at),
+            "updated_at": _datetime(supplement.updated_at),
+        }
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _label(choices, value: str) -> str:
+    # get_FOO_display() hashes every lazy label of the field's choices (a translation each);
+    # the enum finds the one label directly.
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _date(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _datetime(value) -> str | None:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def _organization(organization) -> dict | None:
+    if organization is None:
+        return None
+    return {
+        "id": organization.pk,
+        "kind": organization.kind,
+        "name": organization.name,
+        "name_zh": organization.name_zh,
+    }
+
+
+class SupplementDetailSerializer(SupplementSerializer):
+    """One supplement with everything under it (documents as the requester may see them)."""
+
+    submitted_by = UserSummarySerializer(allow_null=True)
+    deadline_computation = serializers.SerializerMethodField(
+        help_text="How the proposed deadline was counted; null for a custom rule."
+    )
+    comments = CommentSerializer(many=True, source="detail_comments")
+    items = ItemSerializer(many=True, source="detail_items")
+    documents = DocumentSerializer(many=True, source="detail_documents")
+
+    class Meta(SupplementSerializer.Meta):
+        fields = [
+            *SupplementSerializer.Meta.fields,
+            "reply",
+            "submitted_by",
+            "outcome_recorded_at",
+            "deadline_computation",
+            "comments",
+            "items",
+            "documents",
+        ]
+
+    def to_representation(self, supplement) -> dict:
+        return serializers.ModelSerializer.to_representation(self, supplement)
+
+    @extend_schema_field(DeadlineComputationSerializer(allow_null=True))
+    def get_deadline_computation(self, supplement) -> dict | None:
+        data = deadline_computation(supplement.detail_computation)
+        return None if data is None else DeadlineComputationSerializer(data).data
+
+
+class SupplementCreateSerializer(serializers.Serializer):
+    case = ScopedPrimaryKeyRelatedField(scope=visible_cases, model=Case)
+    requesting_body = serializers.ChoiceField(choices=RequestingBody.choices)
+    authority_code = serializers.CharField(
+        max_length=20, required=False, default="", allow_blank=True, help_text="e.g. NSTC, MOEA."
+    )
+    notice_date = serializers.DateField(help_text="The date of the notice (通知日期).")
+    received_at = serializers.DateTimeField(required=False, help_text="Default: now.")
+    rule = serializers.ChoiceField(
+        choices=DeadlineRule.choices,
+        help_text="`30d`/`6m` (NIA tutorial), `15d`/`3m` (Enforcement Rules art. 7), `custom`.",
+    )
+    deadline_override = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The date printed in the notice, when it differs (needed for `custom`).",
+    )
+    override_reason = serializers.CharField(
+        max_length=500, required=False, default="", allow_blank=True
+    )
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+
+
+class SupplementUpdateSerializer(serializers.Serializer):
+    reply = serializers.CharField(
+        required=False, allow_blank=True, help_text="The reply to the reviewer (審核意見回覆)."
+    )
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The version you last read: the change is refused (409 stale_version) if it moved.",
+    )
+
+
+class DeadlineOverrideSerializer(serializers.Serializer):
+    deadline = serializers.DateField(
+        allow_null=True, help_text="The deadline printed in the notice; null clears the override."
+    )
+    reason = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
+class SubmitSerializer(serializers.Serializer):
+    submitted_at = serializers.DateTimeField(
+        required=False, help_text="When it was sent (送出) on the platform; default now."
+    )
+    force = serializers.BooleanField(
+        default=False, help_text="Record it although not ready (the platform took it anyway)."
+    )
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=SupplementOutcome.choices)

@@ -1,0 +1,217 @@
+"""Admin for organizations, members, applicants and authorisations, with change history.
+
+Staff who are not superusers see what the tenancy rule lets them see (backoffice.scoping):
+- organizations: their own, and those they meet on their cases and applicants (read-only unless
+  they administer it, as in the API);
+- memberships: of their own organizations, changed only by those organizations' admins;
+- applicants: as in the API (cases in scope, the agency's authorisations, the employer's staff);
+- employments: at their employer, or of the applicants their agency works for (not another
+  employer's salary); authorisations: their agency's own;
+- invitations: those they sent, into their organizations, or to their agency's clients (changed by
+  their sender or the organization's admins);
+- profiles: their own.
+"""
+
+from django.contrib import admin
+from django.db.models import Q
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.models import (
+    Applicant,
+    Authorisation,
+    Employment,
+    Invitation,
+    Membership,
+    Organization,
+    Profile,
+)
+from api.access import (
+    admin_org_ids,
+    can_edit_applicants,
+    member_org_ids,
+    visible_applicants,
+    visible_memberships,
+    visible_organizations,
+)
+from backoffice.scoping import (
+    OwnRowsAdminMixin,
+    ScopedAdminMixin,
+    ScopedQuerysetMixin,
+    own_agencies,
+)
+from cases.tenancy import agency_client_filter, scope_for
+from web.queries import invitable_organizations
+
+
+def administered_organizations(user):
+    return Organization.objects.filter(pk__in=admin_org_ids(user))
+
+
+class ScopedMemberships(ScopedQuerysetMixin):
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(pk__in=visible_memberships(request.user).values("pk"))
+
+
+class ScopedEmployments(ScopedQuerysetMixin):
+    def scope_queryset(self, request, queryset):
+        scope = scope_for(request.user)
+        return queryset.filter(
+            Q(employer_id__in=scope.employer_ids) | agency_client_filter(scope, "applicant_id")
+        )
+
+
+class ScopedAuthorisations(ScopedQuerysetMixin):
+    # An agency records only its own authorisations.
+    choice_scopes = {"agency": own_agencies}
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(agency_id__in=scope_for(request.user).agency_ids)
+
+
+class MembershipInline(ScopedMemberships, admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class EmploymentInline(ScopedEmployments, admin.TabularInline):
+    model = Employment
+    extra = 0
+    autocomplete_fields = ["employer"]
+
+
+class AuthorisationInline(ScopedAuthorisations, admin.TabularInline):
+    model = Authorisation
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "name_zh", "kind", "licence_number", "email"]
+    list_filter = ["kind"]
+    search_fields = ["name", "name_zh", "licence_number", "tax_id"]
+    inlines = [MembershipInline]
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(pk__in=visible_organizations(request.user).values("pk"))
+
+    def may_change(self, request, obj) -> bool:
+        return obj.pk in admin_org_ids(request.user)
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedMemberships, ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["user", "organization", "role", "created_at"]
+    list_filter = ["role", "organization__kind"]
+    search_fields = ["user__username", "user__email", "organization__name"]
+    autocomplete_fields = ["user", "organization"]
+    choice_scopes = {"organization": administered_organizations}
+
+    def may_change(self, request, obj) -> bool:
+        return obj.organization_id in admin_org_ids(request.user)
+
+
+@admin.register(Applicant)
+class ApplicantAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "family_name_en",
+        "given_name_en",
+        "name_zh",
+        "nationality",
+        "passport_number",
+        "email",
+        "user",
+    ]
+    list_filter = ["nationality"]
+    search_fields = ["family_name_en", "given_name_en", "name_zh", "passport_number", "email"]
+    autocomplete_fields = ["user"]
+    inlines = [EmploymentInline, AuthorisationInline]
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(pk__in=visible_applicants(request.user).values("pk"))
+
+    def may_change(self, request, obj) -> bool:
+        return can_edit_applicants(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A login reaches the applicant's cases at every agency: it is linked by accepting an
+        # invitation (accounts.invitations), never typed in by staff.
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return [*self.readonly_fields, "user"]
+
+    def has_delete_permission(self, request, obj=None):
+        # One applicant is shared by every agency and employer working with them, and deleting
+        # one takes their authorisations and employments along: a superuser's decision.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+@admin.register(Employment)
+class EmploymentAdmin(ScopedEmployments, ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["applicant", "employer", "job_title", "start_date", "end_date"]
+    # RelatedOnly: a plain related filter would list every organization, other tenants' too.
+    list_filter = [("employer", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["applicant__family_name_en", "applicant__name_zh", "employer__name"]
+    autocomplete_fields = ["applicant", "employer"]
+
+
+@admin.register(Authorisation)
+class AuthorisationAdmin(ScopedAuthorisations, ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "applicant",
+        "agency",
+        "covers_filing",
+        "covers_supplement",
+        "covers_pickup",
+        "valid_from",
+        "valid_until",
+        "revoked_at",
+    ]
+    list_filter = [
+        ("agency", admin.RelatedOnlyFieldListFilter),
+        "covers_supplement",
+        "covers_pickup",
+    ]
+    search_fields = ["applicant__family_name_en", "applicant__passport_number", "agency__name"]
+    autocomplete_fields = ["applicant", "agency"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "email",
+        "organization",
+        "role",
+        "applicant",
+        "invited_by",
+        "expires_at",
+        "accepted_at",
+    ]
+    list_filter = ["role", ("organization", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["email", "organization__name"]
+    readonly_fields = ["nonce", "invited_by", "created_at", "accepted_at", "accepted_by"]
+    autocomplete_fields = ["organization", "applicant"]
+    # Where the pages let an admin invite people: their organizations and their clients' employers.
+    choice_scopes = {"organization": invitable_organizations}
+
+    def scope_queryset(self, request, queryset):
+        user = request.user
+        return queryset.filter(
+            Q(invited_by_id=user.pk)
+            | Q(organization_id__in=member_org_ids(user))
+            | agency_client_filter(scope_for(user), "applicant_id")
+        )
+
+    def may_change(self, request, obj) -> bool:
+        # As on the pages, inviting is the admins' work: one's own invitations, or into an
+        # organization one administers.
+        user = request.user
+        return obj.invited_by_id == user.pk or obj.organization_id in admin_org_ids(user)
+
+
+@admin.register(Profile)
+class ProfileAdmin(OwnRowsAdminMixin, SimpleHistoryAdmin):
+    list_display = ["user", "language", "time_zone"]
+    list_filter = ["language"]
+    search_fields = ["user__username", "user__email"]

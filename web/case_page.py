@@ -1,0 +1,109 @@
+"""The case page (/cases/<id>/): status timeline with the body holding the case, every supplement
+round, the documents, and the history of changes (who and when). Agency staff also record a new
+supplement request here, with the proposed deadline explained as they type."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from cases import services
+from cases.choices import Party
+from cases.errors import DomainError
+from cases.tenancy import access_case, can_manage_supplement, party_for
+from web import queries
+from web.common import error_text
+from web.forms import SupplementCreateForm
+
+
+def _case_context(request, case, **extra) -> dict:
+    party = party_for(request.user, case)
+    context = {
+        "case": case,
+        "party": party,
+        "is_agency": party == Party.AGENCY,
+        "timeline": queries.case_timeline(case),
+        "supplements": queries.case_supplements(case),
+        "documents": queries.case_documents(request.user, case),
+        "history": queries.case_history(request.user, case),
+        "can_add_supplement": can_manage_supplement(request.user, case),
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+def case_search(request):
+    """Journey 2: a notice names an application number; find the case to record the request."""
+    text = request.GET.get("q", "")
+    found = queries.find_cases(request.user, text)
+    if len(found) == 1 and text.strip():
+        return redirect("web:case", pk=found[0].pk)
+    return render(request, "cases/case_search.html", {"q": text, "found": found})
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = access_case(request.user, pk)
+    return render(request, "cases/case.html", _case_context(request, case))
+
+
+@login_required
+def supplement_new(request, pk: int):
+    """Journey 2: a notice arrived; record the request and see how the deadline was counted."""
+    case = access_case(request.user, pk)
+    if not can_manage_supplement(request.user, case):
+        raise PermissionDenied(_("Only the filing party can record a supplement request."))
+    form = SupplementCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            supplement = services.supplement_create(
+                case=case, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            field = exc.params.get("field")
+            form.add_error(field if field in form.fields else None, error_text(exc))
+        else:
+            messages.success(
+                request,
+                _("Supplement round %(round)d recorded; deadline %(deadline)s.")
+                % {"round": supplement.round, "deadline": supplement.deadline.isoformat()},
+            )
+            return redirect("web:workspace", pk=supplement.pk)
+    context = {"case": case, "form": form, "preview": _preview(form)}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/supplement_new.html", context, status=status)
+
+
+def _preview(form) -> dict | None:
+    """The proposed deadline for what is typed so far, with the steps of the count."""
+    data = form.data if form.is_bound else None
+    if not data:
+        return None
+    field_form = SupplementCreateForm.base_fields
+    try:
+        notice = field_form["notice_date"].clean(data.get("notice_date"))
+        rule = field_form["rule"].clean(data.get("rule"))
+    except ValidationError:  # an incomplete form simply has no preview yet
+        return None
+    if notice is None:
+        return None
+    result = services.propose_deadline(notice_date=notice, rule=rule)
+    if result is None:
+        return {"custom": True}
+    language = translation.get_language() or "en"
+    return {"last_day": result.last_day, "steps": [step.text(language) for step in result.steps]}
+
+
+@login_required
+def deadline_preview(request, pk: int):
+    """htmx: the preview box alone, refreshed as the notice date or rule changes."""
+    case = access_case(request.user, pk)
+    form = SupplementCreateForm(request.GET or None, user=request.user)
+    return render(
+        request, "cases/_deadline_preview.html", {"case": case, "preview": _preview(form)}
+    )

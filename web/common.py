@@ -1,0 +1,51 @@
+"""Small helpers the page views share: who may open a page, and turning a domain error into a
+message the person can act on."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from cases.errors import DomainError
+from web.queries import persona_for
+
+
+def agency_required(view):
+    """Pages for agency staff (and superusers); others go to their own home page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        persona = persona_for(request.user)
+        if not (persona.is_agency or persona.is_superuser):
+            if request.method == "GET":
+                return redirect(persona.home)
+            raise PermissionDenied(_("This page is for agency staff."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def agency_admin_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not persona_for(request.user).is_agency_admin:
+            raise PermissionDenied(_("Only an admin can invite people."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def error_text(exc: DomainError) -> str:
+    """The domain error's own sentence, plus what readiness still misses where it says so."""
+    missing = exc.params.get("missing") if isinstance(exc.params, dict) else None
+    if missing:
+        from cases.readiness import Readiness
+
+        return exc.message + " " + "; ".join(Readiness.from_stored(missing).messages())
+    return exc.message

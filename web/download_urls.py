@@ -1,0 +1,12 @@
+"""/documents/…: private downloads (mounted by tracker/urls.py)."""
+
+from django.urls import path
+
+from web import downloads as views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("<int:pk>/download/", views.download_document, name="download"),
+    path("packed/<int:pk>/download/", views.download_packed_file, name="packed-download"),
+]

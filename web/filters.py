@@ -1,0 +1,97 @@
+"""The dashboard's filters (django-filter): employer, requesting body, assignee, overdue, ready,
+due within N days, and a search by application number, reference or name."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import RequestingBody
+from cases.models import SupplementRequest
+from cases.selectors import taipei_today
+from web import queries
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def _user_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class SupplementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("Search"),
+        help_text=_(
+            "Application number (申請案號), reference GC-…, applicant name or passport number"
+        ),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    employer = django_filters.ModelChoiceFilter(
+        field_name="case__employer", label=_("Employer"), queryset=None, empty_label=_("All")
+    )
+    requesting_body = django_filters.ChoiceFilter(
+        choices=RequestingBody.choices, label=_("Requesting body"), empty_label=_("All")
+    )
+    assignee = django_filters.ChoiceFilter(
+        method="filter_assignee", label=_("Assigned to"), empty_label=_("Anyone")
+    )
+    overdue = django_filters.ChoiceFilter(
+        method="filter_overdue", choices=YES_NO, label=_("Overdue"), empty_label=_("Any")
+    )
+    ready = django_filters.ChoiceFilter(
+        method="filter_ready", choices=YES_NO, label=_("Ready to file"), empty_label=_("Any")
+    )
+    due_within = django_filters.ChoiceFilter(
+        method="filter_due_within",
+        choices=[
+            ("3", _("3 days")),
+            ("7", _("7 days")),
+            ("14", _("14 days")),
+            ("30", _("30 days")),
+        ],
+        label=_("Due within"),
+        empty_label=_("Any time"),
+    )
+
+    class Meta:
+        model = SupplementRequest
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, today: dt.date | None = None):
+        super().__init__(data, queryset, request=request)
+        self.today = today or taipei_today()
+        user = request.user
+        self.filters["employer"].queryset = queries.employers_for(user)
+        self.filters["assignee"].extra["choices"] = [
+            ("me", _("Me")),
+            ("none", _("Nobody")),
+            *[(str(u.pk), _user_label(u)) for u in queries.assignable_users(user)],
+        ]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(queries.case_text_filter(value, prefix="case__"))
+
+    def filter_assignee(self, queryset, name, value):
+        if value == "me":
+            return queryset.filter(assignee_id=self.request.user.pk)
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        return queryset.filter(assignee_id=int(value))
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(deadline__lt=self.today)
+        return queryset.filter(overdue if value == "yes" else ~overdue)
+
+    def filter_ready(self, queryset, name, value):
+        return queryset.filter(is_ready=value == "yes")
+
+    def filter_due_within(self, queryset, name, value):
+        return queryset.filter(deadline__lte=self.today + dt.timedelta(days=int(value)))

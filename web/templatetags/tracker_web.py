@@ -1,0 +1,93 @@
+"""Template helpers for the pages: the navigation for the person looking, sizes, parties, days."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cases.choices import Party
+from web.queries import persona_for
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def tracker_nav(context) -> list[dict]:
+    """The main links for this person: their dashboards first, then settings (and the admin)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    persona = persona_for(user)
+    links = []
+    if persona.is_agency or persona.is_superuser:
+        links += [
+            {"url": reverse("web:dashboard"), "label": _("Dashboard")},
+            {"url": reverse("web:calendar"), "label": _("Deadline calendar")},
+        ]
+    if persona.is_agency_admin:
+        links.append({"url": reverse("web:invite"), "label": _("Invite people")})
+        links.append({"url": reverse("web:applicant_import"), "label": _("Import applicants")})
+    if persona.is_employer:
+        links.append({"url": reverse("web:hr"), "label": _("Our employees' cases")})
+    if persona.is_applicant:
+        links.append({"url": reverse("web:applicant"), "label": _("My cases")})
+    # The alerts pages belong to the notifications app, mounted by tracker/urls.py.
+    with contextlib.suppress(NoReverseMatch):
+        links.append({"url": reverse("notifications:alerts"), "label": _("Alerts")})
+    links.append({"url": reverse("account_settings"), "label": _("Settings")})
+    if user.is_staff:
+        links.append({"url": reverse("admin:index"), "label": _("Admin")})
+    return links
+
+
+@register.filter
+def kb(size: int | None) -> str:
+    """Bytes as the platform counts them (KB, rounded up), e.g. 812 KB."""
+    if size is None:
+        return ""
+    return f"{-(-size // 1024):,} KB"
+
+
+@register.filter
+def minutes(delta: dt.timedelta | None) -> int:
+    if not delta:
+        return 0
+    return max(1, round(delta.total_seconds() / 60))
+
+
+@register.filter
+def party_label(code: str) -> str:
+    try:
+        return str(Party(code).label)
+    except ValueError:
+        return code
+
+
+@register.filter
+def days_phrase(days: int) -> str:
+    """'3 days left', 'due today', '2 days overdue'."""
+    if days < 0:
+        return ngettext("%(n)d day overdue", "%(n)d days overdue", -days) % {"n": -days}
+    if days == 0:
+        return _("due today")
+    return ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
+
+
+@register.filter
+def days_class(days: int) -> str:
+    if days < 0:
+        return "overdue"
+    if days <= 3:
+        return "due-soon"
+    return ""
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

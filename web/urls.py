@@ -1,0 +1,78 @@
+"""The pages people work in. Included at the site root by tracker/urls.py (namespace "web")."""
+
+from django.urls import path
+
+from web import (
+    applicant_import,
+    case_page,
+    dashboard,
+    invitations,
+    portals,
+    sheet,
+    workspace,
+)
+
+app_name = "web"
+
+urlpatterns = [
+    path("welcome/", dashboard.nothing, name="nothing"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/assign/", dashboard.bulk_assign, name="bulk_assign"),
+    path("dashboard/export.<str:fmt>", dashboard.export_list, name="export"),
+    path("dashboard/calendar/", dashboard.deadline_calendar, name="calendar"),
+    path("invitations/", invitations.invite, name="invite"),
+    path("applicants/import/", applicant_import.import_applicants, name="applicant_import"),
+    path(
+        "applicants/import/template.<str:fmt>",
+        applicant_import.import_template,
+        name="applicant_import_template",
+    ),
+    path("hr/", portals.hr_portal, name="hr"),
+    path("me/", portals.applicant_view, name="applicant"),
+    path("cases/", case_page.case_search, name="case_search"),
+    path("cases/<int:pk>/", case_page.case_detail, name="case"),
+    path("cases/<int:pk>/supplements/new/", case_page.supplement_new, name="supplement_new"),
+    path("cases/<int:pk>/deadline-preview/", case_page.deadline_preview, name="deadline_preview"),
+    path("supplements/<int:pk>/", workspace.workspace, name="workspace"),
+    path("supplements/<int:pk>/sheet/", sheet.filing_sheet, name="sheet"),
+    path("supplements/<int:pk>/reply/", workspace.save_reply, name="reply"),
+    path("supplements/<int:pk>/comments/", workspace.add_comment, name="comment_add"),
+    path(
+        "supplements/<int:pk>/comments/<int:comment_id>/resolve/",
+        workspace.resolve_comment,
+        name="comment_resolve",
+    ),
+    path(
+        "supplements/<int:pk>/comments/<int:comment_id>/reopen/",
+        workspace.reopen_comment,
+        name="comment_reopen",
+    ),
+    path("supplements/<int:pk>/items/", workspace.add_item, name="item_add"),
+    path(
+        "supplements/<int:pk>/items/<int:item_id>/state/",
+        workspace.set_item_state,
+        name="item_state",
+    ),
+    path("supplements/<int:pk>/assign/", workspace.assign, name="assign"),
+    path("supplements/<int:pk>/deadline/", workspace.override_deadline, name="override_deadline"),
+    path("supplements/<int:pk>/documents/", workspace.upload, name="upload"),
+    path(
+        "supplements/<int:pk>/documents/<int:document_id>/remove/",
+        workspace.remove_document,
+        name="document_remove",
+    ),
+    path(
+        "supplements/<int:pk>/documents/<int:document_id>/move/",
+        workspace.move_document,
+        name="document_move",
+    ),
+    path(
+        "supplements/<int:pk>/documents/<int:document_id>/review/",
+        workspace.review_document,
+        name="document_review",
+    ),
+    path("supplements/<int:pk>/pack/", workspace.pack, name="pack"),
+    path("supplements/<int:pk>/pack/progress/", workspace.pack_progress, name="pack_progress"),
+    path("supplements/<int:pk>/submit/", workspace.submit, name="submit"),
+    path("supplements/<int:pk>/remind/", workspace.remind, name="remind"),
+]

@@ -1,0 +1,438 @@
+"""The supplement workspace (/supplements/<id>/, where the alert emails link) and its actions.
+
+Every action fetches the supplement through the tenancy rule, calls one service, and either goes
+back to the workspace (PRG; htmx swaps the #workspace part of that page in place) or shows the page
+again with the error and the person's input intact. Submitted supplements are read-only: the
+services refuse changes, the page shows no forms.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from cases import services
+from cases.choices import Party, PlatformTab, SupplementState
+from cases.errors import DomainError, StaleVersion
+from cases.models import RequestedItem
+from cases.readiness import Readiness
+from cases.tenancy import (
+    access_comment,
+    access_document,
+    access_supplement,
+    can_upload,
+    party_for,
+)
+from notifications import reminders
+from web import documents as web_documents
+from web import queries
+from web.common import error_text
+from web.forms import (
+    AssignForm,
+    CommentForm,
+    ItemForm,
+    ItemStateForm,
+    OverrideDeadlineForm,
+    ReplyForm,
+    ResolveForm,
+    ReviewForm,
+    SubmitForm,
+    UploadForm,
+)
+
+
+def _back(supplement, anchor: str = ""):
+    url = reverse("web:workspace", args=[supplement.pk])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def workspace_context(request, supplement, **overrides) -> dict:
+    """The page's context: the workspace data and a blank form for each action (or the bound
+    form with errors the caller passes in `overrides`)."""
+    space = queries.workspace_for(user=request.user, supplement=supplement)
+    pending_for_party = [
+        item
+        for item in space.items
+        if item.is_pending and (space.party == Party.AGENCY or item.waits_on == space.party)
+    ]
+    context = {
+        "space": space,
+        "supplement": supplement,
+        "case": supplement.case,
+        "reply_form": ReplyForm(
+            initial={"reply": supplement.reply, "expected_version": supplement.version}
+        ),
+        "comment_form": CommentForm(),
+        "item_form": ItemForm(supplement=supplement),
+        "upload_form": UploadForm(supplement=supplement, party=space.party),
+        "assign_form": AssignForm(user=request.user, initial={"assignee": supplement.assignee_id}),
+        "override_form": OverrideDeadlineForm(
+            initial={
+                "deadline": supplement.deadline_override,
+                "reason": supplement.override_reason,
+            }
+        ),
+        "item_states": ItemStateForm.base_fields["state"].choices,
+        "pending_for_party": pending_for_party,
+        "reminder_options": reminders.options_for(supplement, request.user, space.items),
+        "pack": web_documents.pack_status(supplement),
+        "tabs": PlatformTab,
+        "resolve_errors": {},
+        "review_errors": {},
+    }
+    context.update(overrides)
+    return context
+
+
+def render_workspace(request, supplement, *, status: int = 200, **overrides):
+    return render(
+        request,
+        "cases/workspace.html",
+        workspace_context(request, supplement, **overrides),
+        status=status,
+    )
+
+
+@login_required
+def workspace(request, pk: int):
+    supplement = access_supplement(request.user, pk)
+    return render_workspace(request, supplement)
+
+
+def _write_access(request, pk: int):
+    return access_supplement(request.user, pk, for_write=True)
+
+
+def _failed(request, supplement, exc: DomainError, **overrides):
+    messages.error(request, error_text(exc))
+    return render_workspace(request, supplement, status=exc.status, **overrides)
+
+
+@login_required
+@require_POST
+def save_reply(request, pk: int):
+    supplement = _write_access(request, pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return render_workspace(request, supplement, status=400, reply_form=form)
+    try:
+        services.supplement_set_reply(
+            supplement=supplement,
+            actor=request.user,
+            reply=form.cleaned_data["reply"],
+            expected_version=form.cleaned_data["expected_version"],
+        )
+    except StaleVersion:
+        supplement.refresh_from_db()
+        # Keep what the person typed; show what is saved now; let them save again on purpose.
+        kept = ReplyForm(
+            initial={"reply": form.cleaned_data["reply"], "expected_version": supplement.version}
+        )
+        return render_workspace(
+            request, supplement, status=409, reply_form=kept, reply_conflict=supplement.reply
+        )
+    except DomainError as exc:
+        return _failed(request, supplement, exc, reply_form=form)
+    messages.success(request, _("Reply saved."))
+    return _back(supplement, "tab-submit")
+
+
+@login_required
+@require_POST
+def add_comment(request, pk: int):
+    supplement = _write_access(request, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return render_workspace(request, supplement, status=400, comment_form=form)
+    try:
+        comment = services.comment_add(
+            supplement=supplement, actor=request.user, **form.cleaned_data
+        )
+    except DomainError as exc:
+        return _failed(request, supplement, exc, comment_form=form)
+    messages.success(request, _("Comment added."))
+    return _back(supplement, f"tab-{comment.tab}")
+
+
+def _comment(request, pk: int, comment_id: int) -> tuple:
+    supplement = _write_access(request, pk)
+    comment = access_comment(request.user, comment_id)
+    if comment.supplement_id != supplement.pk:
+        raise Http404
+    return supplement, comment
+
+
+@login_required
+@require_POST
+def resolve_comment(request, pk: int, comment_id: int):
+    supplement, comment = _comment(request, pk, comment_id)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        return render_workspace(request, supplement, status=400, resolve_errors={comment.pk: form})
+    try:
+        services.comment_resolve(comment=comment, actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        return _failed(request, supplement, exc, resolve_errors={comment.pk: form})
+    messages.success(request, _("Comment marked resolved."))
+    return _back(supplement, f"comment-{comment.pk}")
+
+
+@login_required
+@require_POST
+def reopen_comment(request, pk: int, comment_id: int):
+    supplement, comment = _comment(request, pk, comment_id)
+    try:
+        services.comment_reopen(comment=comment, actor=request.user)
+    except DomainError as exc:
+        return _failed(request, supplement, exc)
+    messages.success(request, _("Comment reopened."))
+    return _back(supplement, f"comment-{comment.pk}")
+
+
+@login_required
+@require_POST
+def add_item(request, pk: int):
+    supplement = _write_access(request, pk)
+    form = ItemForm(request.POST, supplement=supplement)
+    if not form.is_valid():
+        return render_workspace(request, supplement, status=400, item_form=form)
+    try:
+        services.item_add(supplement=supplement, actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        return _failed(request, supplement, exc, item_form=form)
+    messages.success(request, _("Requested item added."))
+    return _back(supplement, "items")
+
+
+@login_required
+@require_POST
+def set_item_state(request, pk: int, item_id: int):
+    supplement = _write_access(request, pk)
+    item = get_object_or_404(RequestedItem, pk=item_id, supplement=supplement)
+    form = ItemStateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a state."))
+        return _back(supplement, "items")
+    try:
+        services.item_set_state(item=item, actor=request.user, state=form.cleaned_data["state"])
+    except DomainError as exc:
+        return _failed(request, supplement, exc)
+    messages.success(request, _("Item updated."))
+    return _back(supplement, f"item-{item.pk}")
+
+
+@login_required
+@require_POST
+def assign(request, pk: int):
+    supplement = _write_access(request, pk)
+    if party_for(request.user, supplement.case) != Party.AGENCY:
+        raise PermissionDenied(_("Only agency staff assign supplements."))
+    form = AssignForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.supplement_assign(
+                supplement=supplement, actor=request.user, assignee=form.cleaned_data["assignee"]
+            )
+        except DomainError as exc:
+            return _failed(request, supplement, exc)
+        messages.success(request, _("Assignment saved."))
+    return _back(supplement)
+
+
+@login_required
+@require_POST
+def remind(request, pk: int):
+    """Ask the applicant or the employer's HR by email for what still waits on them (催件)."""
+    supplement = _write_access(request, pk)
+    try:
+        sent = reminders.remind(
+            supplement=supplement, actor=request.user, party=request.POST.get("party", "")
+        )
+    except DomainError as exc:
+        return _failed(request, supplement, exc)
+    messages.success(
+        request,
+        ngettext(
+            "Reminder on its way to %(emails)s.", "Reminders on their way to %(emails)s.", len(sent)
+        )
+        % {"emails": ", ".join(row.email for row in sent)},
+    )
+    return _back(supplement, "items")
+
+
+@login_required
+@require_POST
+def override_deadline(request, pk: int):
+    supplement = _write_access(request, pk)
+    form = OverrideDeadlineForm(request.POST)
+    if not form.is_valid():
+        return render_workspace(request, supplement, status=400, override_form=form)
+    try:
+        services.supplement_override_deadline(
+            supplement=supplement,
+            actor=request.user,
+            deadline=form.cleaned_data["deadline"],
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as exc:
+        return _failed(request, supplement, exc, override_form=form)
+    messages.success(request, _("Deadline saved."))
+    return _back(supplement)
+
+
+@login_required
+@require_POST
+def upload(request, pk: int):
+    """Any party on the case may add documents: HR the employer's, the applicant their own."""
+    supplement = access_supplement(request.user, pk)
+    if not can_upload(request.user, supplement.case):
+        raise PermissionDenied(_("You cannot add documents to this case."))
+    party = party_for(request.user, supplement.case)
+    form = UploadForm(request.POST, request.FILES, supplement=supplement, party=party)
+    next_url = request.POST.get("next", "")
+    if not form.is_valid():
+        if next_url.startswith("/"):
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(next_url)
+        return render_workspace(request, supplement, status=400, upload_form=form)
+    try:
+        document = web_documents.add(
+            supplement=supplement,
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            item=form.cleaned_data["item"],
+            visibility=form.cleaned_data["visibility"],
+        )
+    except DomainError as exc:
+        if next_url.startswith("/"):
+            messages.error(request, error_text(exc))
+            return redirect(next_url)
+        return _failed(request, supplement, exc, upload_form=form)
+    messages.success(request, _("“%(name)s” uploaded.") % {"name": document.original_name})
+    if next_url.startswith("/"):
+        return redirect(next_url)
+    return _back(supplement, "documents")
+
+
+@login_required
+def submit(request, pk: int):
+    """Record that the supplement was sent (送出) on the platform, after confirmation."""
+    supplement = _write_access(request, pk)
+    if supplement.state != SupplementState.OPEN:
+        messages.info(request, _("This supplement is already submitted."))
+        return _back(supplement)
+    form = SubmitForm(request.POST or None)
+    readiness = Readiness.from_stored(supplement.missing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supplement_submit(
+                supplement=supplement,
+                actor=request.user,
+                submitted_at=form.cleaned_data["submitted_at"],
+                force=form.cleaned_data["force"],
+            )
+        except DomainError as exc:
+            messages.error(request, error_text(exc))
+            status = exc.status
+        else:
+            messages.success(
+                request,
+                _("Submission recorded. The supplement is now read-only and its alerts stop."),
+            )
+            return _back(supplement)
+    else:
+        status = 400 if request.method == "POST" else 200
+    context = {
+        "supplement": supplement,
+        "case": supplement.case,
+        "form": form,
+        "readiness": readiness,
+    }
+    return render(request, "cases/submit_confirm.html", context, status=status)
+
+
+def _document(request, pk: int, document_id: int) -> tuple:
+    supplement = _write_access(request, pk)
+    # Through the tenancy rule, so a document's own visibility holds here too.
+    document = access_document(request.user, document_id)
+    if document.supplement_id != supplement.pk:
+        raise Http404
+    return supplement, document
+
+
+@login_required
+@require_POST
+def remove_document(request, pk: int, document_id: int):
+    supplement, document = _document(request, pk, document_id)
+    try:
+        web_documents.remove(document=document, actor=request.user)
+    except DomainError as exc:
+        return _failed(request, supplement, exc)
+    messages.success(request, _("“%(name)s” removed.") % {"name": document.original_name})
+    return _back(supplement, "documents")
+
+
+@login_required
+@require_POST
+def move_document(request, pk: int, document_id: int):
+    supplement, document = _document(request, pk, document_id)
+    step = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        web_documents.move(supplement=supplement, actor=request.user, document=document, step=step)
+    except DomainError as exc:
+        return _failed(request, supplement, exc)
+    return _back(supplement, f"document-{document.pk}")
+
+
+@login_required
+@require_POST
+def review_document(request, pk: int, document_id: int):
+    supplement, document = _document(request, pk, document_id)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return render_workspace(request, supplement, status=400, review_errors={document.pk: form})
+    try:
+        web_documents.review(
+            document=document,
+            actor=request.user,
+            action=form.cleaned_data["action"],
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as exc:
+        return _failed(request, supplement, exc)
+    messages.success(request, _("Review saved."))
+    return _back(supplement, f"document-{document.pk}")
+
+
+@login_required
+@require_POST
+def pack(request, pk: int):
+    supplement = _write_access(request, pk)
+    try:
+        web_documents.pack(supplement=supplement, actor=request.user)
+    except DomainError as exc:
+        return _failed(request, supplement, exc)
+    messages.info(request, _("Packing the upload set…"))
+    return _back(supplement, "upload-set")
+
+
+@login_required
+def pack_progress(request, pk: int):
+    """htmx polls this while packing runs: the upload-set box alone."""
+    supplement = access_supplement(request.user, pk)
+    space = queries.workspace_for(user=request.user, supplement=supplement)
+    context = {
+        "supplement": supplement,
+        "space": space,
+        "pack": web_documents.pack_status(supplement),
+    }
+    return render(request, "cases/_ws_pack.html", context)
