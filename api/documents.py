@@ -25,13 +25,9 @@ from rest_framework.views import APIView
 from cases.choices import DocumentReview
 from cases.documents import services as document_services
 from cases.documents.models import PackedFile, PackJob, PackState
-from cases.documents.selectors import (
-    UploadSetStatus,
-    access_packed_file,
-    upload_set_status,
-)
-from cases.tenancy import access_document, access_supplement, can_upload
-from web.downloads import file_response
+from cases.documents.selectors import UploadSetStatus, upload_set_status
+from cases.documents.storage import file_response
+from cases.tenancy import access_document, access_packed_file, access_supplement, can_upload
 
 
 # --- Serializers ------------------------------------------------------------------------------

@@ -8,11 +8,10 @@ import datetime as dt
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from api.access import visible_comments, visible_items
 from cases import services
 from cases.choices import DocumentReview, SupplementState
 from cases.models import Document, RequestedItem, SupplementRequest
-from cases.tenancy import visible_cases, visible_documents
+from cases.tenancy import visible_cases, visible_comments, visible_documents, visible_items
 
 
 def _items(*, fields: tuple[str, ...] = ()) -> Prefetch:

@@ -25,22 +25,23 @@ from accounts.models import (
     Organization,
     Profile,
 )
-from api.access import (
-    admin_org_ids,
-    can_edit_applicants,
-    member_org_ids,
-    visible_applicants,
-    visible_memberships,
-    visible_organizations,
-)
 from backoffice.scoping import (
     OwnRowsAdminMixin,
     ScopedAdminMixin,
     ScopedQuerysetMixin,
-    own_agencies,
 )
-from cases.tenancy import agency_client_filter, scope_for
-from web.queries import invitable_organizations
+from cases.tenancy import (
+    admin_org_ids,
+    agency_client_filter,
+    can_edit_applicants,
+    invitable_organizations,
+    member_org_ids,
+    own_agencies,
+    scope_for,
+    visible_applicants,
+    visible_memberships,
+    visible_organizations,
+)
 
 
 def administered_organizations(user):

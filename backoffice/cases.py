@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from backoffice.scoping import CaseScopedAdminMixin, own_agencies
+from backoffice.scoping import CaseScopedAdminMixin
 from cases.errors import DomainError
 from cases.models import (
     Case,
@@ -27,6 +27,7 @@ from cases.models import (
 )
 from cases.selectors import days_left
 from cases.services import check_assignee, refresh_readiness, supplement_deadlines
+from cases.tenancy import own_agencies
 
 
 class CasesScopedAdminMixin(CaseScopedAdminMixin):

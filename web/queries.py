@@ -4,7 +4,6 @@ waits on) come from one extra query for the whole page."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 import zoneinfo
@@ -12,11 +11,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import Applicant, Invitation, Membership, Organization, Profile, Role
+from accounts.models import Applicant, Invitation, Profile
 from accounts.preferences import applicant_zone
 from cases import services
 from cases.choices import (
@@ -43,8 +41,6 @@ from cases.selectors import (
     waiting_on_map,
 )
 from cases.tenancy import (
-    agency_client_filter,
-    case_filter,
     party_for,
     scope_for,
     visible_cases,
@@ -155,25 +151,6 @@ def rows_for(supplements: Sequence[SupplementRequest], today: dt.date) -> list[R
 # --- Agency dashboard --------------------------------------------------------------------------
 def dashboard_queryset(*, user, today: dt.date | None = None) -> QuerySet[SupplementRequest]:
     return supplements_needing_attention(user=user, today=today or taipei_today())
-
-
-def employers_for(user) -> QuerySet[Organization]:
-    """Employers of the cases the user sees (the dashboard's employer filter)."""
-    cases = Case.objects.filter(case_filter(scope_for(user))).filter(employer__isnull=False)
-    return Organization.objects.filter(pk__in=cases.values("employer_id")).order_by("name")
-
-
-def assignable_users(user) -> QuerySet:
-    """Agency members a supplement can be assigned to: the staff of the user's agencies."""
-    scope = scope_for(user)
-    members = Membership.objects.filter(role__in=[Role.AGENCY_ADMIN, Role.AGENCY_STAFF])
-    if not scope.is_superuser:
-        members = members.filter(organization_id__in=scope.agency_ids)
-    return (
-        get_user_model()
-        .objects.filter(pk__in=members.values("user_id"), is_active=True)
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 def deadlines_between(
@@ -490,29 +467,6 @@ def case_history(user, case: Case, *, limit: int = 200) -> list[Change]:
 
 
 # --- Invitations ------------------------------------------------------------------------------
-def invitable_organizations(user) -> QuerySet[Organization]:
-    """Where an admin may invite people: their own organizations, and (agency admins) the
-    employers whose employees' cases their agency works."""
-    scope = scope_for(user)
-    admin_orgs = Membership.objects.filter(
-        user_id=user.pk, role__in=[Role.AGENCY_ADMIN, Role.EMPLOYER_ADMIN]
-    ).values("organization_id")
-    if scope.is_superuser:
-        return Organization.objects.order_by("kind", "name")
-    employers = Case.objects.filter(
-        agency_id__in=scope.agency_admin_ids, employer__isnull=False
-    ).values("employer_id")
-    return Organization.objects.filter(Q(pk__in=admin_orgs) | Q(pk__in=employers)).order_by(
-        "kind", "name"
-    )
-
-
-def invitable_applicants(user) -> QuerySet[Applicant]:
-    """Applicants without a login whom the admin's agency works for (on its cases or by an
-    authorisation, as after an import): the tenancy rule, limited to the agencies they administer."""
-    scope = scope_for(user)
-    administered = dataclasses.replace(scope, agency_ids=scope.agency_admin_ids)
-    return Applicant.objects.filter(agency_client_filter(administered), user__isnull=True)
 
 
 def recent_invitations(user, *, limit: int = 50) -> list[Invitation]:

@@ -6,7 +6,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Applicant, Organization, OrganizationKind
-from api.access import can_see_internal_notes, visible_applicants, visible_organizations
 from api.serializers.common import (
     ApplicantSummarySerializer,
     OrganizationSummarySerializer,
@@ -17,7 +16,12 @@ from api.serializers.common import (
 from cases import lifecycle
 from cases.choices import CaseStatus, HoldingBody
 from cases.models import Case, CaseStatusChange, FieldOfExpertise
-from cases.tenancy import visible_cases
+from cases.tenancy import (
+    can_see_internal_notes,
+    visible_applicants,
+    visible_cases,
+    visible_organizations,
+)
 
 
 def _agencies(user):

@@ -8,7 +8,6 @@ from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.access import visible_comments, visible_items
 from api.serializers.cases import CaseSummarySerializer
 from api.serializers.common import ScopedPrimaryKeyRelatedField, UserSummarySerializer
 from cases import services
@@ -25,7 +24,7 @@ from cases.choices import (
 )
 from cases.models import Case, Document, RequestedItem, ReviewerComment, SupplementRequest
 from cases.readiness import Readiness, waiting_on
-from cases.tenancy import visible_cases
+from cases.tenancy import visible_cases, visible_comments, visible_items
 
 User = get_user_model()
 

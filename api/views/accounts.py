@@ -9,7 +9,6 @@ from rest_framework.response import Response
 
 from accounts import services
 from accounts.models import Membership
-from api import access
 from api.filters import ApplicantFilter, MembershipFilter, OrganizationFilter, Search
 from api.idempotency import idempotent
 from api.serializers.accounts import (
@@ -22,6 +21,7 @@ from api.serializers.accounts import (
     OrganizationSerializer,
     OrganizationUpdateSerializer,
 )
+from cases import tenancy as access
 
 READ_AND_PATCH = ["get", "post", "patch", "delete", "head", "options"]
 

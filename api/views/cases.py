@@ -9,7 +9,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api import access
 from api.filters import CaseFilter, Search
 from api.idempotency import idempotent
 from api.serializers.cases import (
@@ -21,6 +20,7 @@ from api.serializers.cases import (
 )
 from api.views.accounts import READ_AND_PATCH
 from cases import services
+from cases import tenancy as access
 from cases.choices import Party
 from cases.models import CaseStatusChange
 from cases.tenancy import access_case, can_manage_supplement, party_for

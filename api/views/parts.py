@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from api import access, queries
+from api import queries
 from api.idempotency import idempotent
 from api.serializers.supplements import (
     CommentCreateSerializer,
@@ -25,6 +25,9 @@ from api.serializers.supplements import (
     ItemUpdateSerializer,
 )
 from cases import services
+from cases import tenancy as access
+from cases.documents.services import record_download
+from cases.documents.storage import file_response
 from cases.errors import FileTooLarge, InvalidInput, SupplementClosed, SupplementLocked
 from cases.tenancy import access_supplement, can_upload
 
@@ -260,9 +263,6 @@ class DocumentViewSet(viewsets.GenericViewSet):
     def download(self, request, pk=None):
         document = access.access_document(request.user, pk)
         # Same as the page download: recorded (who, when, which file), safe headers.
-        from cases.documents.services import record_download
-        from web.downloads import file_response
-
         record_download(
             actor=request.user, document=document, ip_address=request.META.get("REMOTE_ADDR")
         )
