@@ -1,5 +1,5 @@
-"""Every write to organizations, memberships and applicants. The API (and later the pages) call
-these; who may call them is decided by the caller through the tenancy rule.
+"""Every write to organizations, memberships and applicants. The API and the pages call these;
+each checks who may act (accounts.standing) before it changes anything.
 
 Keyword-only arguments and the acting user, like `cases.services`; each change records who made it
 in the change history.
@@ -18,6 +18,12 @@ from accounts.models import (
     Employment,
     Membership,
     Organization,
+)
+from accounts.standing import (
+    check_can_add_applicant,
+    check_can_change_organization,
+    check_can_edit_applicant,
+    check_can_manage_members,
 )
 
 ORGANIZATION_FIELDS = frozenset({"name", "name_zh", "licence_number", "tax_id", "email"})
@@ -72,6 +78,7 @@ def organization_update(*, organization: Organization, actor, **changes) -> Orga
     unknown = set(changes) - ORGANIZATION_FIELDS
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    check_can_change_organization(actor, organization)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     for name, value in changes.items():
         setattr(organization, name, value)
@@ -83,6 +90,7 @@ def organization_update(*, organization: Organization, actor, **changes) -> Orga
 
 @transaction.atomic
 def membership_add(*, organization: Organization, actor, user, role: str) -> Membership:
+    check_can_manage_members(actor, organization)
     membership = Membership(organization=organization, user=user, role=role)
     membership.full_clean()  # the role must fit the kind; one membership per user and organization
     _record(actor, membership)
@@ -100,6 +108,7 @@ def _other_admins(membership: Membership) -> bool:
 
 @transaction.atomic
 def membership_set_role(*, membership: Membership, actor, role: str) -> Membership:
+    check_can_manage_members(actor, membership.organization)
     # Lock the organization so two admins cannot demote each other at the same moment.
     Organization.objects.select_for_update().get(pk=membership.organization_id)
     membership = Membership.objects.select_related("organization").get(pk=membership.pk)
@@ -114,6 +123,7 @@ def membership_set_role(*, membership: Membership, actor, role: str) -> Membersh
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor) -> None:
+    check_can_manage_members(actor, membership.organization)
     Organization.objects.select_for_update().get(pk=membership.organization_id)
     membership = Membership.objects.get(pk=membership.pk)
     if membership.role in ADMIN_ROLES and not _other_admins(membership):
@@ -137,6 +147,7 @@ def applicant_create(
     unknown = set(fields) - APPLICANT_FIELDS
     if unknown:
         raise ValueError(f"not applicant fields: {sorted(unknown)}")
+    check_can_add_applicant(actor, organization)
     if organization.is_agency and not authorisation:
         raise MissingLink(
             _("An agency records the applicant's authorisation (委任書) with the applicant."),
@@ -171,6 +182,7 @@ def applicant_update(*, applicant: Applicant, actor, **changes) -> Applicant:
     unknown = set(changes) - APPLICANT_FIELDS
     if unknown:
         raise ValueError(f"not applicant fields: {sorted(unknown)}")
+    check_can_edit_applicant(actor)
     applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
     for name, value in changes.items():
         setattr(applicant, name, value)

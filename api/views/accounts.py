@@ -85,7 +85,6 @@ class MembershipViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = MembershipCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        access.check_can_manage_members(request.user, data["organization"])
         membership = services.membership_add(
             organization=data["organization"],
             actor=request.user,

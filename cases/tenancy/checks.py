@@ -16,11 +16,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.standing import (  # noqa: F401 - one place to import every check from
+    SYSTEM,
+    can_administer,
+    can_edit_applicants,
+    check_can_add_applicant,
+    check_can_change_organization,
+    check_can_edit_applicant,
+    check_can_manage_members,
+)
 from cases.choices import Channel, Party
 from cases.models import Case, Document
 from cases.tenancy.scope import party_for, scope_for
-
-SYSTEM = None
 
 
 def _standing(user, case: Case) -> str:
@@ -172,36 +179,3 @@ def check_case_create(user, *, channel: str, agency, employer, applicant) -> Non
         allowed = applicant.user_id == scope.user_id and agency is None
     if not allowed:
         raise PermissionDenied(_("Only the filing party can open a case on this channel."))
-
-
-# --- People and organizations -----------------------------------------------------------------
-def can_edit_applicants(user) -> bool:
-    """Agency and employer members keep applicants' data; an applicant reads their own."""
-    scope = scope_for(user)
-    return scope.is_superuser or bool(scope.member_org_ids)
-
-
-def check_can_edit_applicant(user) -> None:
-    if user is SYSTEM:
-        return
-    if not can_edit_applicants(user):
-        raise PermissionDenied(_("Only the agency or the employer can change an applicant."))
-
-
-def can_administer(user, organization) -> bool:
-    scope = scope_for(user)
-    return scope.is_superuser or organization.pk in scope.admin_org_ids
-
-
-def check_can_change_organization(user, organization) -> None:
-    if user is SYSTEM:
-        return
-    if not can_administer(user, organization):
-        raise PermissionDenied(_("Only the organization's admins can change it."))
-
-
-def check_can_manage_members(user, organization) -> None:
-    if user is SYSTEM:
-        return
-    if not can_administer(user, organization):
-        raise PermissionDenied(_("Only the organization's admins can manage its members."))

@@ -1,72 +1,25 @@
-"""A user's standing, computed once per request, and the Q filters every tenant query is built on."""
+"""The Q filters every tenant query is built on, from a user's standing (accounts.standing, which
+knows memberships but not cases), and the party a user is on one case."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Q
 
-from accounts.models import AGENCY_ROLES, EMPLOYER_ROLES, Applicant, Authorisation, Membership, Role
+from accounts.models import Applicant, Authorisation
+from accounts.standing import NOBODY, Scope, admin_org_ids, member_org_ids, scope_for
 from cases.choices import Party
 from cases.models import Case
 
-
-@dataclass(frozen=True)
-class Scope:
-    """A user's standing, computed once per request."""
-
-    user_id: int | None
-    is_superuser: bool
-    agency_ids: frozenset[int]
-    agency_admin_ids: frozenset[int]
-    employer_ids: frozenset[int]
-    employer_admin_ids: frozenset[int] = frozenset()
-
-    @property
-    def anonymous(self) -> bool:
-        return self.user_id is None
-
-    @property
-    def member_org_ids(self) -> frozenset[int]:
-        return self.agency_ids | self.employer_ids
-
-    @property
-    def admin_org_ids(self) -> frozenset[int]:
-        """Organizations the user administers (agency admin or employer admin)."""
-        return self.agency_admin_ids | self.employer_admin_ids
-
-
-NOBODY = Scope(None, False, frozenset(), frozenset(), frozenset())
-
-
-def scope_for(user) -> Scope:
-    if user is None or not user.is_authenticated:
-        return NOBODY
-    cached = getattr(user, "_tracker_scope", None)
-    if cached is not None:
-        return cached
-    memberships = list(Membership.objects.filter(user=user).values_list("organization_id", "role"))
-    scope = Scope(
-        user_id=user.pk,
-        is_superuser=user.is_superuser,
-        agency_ids=frozenset(org for org, role in memberships if role in AGENCY_ROLES),
-        agency_admin_ids=frozenset(org for org, role in memberships if role == Role.AGENCY_ADMIN),
-        employer_ids=frozenset(org for org, role in memberships if role in EMPLOYER_ROLES),
-        employer_admin_ids=frozenset(
-            org for org, role in memberships if role == Role.EMPLOYER_ADMIN
-        ),
-    )
-    user._tracker_scope = scope
-    return scope
-
-
-def member_org_ids(user) -> frozenset[int]:
-    return scope_for(user).member_org_ids
-
-
-def admin_org_ids(user) -> frozenset[int]:
-    """Organizations the user administers (agency admin or employer admin)."""
-    return scope_for(user).admin_org_ids
+__all__ = [
+    "NOBODY",
+    "Scope",
+    "admin_org_ids",
+    "agency_client_filter",
+    "case_filter",
+    "member_org_ids",
+    "party_for",
+    "scope_for",
+]
 
 
 def case_filter(scope: Scope, prefix: str = "") -> Q:
