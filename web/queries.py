@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Applicant, Invitation, Profile
 from accounts.preferences import applicant_zone
-from cases import services
+from cases import services, tenancy
 from cases.choices import (
     TAB_ORDER,
     DocumentReview,
@@ -178,8 +178,12 @@ class TabView:
 class Workspace:
     supplement: SupplementRequest
     party: str
+    # What the user may do here, from the checks the services call (cases.tenancy.checks): the
+    # templates read these and decide nothing themselves.
     can_manage: bool
     can_upload: bool
+    can_assign: bool
+    can_pack: bool
     tabs: list[TabView]
     items: list[RequestedItem]
     documents: list[Document]
@@ -196,17 +200,30 @@ class Workspace:
         return self.can_manage and self.supplement.state == SupplementState.OPEN
 
     @property
+    def document_actions(self) -> bool:
+        """Whether any document row offers an action (the Actions column)."""
+        return any(d.can_remove or d.review_actions for d in self.documents) or (
+            self.editable and len(self.documents) > 1
+        )
+
+    @property
     def upload_set(self) -> list[Document]:
         """The files that would be uploaded: every document not rejected, in their order."""
         return [d for d in self.documents if d.review_state != DocumentReview.REJECTED]
+
+
+# The review form's choices and the state each one moves a document to.
+REVIEW_ACTIONS = (
+    ("approve", DocumentReview.APPROVED),
+    ("check", DocumentReview.CHECKED),
+    ("reject", DocumentReview.REJECTED),
+)
 
 
 def workspace_for(
     *, user, supplement: SupplementRequest, today: dt.date | None = None
 ) -> Workspace:
     """Everything the workspace and the sheet show, honouring document visibility, in 4 queries."""
-    from cases.tenancy import can_manage_supplement, can_upload
-
     case = supplement.case
     party = party_for(user, case)
     comments = list(supplement.comments.select_related("resolved_by"))
@@ -236,11 +253,21 @@ def workspace_for(
         item.visible_documents = by_item.get(item.pk, [])
         item.is_pending = not fact.done
     readiness = Readiness.from_stored(supplement.missing)
+    open_ = supplement.state == SupplementState.OPEN
+    for document in documents:
+        document.can_remove = open_ and tenancy.can_remove_document(user, document, case)
+        document.review_actions = (
+            [a for a, target in REVIEW_ACTIONS if tenancy.can_review_document(user, case, target)]
+            if open_
+            else []
+        )
     return Workspace(
         supplement=supplement,
         party=party,
-        can_manage=can_manage_supplement(user, case),
-        can_upload=can_upload(user, case),
+        can_manage=tenancy.can_manage_supplement(user, case),
+        can_upload=tenancy.can_upload(user, case),
+        can_assign=tenancy.can_assign(user, case),
+        can_pack=tenancy.can_pack(user, case),
         tabs=tabs,
         items=items,
         documents=documents,
@@ -423,8 +450,7 @@ def _history_entries(records, *, label: str, hidden: frozenset[str], keep=None) 
 
 def case_history(user, case: Case, *, limit: int = 200) -> list[Change]:
     """Who changed what on the case and its supplements, newest first (simple-history records)."""
-    party = party_for(user, case)
-    agency = party == Party.AGENCY
+    agency = tenancy.can_see_internal_notes(user, case)
     hidden = frozenset() if agency else AGENCY_ONLY_FIELDS
     supplement_ids = list(case.supplements.values_list("pk", flat=True))
     entries = _history_entries(

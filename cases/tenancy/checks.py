@@ -26,6 +26,7 @@ from accounts.standing import (  # noqa: F401 - one place to import every check 
     check_can_manage_members,
 )
 from cases.choices import Channel, Party
+from cases.documents.review import may_review
 from cases.models import Case, Document
 from cases.tenancy.scope import party_for, scope_for
 
@@ -115,9 +116,9 @@ def check_can_upload(user, case: Case) -> None:
     _standing(user, case)
 
 
-def can_remove_document(user, document: Document) -> bool:
-    """Its uploader, or whoever manages the supplement."""
-    case = document.supplement.case
+def can_remove_document(user, document: Document, case: Case | None = None) -> bool:
+    """Its uploader, or whoever manages the supplement (`case`: the document's, when at hand)."""
+    case = case or document.supplement.case
     return can_manage_supplement(user, case) or (
         document.uploaded_by_id is not None and document.uploaded_by_id == scope_for(user).user_id
     )
@@ -129,6 +130,25 @@ def check_can_remove_document(user, document: Document) -> None:
     _standing(user, document.supplement.case)
     if not can_remove_document(user, document):
         raise PermissionDenied(_("Only the uploader or the filing party can remove this."))
+
+
+def can_review_document(user, case: Case, target: str) -> bool:
+    """Marking a document checked, approved or rejected (cases.documents.review.may_review)."""
+    return may_review(
+        party=party_for(user, case),
+        manages=can_manage_supplement(user, case),
+        case_has_agency=case.agency_id is not None,
+        target=target,
+    )
+
+
+def check_can_review_document(user, document: Document, target: str) -> None:
+    if user is SYSTEM:
+        return
+    case = document.supplement.case
+    _standing(user, case)
+    if not can_review_document(user, case, target):
+        raise PermissionDenied(_("You cannot review this document."))
 
 
 # --- Cases ------------------------------------------------------------------------------------
