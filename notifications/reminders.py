@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -23,12 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.preferences import applicant_zone
-from cases import services as case_services
+from cases import tenancy
 from cases.choices import ItemKind, Party, SupplementState
 from cases.errors import DomainError, InvalidInput
+from cases.locking import lock_open_supplement
 from cases.models import SupplementRequest
 from cases.selectors import pending_items, taipei_today
-from cases.tenancy import can_manage_supplement, party_for
 from notifications.channels import PERMANENT, EmailChannel
 from notifications.delivery import backoff
 from notifications.directory import Directory
@@ -137,11 +136,9 @@ def remind(*, supplement: SupplementRequest, actor, party: str) -> list[Reminder
     """Record a reminder to each recipient on `party`'s side and queue it for sending."""
     if party not in REMINDABLE:
         raise InvalidInput(_("Reminders go to the applicant or the employer's HR."), code="party")
-    case = supplement.case
-    if not can_manage_supplement(actor, case) or party_for(actor, case) == party:
-        raise PermissionDenied(_("Only the party filing this supplement can send reminders."))
+    tenancy.check_can_remind(actor, supplement.case, party)
     # The row lock serialises two clicks at once; a submitted or withdrawn supplement asks nothing.
-    supplement = case_services._lock_open(supplement.pk)
+    supplement = lock_open_supplement(supplement.pk)
     asked = asked_of(supplement, party)
     if not asked:
         raise NothingAsked()
@@ -344,14 +341,12 @@ class ReminderOption:
 
 def options_for(supplement: SupplementRequest, actor, items) -> list[ReminderOption]:
     """The reminders `actor` may send now or later: one per other party with pending items."""
-    case = supplement.case
-    if supplement.state != SupplementState.OPEN or not can_manage_supplement(actor, case):
+    if supplement.state != SupplementState.OPEN:
         return []
-    own = party_for(actor, case)
     options = []
     for party in REMINDABLE:
         pending = sum(1 for item in items if item.waits_on == party and item.is_pending)
-        if party == own or not pending:
+        if not pending or not tenancy.can_remind(actor, supplement.case, party):
             continue
         last = last_reminder(supplement, party)
         next_at = last.created_at + min_interval() if last else None

@@ -73,7 +73,7 @@ def superuser(db):
 def supplement_due(world, case, deadline, *, ready=False, unresolved=False):
     supplement = services.supplement_create(
         case=case,
-        actor=world.agency_staff,
+        actor=world.filer(case),
         requesting_body=RequestingBody.NIA_INITIAL,
         notice_date=NOTICE,
         rule=DeadlineRule.CUSTOM,
@@ -81,10 +81,10 @@ def supplement_due(world, case, deadline, *, ready=False, unresolved=False):
     )
     if unresolved:
         services.comment_add(
-            supplement=supplement, actor=world.agency_staff, tab=PlatformTab.BASIC, text="請更正"
+            supplement=supplement, actor=world.filer(case), tab=PlatformTab.BASIC, text="請更正"
         )
     if ready:
-        services.supplement_set_reply(supplement=supplement, actor=world.agency_staff, reply="ok")
+        services.supplement_set_reply(supplement=supplement, actor=world.filer(case), reply="ok")
     return supplement
 
 

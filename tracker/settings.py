@@ -291,7 +291,6 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 # Task modules outside an app's tasks.py (autodiscovery finds only those).
-CELERY_IMPORTS = ("cases.documents.tasks",)
 
 # --- Deadline alerts (notifications) -----------------------------------------------------------------
 ALERT_DEFAULT_OFFSETS = parse_offsets(env.str("ALERT_DEFAULT_OFFSETS", default="14,7,3,1,0,-1"))

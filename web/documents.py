@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 
-from cases import services
+from cases import services, tenancy
 from cases.documents import services as document_services
 from cases.documents.selectors import UploadSetStatus, upload_set_status
 from cases.errors import InvalidInput
@@ -50,6 +50,7 @@ def move(*, supplement: SupplementRequest, actor, document: Document, step: int)
     index = order.index(document.pk)
     target = index + step
     if not 0 <= target < len(order):
+        tenancy.check_can_manage_supplement(actor, supplement.case)  # refused as a real move is
         return
     order[index], order[target] = order[target], order[index]
     document_services.document_reorder(supplement=supplement, actor=actor, order=order)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +26,6 @@ from cases.tenancy import (
     access_comment,
     access_document,
     access_supplement,
-    can_upload,
     party_for,
 )
 from notifications import reminders
@@ -231,9 +229,7 @@ def set_item_state(request, pk: int, item_id: int):
 @login_required
 @require_POST
 def assign(request, pk: int):
-    supplement = _write_access(request, pk)
-    if party_for(request.user, supplement.case) != Party.AGENCY:
-        raise PermissionDenied(_("Only agency staff assign supplements."))
+    supplement = access_supplement(request.user, pk)  # who may assign: the service's check
     form = AssignForm(request.POST, user=request.user)
     if form.is_valid():
         try:
@@ -291,9 +287,7 @@ def override_deadline(request, pk: int):
 @require_POST
 def upload(request, pk: int):
     """Any party on the case may add documents: HR the employer's, the applicant their own."""
-    supplement = access_supplement(request.user, pk)
-    if not can_upload(request.user, supplement.case):
-        raise PermissionDenied(_("You cannot add documents to this case."))
+    supplement = access_supplement(request.user, pk)  # who may upload: the service's check
     party = party_for(request.user, supplement.case)
     form = UploadForm(request.POST, request.FILES, supplement=supplement, party=party)
     next_url = request.POST.get("next", "")
@@ -361,7 +355,8 @@ def submit(request, pk: int):
 
 
 def _document(request, pk: int, document_id: int) -> tuple:
-    supplement = _write_access(request, pk)
+    """Who may remove, move or review: the services' checks (an uploader removes their own)."""
+    supplement = access_supplement(request.user, pk)
     # Through the tenancy rule, so a document's own visibility holds here too.
     document = access_document(request.user, document_id)
     if document.supplement_id != supplement.pk:

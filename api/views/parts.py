@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -29,7 +28,7 @@ from cases import tenancy as access
 from cases.documents.services import record_download
 from cases.documents.storage import file_response
 from cases.errors import FileTooLarge, InvalidInput, SupplementClosed, SupplementLocked
-from cases.tenancy import access_supplement, can_upload
+from cases.tenancy import access_supplement
 
 # Room for the multipart envelope and the small fields beside the file.
 MULTIPART_SLACK = 64 * 1024
@@ -112,8 +111,7 @@ class SupplementDocumentsView(_SupplementChildList):
         the applicant their own); files over the upload limit answer 413 `file_too_large`; the
         documents module's checks answer with their own codes."""
         supplement = self.supplement()
-        if not can_upload(request.user, supplement.case):
-            raise PermissionDenied(_("You cannot add documents to this case."))
+        access.check_can_upload(request.user, supplement.case)  # before reading the body
         # Refuse before reading the body: a frozen supplement (the service says so again under
         # its lock), or an oversized body.
         if supplement.is_submitted:

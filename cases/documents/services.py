@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import services as case_services
+from cases import queue, tenancy
 from cases.choices import DocumentReview
 from cases.documents import review
 from cases.documents.limits import Limits
@@ -33,18 +33,19 @@ from cases.documents.models import (
 from cases.documents.packer import pack
 from cases.documents.storage import delete_after_commit, delete_quietly, read_bytes
 from cases.documents.upload_set import fingerprint, pack_input, upload_set_documents
-from cases.errors import InvalidInput, InvalidReview, ReviewNotAllowed, UploadSetTooLarge
+from cases.errors import InvalidInput, InvalidReview, UploadSetTooLarge
+from cases.locking import lock_open_supplement, lock_supplement, touch
 from cases.models import Document, SupplementRequest, history_user
+from cases.readiness_facts import refresh_readiness
 
 logger = logging.getLogger(__name__)
 
 
 # --- Review -----------------------------------------------------------------------------------------
 def _review(*, document: Document, actor, target: str, reason: str = "") -> Document:
-    supplement = case_services._lock_open(document.supplement_id)
+    tenancy.check_can_review_document(actor, document, target)
+    supplement = lock_open_supplement(document.supplement_id)
     document = Document.objects.select_related("supplement__case").get(pk=document.pk)
-    if not review.can_review(actor, document.supplement.case, target):
-        raise ReviewNotAllowed()
     if not review.can_move(document.review_state, target):
         raise InvalidReview(
             _("A document that is “%(current)s” cannot become “%(target)s”.")
@@ -62,7 +63,7 @@ def _review(*, document: Document, actor, target: str, reason: str = "") -> Docu
     document.reviewed_by = actor
     history_user(actor, document)
     document.save(update_fields=["review_state", "review_note", "reviewed_at", "reviewed_by"])
-    case_services._touch(supplement, actor)
+    touch(supplement, actor)
     if was_rejected or target == DocumentReview.REJECTED:
         pack_request(supplement=supplement, actor=actor, automatic=True)  # the set changed
     return document
@@ -89,7 +90,8 @@ def document_reject(*, document: Document, actor, reason: str) -> Document:
 @transaction.atomic
 def document_reorder(*, supplement: SupplementRequest, actor, order: list[int]) -> None:
     """Set the documents' positions: `order` lists every document id of the supplement once."""
-    supplement = case_services._lock_open(supplement.pk)
+    tenancy.check_can_manage_supplement(actor, supplement.case)
+    supplement = lock_open_supplement(supplement.pk)
     documents = {document.pk: document for document in supplement.documents.all()}
     if sorted(order) != sorted(documents) or len(set(order)) != len(order):
         raise InvalidInput(
@@ -107,7 +109,7 @@ def document_reorder(*, supplement: SupplementRequest, actor, order: list[int]) 
     for document in changed:
         document.save(update_fields=["position"])
     if changed:
-        case_services._touch(supplement, actor)
+        touch(supplement, actor)
         pack_request(supplement=supplement, actor=actor, automatic=True)
 
 
@@ -123,18 +125,10 @@ def _is_stale(job: PackJob, now: dt.datetime) -> bool:
     return job.state == PackState.QUEUED and job.enqueued_at < cutoff
 
 
-def _send(job_id: int) -> None:
-    from cases.documents.tasks import pack_upload_set
-
-    pack_upload_set.delay(job_id)
-
-
 def _enqueue(job: PackJob) -> None:
-    # After commit, so the worker finds the row; robust, so a broker outage does not fail the
-    # upload that asked for packing: the job stays queued and the stale sweep sends it again.
-    job_id = job.pk
-    # A named function: Django logs the callback's __qualname__ when a robust hook fails.
-    transaction.on_commit(lambda: _send(job_id), robust=True)
+    # After commit and robust (cases.queue): a broker outage does not fail the upload that asked
+    # for packing; the job stays queued and the stale sweep sends it again.
+    queue.send_after_commit(queue.PACK_UPLOAD_SET, job.pk)
 
 
 @transaction.atomic
@@ -147,7 +141,9 @@ def pack_request(
     `automatic` (after a document change) does nothing when UPLOAD_SET_AUTO_PACK is off."""
     if automatic and not getattr(settings, "UPLOAD_SET_AUTO_PACK", True):
         return None
-    supplement = case_services._lock(supplement.pk)
+    if not automatic:  # after a document change the set is packed for everyone who sees it
+        tenancy.check_can_pack(actor, supplement.case)
+    supplement = lock_supplement(supplement.pk)
     current = fingerprint(upload_set_documents(supplement), Limits.from_settings())
     existing = (
         PackJob.objects.filter(supplement=supplement, fingerprint=current)
@@ -321,7 +317,7 @@ def _store_result(job: PackJob, result, documents: list[Document]) -> None:
             packed_file.file.save(output.name, ContentFile(output.data), save=False)
             packed.append(packed_file)
         with transaction.atomic():
-            supplement = case_services._lock(job.supplement_id)
+            supplement = lock_supplement(job.supplement_id)
             finished = PackJob.objects.filter(
                 pk=job.pk, state=PackState.RUNNING, attempts=job.attempts
             ).update(
@@ -343,7 +339,7 @@ def _store_result(job: PackJob, result, documents: list[Document]) -> None:
                 PackedFile.objects.filter(job__in=older).values_list("file", flat=True)
             )
             older.delete()
-            case_services.refresh_readiness(supplement)
+            refresh_readiness(supplement)
     except _LostClaim:
         delete_quietly(packed_file.file.name for packed_file in packed)
     except Exception:

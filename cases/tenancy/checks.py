@@ -27,6 +27,7 @@ from accounts.standing import (  # noqa: F401 - one place to import every check 
 )
 from cases.choices import Channel, Party
 from cases.documents.review import may_review
+from cases.errors import ReviewNotAllowed
 from cases.models import Case, Document
 from cases.tenancy.scope import party_for, scope_for
 
@@ -91,17 +92,17 @@ def check_can_pack(user, case: Case) -> None:
         raise PermissionDenied(_("You cannot pack this supplement's documents."))
 
 
-def can_remind(user, case: Case) -> bool:
-    """Chasing the applicant or HR (催件) is the filing party's."""
-    return can_manage_supplement(user, case)
+def can_remind(user, case: Case, party: str) -> bool:
+    """Chasing the applicant or HR (催件) is the filing party's, and asks the other side."""
+    return can_manage_supplement(user, case) and party_for(user, case) != party
 
 
-def check_can_remind(user, case: Case) -> None:
+def check_can_remind(user, case: Case, party: str) -> None:
     if user is SYSTEM:
         return
     _standing(user, case)
-    if not can_remind(user, case):
-        raise PermissionDenied(_("Only the filing party sends reminders."))
+    if not can_remind(user, case, party):
+        raise PermissionDenied(_("Only the party filing this supplement can send reminders."))
 
 
 # --- Documents --------------------------------------------------------------------------------
@@ -148,7 +149,7 @@ def check_can_review_document(user, document: Document, target: str) -> None:
     case = document.supplement.case
     _standing(user, case)
     if not can_review_document(user, case, target):
-        raise PermissionDenied(_("You cannot review this document."))
+        raise ReviewNotAllowed()  # a 403 with its own code: review_not_allowed
 
 
 # --- Cases ------------------------------------------------------------------------------------
@@ -182,11 +183,16 @@ def check_can_edit_notes(user, case: Case) -> None:
         raise PermissionDenied(_("Only the agency writes its internal notes."))
 
 
-def check_case_create(user, *, channel: str, agency, employer, applicant) -> None:
+def check_case_create(
+    user, *, channel: str, agency, employer, applicant, internal_notes: str = ""
+) -> None:
     """The filing party opens the case: an agency's members for the agency channel, the
-    employer's HR for the employer channel, the applicant for a self-filed one."""
+    employer's HR for the employer channel, the applicant for a self-filed one. Only a case an
+    agency works starts with the agency's internal notes."""
     if user is SYSTEM:
         return
+    if internal_notes and agency is None:
+        raise PermissionDenied(_("Only the agency writes its internal notes."))
     scope = scope_for(user)
     if scope.is_superuser:
         return
