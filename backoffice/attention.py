@@ -6,8 +6,9 @@ from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from cases.clock import taipei_today
 from cases.readiness import Readiness
-from cases.selectors import supplements_needing_attention, taipei_today
+from cases.selectors import supplements_needing_attention
 
 
 def attention_view(site):

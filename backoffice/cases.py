@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from backoffice.scoping import CaseScopedAdminMixin
 from cases import services
+from cases.clock import days_left
 from cases.errors import DomainError
 from cases.models import (
     Case,
@@ -24,7 +25,6 @@ from cases.models import (
     ReviewerComment,
     SupplementRequest,
 )
-from cases.selectors import days_left
 from cases.tenancy import own_agencies
 
 
@@ -286,7 +286,7 @@ class SupplementRequestAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("days left"))
     def days_left_display(self, obj: SupplementRequest) -> int:
-        return days_left(obj)
+        return days_left(obj.deadline)
 
     def has_add_permission(self, request):
         # A supplement is recorded through supplement_create (the case page or the API): it moves

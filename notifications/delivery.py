@@ -25,7 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from cases.choices import Party
-from cases.deadlines import taipei_today
+from cases.clock import taipei_today
 from cases.models import Case
 from notifications.channels import PERMANENT, EmailChannel, describe
 from notifications.directory import Directory

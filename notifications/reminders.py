@@ -24,10 +24,11 @@ from django.utils.translation import gettext_lazy
 from accounts.preferences import applicant_zone
 from cases import tenancy
 from cases.choices import ItemKind, Party, SupplementState
+from cases.clock import taipei_today
 from cases.errors import DomainError, InvalidInput
 from cases.locking import lock_open_supplement
 from cases.models import SupplementRequest
-from cases.selectors import pending_items, taipei_today
+from cases.selectors import pending_items
 from notifications.channels import PERMANENT, EmailChannel
 from notifications.delivery import backoff
 from notifications.directory import Directory

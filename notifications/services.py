@@ -12,10 +12,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.clock import taipei_today
 from cases.deadlines import compute_deadline
 from cases.errors import InvalidInput
 from cases.models import Case
-from cases.selectors import taipei_today
 from cases.services import taiwan_calendar
 from cases.tenancy import party_for
 from notifications.models import (

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from cases.deadlines import taipei_today
+from cases.clock import taipei_today
 from notifications.delivery import deliver_due
 from notifications.directory import Directory
 from notifications.planner import plan_batch

@@ -18,8 +18,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cases import services
+from cases.clock import taipei_today
 from cases.errors import DomainError
-from cases.selectors import taipei_today
 from cases.tenancy import can_assign
 from web import export, queries
 from web.common import agency_required

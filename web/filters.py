@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import tenancy
 from cases.choices import RequestingBody
+from cases.clock import taipei_today
 from cases.models import SupplementRequest
-from cases.selectors import taipei_today
 from web import queries
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]

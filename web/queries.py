@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Applicant, Invitation, Profile
 from accounts.preferences import applicant_zone
-from cases import services, tenancy
+from cases import clock, services, tenancy
 from cases.choices import (
     TAB_ORDER,
     DocumentReview,
@@ -25,6 +25,7 @@ from cases.choices import (
     SupplementState,
 )
 from cases.deadlines import TAIPEI
+from cases.documents.upload_set import answered_item_ids
 from cases.models import (
     Case,
     CaseStatusChange,
@@ -139,7 +140,7 @@ def rows_for(supplements: Sequence[SupplementRequest], today: dt.date) -> list[R
         rows.append(
             Row(
                 supplement=supplement,
-                days_left=(supplement.deadline - today).days,
+                days_left=clock.days_left(supplement.deadline, today),
                 readiness=readiness,
                 meter=readiness_meter(readiness),
                 waits_on=waits.get(supplement.pk, []),
@@ -243,11 +244,7 @@ def workspace_for(
     for document in documents:
         if document.item_id:
             by_item[document.item_id].append(document)
-    answered_ids = set(
-        Document.objects.filter(item__supplement=supplement)
-        .exclude(review_state=DocumentReview.REJECTED)
-        .values_list("item_id", flat=True)
-    )
+    answered_ids = answered_item_ids(supplement)
     facts = services.item_facts(items, answered_ids)  # the readiness rule, once
     for item, fact in zip(items, facts, strict=True):
         item.visible_documents = by_item.get(item.pk, [])
@@ -273,7 +270,7 @@ def workspace_for(
         documents=documents,
         readiness=readiness,
         waits_on=waiting_on(facts),
-        days_left=(supplement.deadline - (today or taipei_today())).days,
+        days_left=clock.days_left(supplement.deadline, today),
     )
 
 

@@ -22,6 +22,7 @@ from cases.choices import (
     SupplementOutcome,
     Visibility,
 )
+from cases.clock import days_left
 from cases.models import Case, Document, RequestedItem, ReviewerComment, SupplementRequest
 from cases.readiness import Readiness, waiting_on
 from cases.tenancy import visible_cases, visible_comments, visible_items
@@ -244,7 +245,7 @@ class SupplementSerializer(serializers.ModelSerializer):
         ]
 
     def get_days_left(self, supplement) -> int:
-        return (supplement.deadline - self.context["today"]).days
+        return days_left(supplement.deadline, self.context["today"])
 
     def get_overdue(self, supplement) -> bool:
         return supplement.is_editable and supplement.deadline < self.context["today"]

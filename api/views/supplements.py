@@ -29,7 +29,7 @@ from api.serializers.supplements import (
 )
 from api.views.accounts import READ_AND_PATCH
 from cases import services
-from cases.selectors import taipei_today
+from cases.clock import taipei_today
 from cases.tenancy import access_supplement
 from notifications import reminders as reminder_services
 

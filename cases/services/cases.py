@@ -14,6 +14,7 @@ from cases import lifecycle, tenancy
 from cases.choices import (
     CaseStatus,
 )
+from cases.clock import taipei_today
 from cases.errors import (
     InvalidInput,
     InvalidTransition,
@@ -86,7 +87,7 @@ def case_create(
         case=case,
         status=status,
         holding_body=case.holding_body,
-        happened_on=applied_on or timezone.localdate(),
+        happened_on=applied_on or taipei_today(),
         # Stored as the English msgid; pages translate it when shown (`{% translate note %}`).
         note=gettext_noop("Case created"),
         recorded_by=actor,
@@ -126,7 +127,7 @@ def case_transition(
         from_status=previous,
         status=status,
         holding_body=case.holding_body,
-        happened_on=happened_on or timezone.localdate(),
+        happened_on=happened_on or taipei_today(),
         note=note,
         recorded_by=actor,
     )
