@@ -11,8 +11,12 @@ rolled back afterwards so both surfaces start from the same rows, and asserts:
 (c) a refused action (403 or 404) changed nothing: the case, its supplements, comments, items,
     documents, status history, reminders and pack jobs are the same rows before and after.
 
-An action reported "allowed" must also have changed something (a 2xx/3xx that changed nothing is
-reported as "<status> (no change)", e.g. a form quietly rejected).
+An action reported "allowed" must also have changed the rows it is about (TOUCHES): a 2xx/3xx
+that did not is reported as "<status> (no change)", e.g. a form quietly rejected.
+
+Actions with one surface only are listed in ONLY_ON_ONE_SURFACE and tested on that surface;
+test_every_write_route_is_in_the_matrix fails when a page or API write route is added without a
+row here (or a reason it is not a write on a case).
 
 The rule table (the intended behaviour):
 
