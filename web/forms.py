@@ -50,9 +50,9 @@ class AssignForm(forms.Form):
         queryset=None, required=False, label=_("Assigned to"), empty_label=_("Nobody")
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = tenancy.assignable_users(user)
+        self.fields["assignee"].queryset = tenancy.assignable_on(case)
 
 
 class ReplyForm(forms.Form):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cases import services
+from cases import services, tenancy
 from cases.choices import Party, PlatformTab, SupplementState
 from cases.errors import DomainError, StaleVersion
 from cases.models import RequestedItem
@@ -70,7 +70,9 @@ def workspace_context(request, supplement, **overrides) -> dict:
         "comment_form": CommentForm(),
         "item_form": ItemForm(supplement=supplement),
         "upload_form": UploadForm(supplement=supplement, party=space.party),
-        "assign_form": AssignForm(user=request.user, initial={"assignee": supplement.assignee_id}),
+        "assign_form": AssignForm(
+            case=supplement.case, initial={"assignee": supplement.assignee_id}
+        ),
         "override_form": OverrideDeadlineForm(
             initial={
                 "deadline": supplement.deadline_override,
@@ -229,16 +231,19 @@ def set_item_state(request, pk: int, item_id: int):
 @login_required
 @require_POST
 def assign(request, pk: int):
-    supplement = access_supplement(request.user, pk)  # who may assign: the service's check
-    form = AssignForm(request.POST, user=request.user)
-    if form.is_valid():
-        try:
-            services.supplement_assign(
-                supplement=supplement, actor=request.user, assignee=form.cleaned_data["assignee"]
-            )
-        except DomainError as exc:
-            return _failed(request, supplement, exc)
-        messages.success(request, _("Assignment saved."))
+    supplement = access_supplement(request.user, pk)
+    tenancy.check_can_assign(request.user, supplement.case)  # the service's check, before the form
+    form = AssignForm(request.POST, case=supplement.case)
+    if not form.is_valid():
+        messages.error(request, _("Choose someone at the agency or the employer on the case."))
+        return render_workspace(request, supplement, status=400)
+    try:
+        services.supplement_assign(
+            supplement=supplement, actor=request.user, assignee=form.cleaned_data["assignee"]
+        )
+    except DomainError as exc:
+        return _failed(request, supplement, exc)
+    messages.success(request, _("Assignment saved."))
     return _back(supplement)
 
 

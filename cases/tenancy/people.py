@@ -89,6 +89,18 @@ def assignable_users(user) -> QuerySet:
     )
 
 
+def assignable_on(case: Case) -> QuerySet:
+    """Who a supplement of `case` may be assigned to: the active people of the agency and the
+    employer on the case (the services' check_assignee rule)."""
+    organizations = [pk for pk in (case.agency_id, case.employer_id) if pk is not None]
+    members = Membership.objects.filter(organization_id__in=organizations)
+    return (
+        get_user_model()
+        .objects.filter(pk__in=members.values("user_id"), is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 def invitable_organizations(user) -> QuerySet[Organization]:
     """Where an admin may invite people: their own organizations, and (agency admins) the
     employers whose employees' cases their agency works."""
