@@ -20,8 +20,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases import services as document_services
 from cases.choices import DocumentReview
-from cases.documents import services as document_services
 from cases.documents.models import PackedFile, PackJob, PackState
 from cases.documents.selectors import UploadSetStatus, upload_set_status
 from cases.documents.storage import file_response

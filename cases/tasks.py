@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from cases.documents.services import pack_recover_stale, pack_run
 from cases.queue import PACK_UPLOAD_SET, RECOVER_STALE_PACK_JOBS
+from cases.services import pack_recover_stale, pack_run
 
 
 @shared_task(name=PACK_UPLOAD_SET, ignore_result=True)

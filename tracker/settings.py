@@ -283,7 +283,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         env.str("ALERT_SWEEP_SCHEDULE", default="*/5 * * * *"),
         expires=env.float("ALERT_SWEEP_EXPIRES", default=None),
     ),
-    # Packing jobs a killed worker left behind are sent again (cases.documents.services).
+    # Packing jobs a killed worker left behind are sent again (cases.services).
     "recover-stale-pack-jobs": {
         "task": "cases.documents.recover_stale_pack_jobs",
         "schedule": env.float("PACK_RECOVER_SECONDS", default=300.0),

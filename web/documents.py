@@ -1,7 +1,7 @@
 """Documents on the pages: upload, remove, reorder, review, the packed upload set and its progress.
 
 A thin layer over the documents services (cases.services.document_add/remove and
-cases.documents.services / selectors), so the page views stay small.
+cases.services / selectors), so the page views stay small.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from cases import services, tenancy
-from cases.documents import services as document_services
+from cases import services as document_services
 from cases.documents.selectors import UploadSetStatus, upload_set_status
 from cases.errors import InvalidInput
 from cases.models import Document, SupplementRequest

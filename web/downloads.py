@@ -7,8 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest
 from django.views.decorators.http import require_safe
 
-from cases.documents.services import record_download
 from cases.documents.storage import file_response
+from cases.services import record_download
 from cases.tenancy import access_document, access_packed_file
 
 

@@ -25,9 +25,9 @@ from api.serializers.supplements import (
 )
 from cases import services
 from cases import tenancy as access
-from cases.documents.services import record_download
 from cases.documents.storage import file_response
 from cases.errors import FileTooLarge, InvalidInput, SupplementClosed, SupplementLocked
+from cases.services import record_download
 from cases.tenancy import access_supplement
 
 # Room for the multipart envelope and the small fields beside the file.

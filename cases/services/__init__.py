@@ -4,13 +4,28 @@ Each service takes keyword-only arguments and the acting user, checks that the u
 (cases.tenancy.checks; `actor=None` is the system), locks the supplement row before it changes
 anything under it (cases.locking), records who and when through the change history, and keeps
 submitted supplements frozen. By subject: `cases`, `supplements`, `parts` (comments and items),
-`documents`, `deadlines`. Import from `cases.services`; the submodules are the layout.
+`documents` (adding, reviewing, ordering, downloads), `packing`, `deadlines`. Import from
+`cases.services`; the submodules are the layout.
 """
 
 from cases.readiness_facts import item_facts, refresh_readiness, supplement_facts
 from cases.services.cases import CASE_EDITABLE_FIELDS, case_create, case_transition, case_update
 from cases.services.deadlines import propose_deadline, taiwan_calendar
-from cases.services.documents import document_add, document_remove
+from cases.services.documents import (
+    document_add,
+    document_approve,
+    document_mark_checked,
+    document_reject,
+    document_remove,
+    document_reorder,
+    record_download,
+)
+from cases.services.packing import (
+    discard_packs_with,
+    pack_recover_stale,
+    pack_request,
+    pack_run,
+)
 from cases.services.parts import (
     comment_add,
     comment_reopen,
@@ -42,12 +57,21 @@ __all__ = [
     "comment_add",
     "comment_reopen",
     "comment_resolve",
+    "discard_packs_with",
     "document_add",
+    "document_approve",
+    "document_mark_checked",
+    "document_reject",
     "document_remove",
+    "document_reorder",
     "item_add",
     "item_facts",
     "item_set_state",
+    "pack_recover_stale",
+    "pack_request",
+    "pack_run",
     "propose_deadline",
+    "record_download",
     "refresh_readiness",
     "supplement_assign",
     "supplement_create",

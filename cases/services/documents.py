@@ -5,20 +5,27 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import tenancy
 from cases.choices import (
+    DocumentReview,
     ItemKind,
     ItemState,
     Visibility,
 )
+from cases.documents import review
 from cases.documents.intake import intake
 from cases.documents.limits import Limits
-from cases.documents.services import discard_packs_with, pack_request
+from cases.documents.models import (
+    DocumentDownload,
+    PackedFile,
+)
 from cases.documents.storage import delete_after_commit, delete_quietly
 from cases.errors import (
     InvalidInput,
+    InvalidReview,
 )
 from cases.locking import lock_open_supplement, touch
 from cases.models import (
@@ -28,6 +35,7 @@ from cases.models import (
     SupplementRequest,
     history_user,
 )
+from cases.services.packing import discard_packs_with, pack_request
 
 
 def document_add(
@@ -108,3 +116,97 @@ def document_remove(*, document: Document, actor) -> None:
 
 def _pack_again(supplement: SupplementRequest, actor) -> None:
     pack_request(supplement=supplement, actor=actor, automatic=True)
+
+
+# --- Review and order ------------------------------------------------------------------------
+def _review(*, document: Document, actor, target: str, reason: str = "") -> Document:
+    tenancy.check_can_review_document(actor, document, target)
+    supplement = lock_open_supplement(document.supplement_id)
+    document = Document.objects.select_related("supplement__case").get(pk=document.pk)
+    if not review.can_move(document.review_state, target):
+        raise InvalidReview(
+            _("A document that is “%(current)s” cannot become “%(target)s”.")
+            % {
+                "current": DocumentReview(document.review_state).label,
+                "target": DocumentReview(target).label,
+            },
+            current=document.review_state,
+            target=target,
+        )
+    was_rejected = document.review_state == DocumentReview.REJECTED
+    document.review_state = target
+    document.review_note = reason.strip()
+    document.reviewed_at = timezone.now()
+    document.reviewed_by = actor
+    history_user(actor, document)
+    document.save(update_fields=["review_state", "review_note", "reviewed_at", "reviewed_by"])
+    touch(supplement, actor)
+    if was_rejected or target == DocumentReview.REJECTED:
+        pack_request(supplement=supplement, actor=actor, automatic=True)  # the set changed
+    return document
+
+
+@transaction.atomic
+def document_mark_checked(*, document: Document, actor, note: str = "") -> Document:
+    return _review(document=document, actor=actor, target=DocumentReview.CHECKED, reason=note)
+
+
+@transaction.atomic
+def document_approve(*, document: Document, actor, note: str = "") -> Document:
+    return _review(document=document, actor=actor, target=DocumentReview.APPROVED, reason=note)
+
+
+@transaction.atomic
+def document_reject(*, document: Document, actor, reason: str) -> Document:
+    """Reject with the reason the uploader reads (wrong document, unreadable, expired...)."""
+    if not reason.strip():
+        raise InvalidInput(_("Say why the document is rejected."), field="reason")
+    return _review(document=document, actor=actor, target=DocumentReview.REJECTED, reason=reason)
+
+
+@transaction.atomic
+def document_reorder(*, supplement: SupplementRequest, actor, order: list[int]) -> None:
+    """Set the documents' positions: `order` lists every document id of the supplement once."""
+    tenancy.check_can_manage_supplement(actor, supplement.case)
+    supplement = lock_open_supplement(supplement.pk)
+    documents = {document.pk: document for document in supplement.documents.all()}
+    if sorted(order) != sorted(documents) or len(set(order)) != len(order):
+        raise InvalidInput(
+            _("List every document of this supplement exactly once."),
+            field="order",
+            expected=sorted(documents),
+        )
+    changed = []
+    for position, pk in enumerate(order, start=1):
+        document = documents[pk]
+        if document.position != position:
+            document.position = position
+            history_user(actor, document)
+            changed.append(document)
+    for document in changed:
+        document.save(update_fields=["position"])
+    if changed:
+        touch(supplement, actor)
+        pack_request(supplement=supplement, actor=actor, automatic=True)
+
+
+# --- Downloads -------------------------------------------------------------------------------
+def record_download(
+    *,
+    actor,
+    document: Document | None = None,
+    packed_file: PackedFile | None = None,
+    ip_address: str | None = None,
+) -> DocumentDownload:
+    if (document is None) == (packed_file is None):
+        raise InvalidInput(_("Record one file per download."))
+    supplement_id = document.supplement_id if document else packed_file.job.supplement_id
+    return DocumentDownload.objects.create(
+        user=actor,
+        username=actor.get_username(),
+        document=document,
+        packed_file=packed_file,
+        supplement_id=supplement_id,
+        file_name=document.original_name if document else packed_file.name,
+        ip_address=ip_address,
+    )

@@ -7,8 +7,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from cases import services
+from cases import services as document_services
 from cases.choices import Visibility
-from cases.documents import services as document_services
 from cases.documents.models import DocumentDownload, PackJob
 from tests.documents import files
 

@@ -15,8 +15,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases import services
+from cases import services as document_services
 from cases.choices import DocumentReview, ItemKind, PlatformTab, Visibility
-from cases.documents import services as document_services
 from cases.documents.models import PackedFile, PackJob, PackState
 from cases.documents.selectors import upload_set_status
 from cases.errors import (

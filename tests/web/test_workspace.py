@@ -452,7 +452,7 @@ def test_pack_then_the_packed_set_shows_with_sizes(client, world, open_supplemen
 
     client.post(_url(open_supplement, "pack/"))
     from cases.documents.models import PackJob
-    from cases.documents.services import pack_run
+    from cases.services import pack_run
 
     job = PackJob.objects.get(supplement=open_supplement)
     progress = client.get(_url(open_supplement, "pack/progress/"))

@@ -1,9 +1,6 @@
-"""Writes of the documents capability: review, order, packing the upload set, download records.
-
-`document_add` and `document_remove` stay in cases.services (the API calls them there) and call
-`pack_request` here; the services in this module are re-exported by cases.services too. Locks
-follow cases.services: the supplement row first, always.
-"""
+"""Packing the upload set (cases.documents.packer does the PDF work): a job per set of documents,
+queued after commit, run by a worker that claims it, and taken back if that worker dies. Locks
+follow the rule: the supplement row first, always."""
 
 from __future__ import annotations
 
@@ -20,12 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import queue, tenancy
-from cases.choices import DocumentReview
-from cases.documents import review
 from cases.documents.limits import Limits
 from cases.documents.models import (
     ACTIVE_STATES,
-    DocumentDownload,
     PackedFile,
     PackJob,
     PackState,
@@ -33,87 +27,14 @@ from cases.documents.models import (
 from cases.documents.packer import pack
 from cases.documents.storage import delete_after_commit, delete_quietly, read_bytes
 from cases.documents.upload_set import fingerprint, pack_input, upload_set_documents
-from cases.errors import InvalidInput, InvalidReview, UploadSetTooLarge
-from cases.locking import lock_open_supplement, lock_supplement, touch
-from cases.models import Document, SupplementRequest, history_user
+from cases.errors import UploadSetTooLarge
+from cases.locking import lock_supplement
+from cases.models import Document, SupplementRequest
 from cases.readiness_facts import refresh_readiness
 
 logger = logging.getLogger(__name__)
 
 
-# --- Review -----------------------------------------------------------------------------------------
-def _review(*, document: Document, actor, target: str, reason: str = "") -> Document:
-    tenancy.check_can_review_document(actor, document, target)
-    supplement = lock_open_supplement(document.supplement_id)
-    document = Document.objects.select_related("supplement__case").get(pk=document.pk)
-    if not review.can_move(document.review_state, target):
-        raise InvalidReview(
-            _("A document that is “%(current)s” cannot become “%(target)s”.")
-            % {
-                "current": DocumentReview(document.review_state).label,
-                "target": DocumentReview(target).label,
-            },
-            current=document.review_state,
-            target=target,
-        )
-    was_rejected = document.review_state == DocumentReview.REJECTED
-    document.review_state = target
-    document.review_note = reason.strip()
-    document.reviewed_at = timezone.now()
-    document.reviewed_by = actor
-    history_user(actor, document)
-    document.save(update_fields=["review_state", "review_note", "reviewed_at", "reviewed_by"])
-    touch(supplement, actor)
-    if was_rejected or target == DocumentReview.REJECTED:
-        pack_request(supplement=supplement, actor=actor, automatic=True)  # the set changed
-    return document
-
-
-@transaction.atomic
-def document_mark_checked(*, document: Document, actor, note: str = "") -> Document:
-    return _review(document=document, actor=actor, target=DocumentReview.CHECKED, reason=note)
-
-
-@transaction.atomic
-def document_approve(*, document: Document, actor, note: str = "") -> Document:
-    return _review(document=document, actor=actor, target=DocumentReview.APPROVED, reason=note)
-
-
-@transaction.atomic
-def document_reject(*, document: Document, actor, reason: str) -> Document:
-    """Reject with the reason the uploader reads (wrong document, unreadable, expired...)."""
-    if not reason.strip():
-        raise InvalidInput(_("Say why the document is rejected."), field="reason")
-    return _review(document=document, actor=actor, target=DocumentReview.REJECTED, reason=reason)
-
-
-@transaction.atomic
-def document_reorder(*, supplement: SupplementRequest, actor, order: list[int]) -> None:
-    """Set the documents' positions: `order` lists every document id of the supplement once."""
-    tenancy.check_can_manage_supplement(actor, supplement.case)
-    supplement = lock_open_supplement(supplement.pk)
-    documents = {document.pk: document for document in supplement.documents.all()}
-    if sorted(order) != sorted(documents) or len(set(order)) != len(order):
-        raise InvalidInput(
-            _("List every document of this supplement exactly once."),
-            field="order",
-            expected=sorted(documents),
-        )
-    changed = []
-    for position, pk in enumerate(order, start=1):
-        document = documents[pk]
-        if document.position != position:
-            document.position = position
-            history_user(actor, document)
-            changed.append(document)
-    for document in changed:
-        document.save(update_fields=["position"])
-    if changed:
-        touch(supplement, actor)
-        pack_request(supplement=supplement, actor=actor, automatic=True)
-
-
-# --- Packing ------------------------------------------------------------------------------------------
 def _stale_before(now: dt.datetime) -> dt.datetime:
     return now - dt.timedelta(seconds=getattr(settings, "PACK_STALE_SECONDS", 900))
 
@@ -357,25 +278,3 @@ def discard_packs_with(document: Document) -> None:
     jobs = PackJob.objects.filter(files__documents=document).distinct()
     delete_after_commit(PackedFile.objects.filter(job__in=jobs).values_list("file", flat=True))
     PackJob.objects.filter(pk__in=list(jobs.values_list("pk", flat=True))).delete()
-
-
-# --- Downloads -----------------------------------------------------------------------------------------
-def record_download(
-    *,
-    actor,
-    document: Document | None = None,
-    packed_file: PackedFile | None = None,
-    ip_address: str | None = None,
-) -> DocumentDownload:
-    if (document is None) == (packed_file is None):
-        raise InvalidInput(_("Record one file per download."))
-    supplement_id = document.supplement_id if document else packed_file.job.supplement_id
-    return DocumentDownload.objects.create(
-        user=actor,
-        username=actor.get_username(),
-        document=document,
-        packed_file=packed_file,
-        supplement_id=supplement_id,
-        file_name=document.original_name if document else packed_file.name,
-        ip_address=ip_address,
-    )
