@@ -1,9 +1,13 @@
-"""Celery tasks: thin wrappers around the sweep (the beat schedule lives in settings).
+"""Celery tasks: thin wrappers around the sweep and the outbox's sender (the beat schedule lives in
+settings).
 
 No retry policy on the sweep task: the database holds what is due and what failed, and the next
 scheduled sweep picks up whatever this one could not finish (including transient send errors,
 which wait out their backoff on the alert row). A reminder (催件) is one email sent at once: its
 task retries itself after a temporary refusal, and the sweep re-queues any whose task was lost.
+
+The services never import this module: NotificationsConfig.ready() registers `send_reminder` as
+the reminders' dispatch (notifications.outbox.register_dispatch), and `remind` queues through it.
 """
 
 from __future__ import annotations
