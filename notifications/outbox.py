@@ -230,7 +230,7 @@ class Sender:
                 if rows:
                     self.kind.prepare(rows)
                     for _key, message in self._messages(rows):
-                        self._deliver(list(message))
+                        self.send_message(list(message))
         finally:
             self.close()
         return self.tally
@@ -243,7 +243,7 @@ class Sender:
             return None
         try:
             self.kind.prepare(rows)
-            return self._deliver(rows)
+            return self.send_message(rows)
         finally:
             self.close()
 
@@ -266,7 +266,9 @@ class Sender:
             return ((row.pk, [row]) for row in rows)
         return itertools.groupby(rows, key=lambda row: getattr(row, self.kind.group_by))
 
-    def _deliver(self, rows: list) -> dt.timedelta | None:
+    def send_message(self, rows: list) -> dt.timedelta | None:
+        """Compose one message from its claimed rows, send it, record the outcome on the rows
+        this claim still holds. Answers the wait before the next try, as `deliver` does."""
         draft = Draft()
         try:
             self.kind.compose(rows, draft)
