@@ -7,9 +7,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        # The wiring between services and workers: `remind` queues rows by kind through the outbox
-        # registry, so the services never import the tasks. Imported here, not at the top: the
-        # tasks import models, which are not loaded when this module is.
-        from notifications import outbox, reminders, tasks
-
-        outbox.register_dispatch(reminders.REMINDER, tasks.send_reminder.delay)
+        # Register the tasks in every process, so the services can send them by name (cases.queue).
+        from notifications import tasks  # noqa: F401

@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from django.db.models import QuerySet
+
 from cases.choices import Party
 from cases.clock import taipei_today
 from cases.models import Case
@@ -56,8 +58,13 @@ class AlertDigests(Kind):
         # The planner's directory, when there is one: its users keep their tenancy scope.
         self.directory = directory or Directory()
         self._cases: dict[int, Case] = {}
+        # What the claimed batch needs, loaded once by prepare().
+        self.items: dict = {}
+        self.acknowledged: set[tuple[str, int]] = set()
+        self.snoozed: dict[tuple, dt.date] = {}
+        self.digests = Digests(self.today)
 
-    def rows(self):
+    def rows(self) -> QuerySet[Alert]:
         return Alert.objects.only(*DELIVERY_FIELDS)
 
     def addressee(self, rows: list[Alert]) -> str:

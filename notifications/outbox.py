@@ -23,9 +23,10 @@ How a new kind of message plugs in (outbound webhooks, say):
    `prepare(rows)` loads what a claimed batch needs at once, `channel()` says how it goes out (an
    object with `send(**message) -> channels.Outcome` and `close()`; email by default).
 3. A sweep sends what is due with `Sender(kind).run(batch_size)`; a task sends one row with
-   `Sender(kind).deliver(pk)` and waits out the backoff it answers. Tasks register with
-   `register_dispatch(kind.name, task.delay)` in the app's ready(); services call
-   `enqueue(kind.name, ids)` inside their transaction and never import the tasks module.
+   `Sender(kind).deliver(pk)` and waits out the backoff it answers, and a sweep hands it the rows
+   whose task was lost (`Sender(kind).stranded`). The service that records rows queues the task by
+   name after commit (cases.queue.send_after_commit), never importing the tasks module; the app's
+   ready() imports it so the name is registered in every process.
 """
 
 from __future__ import annotations
@@ -34,12 +35,12 @@ import datetime as dt
 import itertools
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -347,31 +348,3 @@ class Sender:
             OutboxStatus.PENDING: "retrying",
         }[status]
         setattr(self.tally, counter, getattr(self.tally, counter) + done)
-
-
-# --- Handing rows to workers -----------------------------------------------------------------------
-Dispatch = Callable[[int], object]
-_dispatchers: dict[str, Dispatch] = {}
-
-
-def register_dispatch(kind: str, dispatch: Dispatch) -> None:
-    """Name what sends one row of `kind` (a Celery task's `delay`), from the app's ready()."""
-    _dispatchers[kind] = dispatch
-
-
-def dispatch(kind: str, ids: Iterable[int]) -> None:
-    send = _dispatchers.get(kind)
-    ids = list(ids)
-    if send is None:
-        # The rows are recorded: the sweep's re-queue hands them over once a worker is wired.
-        logger.error("nothing sends %s messages; %d left for the sweep", kind, len(ids))
-        return
-    for pk in ids:
-        send(pk)
-
-
-def enqueue(kind: str, ids: Iterable[int]) -> None:
-    """Hand the rows to their worker once the transaction that recorded them commits (before, a
-    worker could look for rows that are not there yet, or that a rollback removes)."""
-    ids = list(ids)
-    transaction.on_commit(lambda: dispatch(kind, ids))

@@ -2,7 +2,7 @@
 it still needs from them, by email, in the recipient's language, at once.
 
 `remind` checks the rules and records one row per recipient before anything is sent, and queues
-each row (notifications.outbox.enqueue: after commit, to whatever the tasks module registered).
+each row's task by name after commit (cases.queue: this module never imports the tasks).
 A reminder is an outbox message (notifications.outbox): the Celery task `notifications.send_reminder`
 sends each row exactly once through the shared sender, which claims it, waits out a backoff after a
 temporary refusal and gives up after the maximum attempts; a worker killed mid-send leaves the row
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.preferences import applicant_zone
-from cases import tenancy
+from cases import queue, tenancy
 from cases.choices import ItemKind, Party, SupplementState
 from cases.clock import taipei_today
 from cases.errors import DomainError, InvalidInput
@@ -37,7 +38,8 @@ from notifications.emails import deadline_texts, status_text
 from notifications.models import AlertReason, Reminder
 
 REMINDABLE = (Party.APPLICANT, Party.EMPLOYER)
-REMINDER = "reminder"  # the outbox kind, under which the sending task registers
+REMINDER = "reminder"  # the outbox kind
+SEND_REMINDER = "notifications.send_reminder"  # its task (notifications.tasks), sent by name
 
 
 class NothingAsked(DomainError):
@@ -175,7 +177,8 @@ def remind(*, supplement: SupplementRequest, actor, party: str) -> list[Reminder
         )
         for person in people
     )
-    outbox.enqueue(REMINDER, [row.pk for row in rows])
+    for row in rows:
+        queue.send_after_commit(SEND_REMINDER, row.pk)
     return rows
 
 
@@ -242,7 +245,7 @@ class ReminderMail(outbox.Kind):
     name = REMINDER
     model = Reminder
 
-    def rows(self):
+    def rows(self) -> QuerySet[Reminder]:
         return Reminder.objects.select_related(
             "supplement__case__applicant", "supplement__case__agency", "sent_by", "recipient"
         )
@@ -268,7 +271,8 @@ def requeue_stranded(*, now: dt.datetime | None = None) -> int:
     claimed them: waiting for more than five minutes past their time) or whose sender died
     mid-send (lease run out). Answers how many."""
     ids = outbox.Sender(ReminderMail(), now=now).stranded(late=dt.timedelta(minutes=5))
-    outbox.dispatch(REMINDER, ids)
+    for reminder_id in ids:
+        queue.send(SEND_REMINDER, reminder_id)
     return len(ids)
 
 

@@ -167,20 +167,15 @@ def test_rows_go_to_their_worker_only_once_recorded(
     assert smtp.received == []  # nothing handed over before the commit
     assert len(callbacks) == 1
 
-    callbacks[0]()  # the commit: the registered task (notifications.tasks) sends it
+    callbacks[0]()  # the commit: the task, sent by name (cases.queue), sends it
 
     row.refresh_from_db()
     assert row.status == ReminderStatus.SENT
     assert len(smtp.received) == 1
 
 
-def test_a_kind_without_a_worker_leaves_its_rows_for_the_sweep(caplog):
-    outbox.dispatch("webhook", [1, 2])
-    assert "nothing sends webhook messages; 2 left for the sweep" in caplog.text
-
-
 def test_the_services_never_import_the_tasks():
-    """The circle reminders ↔ tasks is broken: services queue through the outbox registry."""
+    """The circle reminders ↔ tasks is broken: services send the tasks by name (cases.queue)."""
     for module in (outbox, delivery, reminders):
         tree = ast.parse(inspect.getsource(module))
         imported = {
