@@ -9,6 +9,8 @@ import datetime as dt
 import inspect
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from cases import services
@@ -192,3 +194,56 @@ def test_the_services_never_import_the_tasks():
         }
         assert "notifications.tasks" not in imported, module.__name__
         assert "tasks" not in names, module.__name__
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_every_reminder_and_its_schedule(world, open_supplement):
+    before, after = ("notifications", "0004_reminder"), ("notifications", "0006_outbox_fields")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    OldReminder = executor.loader.project_state([before]).apps.get_model(
+        "notifications", "Reminder"
+    )
+    requested = timezone.now() - dt.timedelta(hours=1)
+    retry_at = timezone.now() + dt.timedelta(minutes=2)
+    old = {
+        "waiting": {"status": "queued", "next_try_at": None},
+        "retrying": {"status": "queued", "next_try_at": retry_at, "attempts": 1},
+        "sent": {"status": "sent", "sent_at": requested, "attempts": 1, "message_id": "<m@x>"},
+    }
+    ids = {}
+    for name, fields in old.items():
+        row = OldReminder.objects.create(
+            supplement_id=open_supplement.pk,
+            party="applicant",
+            email="priya@example.org",
+            language="en",
+            time_zone="Asia/Taipei",
+            **fields,
+        )
+        OldReminder.objects.filter(pk=row.pk).update(created_at=requested)
+        ids[name] = row.pk
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([after])
+    New = executor.loader.project_state([after]).apps.get_model("notifications", "Reminder")
+    rows = {name: New.objects.get(pk=pk) for name, pk in ids.items()}
+    assert [(rows[n].status, rows[n].send_after, rows[n].claim) for n in old] == [
+        ("pending", requested, None),  # "at once": when it was asked for
+        ("pending", retry_at, None),
+        ("sent", requested, None),
+    ]
+    assert (rows["retrying"].attempts, rows["sent"].message_id) == (1, "<m@x>")
+
+    # And back: "queued" again, the schedule under its old name.
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    Reverted = executor.loader.project_state([before]).apps.get_model("notifications", "Reminder")
+    assert dict(Reverted.objects.values_list("pk", "status")) == {
+        ids["waiting"]: "queued",
+        ids["retrying"]: "queued",
+        ids["sent"]: "sent",
+    }
+    assert Reverted.objects.get(pk=ids["retrying"]).next_try_at == retry_at
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
