@@ -234,11 +234,6 @@ class PlannedStage(models.Model):
         return f"{self.subject_kind} {self.subject_id} due {self.due_on} at {self.offset:+d}"
 
 
-class AlertQuerySet(models.QuerySet):
-    def due(self, now) -> AlertQuerySet:
-        return self.filter(status=AlertStatus.PENDING, send_after__lte=now)
-
-
 class Alert(OutboxMessage):
     """One alert to one person about one subject at one stage, on one channel: an outbox message
     (notifications.outbox) recorded before it is sent, claimed by one sweep, then sent, failed or
@@ -268,8 +263,6 @@ class Alert(OutboxMessage):
     snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = AlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "id"]
