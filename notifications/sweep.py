@@ -60,7 +60,7 @@ def run_sweep(*, now: dt.datetime | None = None, batch_size: int | None = None) 
     result = SweepResult(
         recorded=recorded,
         sent=delivery.sent,
-        emails=delivery.emails,
+        emails=delivery.messages,
         failed=delivery.failed,
         skipped=delivery.skipped,
         retrying=delivery.retrying,

@@ -238,12 +238,12 @@ def test_a_temporary_refusal_waits_then_sends_exactly_once(
     assert wait == dt.timedelta(seconds=60)
     row.refresh_from_db()
     assert (row.status, row.reason, row.attempts) == (
-        ReminderStatus.QUEUED,
+        ReminderStatus.PENDING,
         AlertReason.SMTP_TEMPORARY,
         1,
     )
     assert "451" in row.error
-    assert row.next_try_at > timezone.now()
+    assert row.send_after > timezone.now()
 
     smtp.handler.mode = "accept"
     assert reminders.deliver(row.pk) is None
