@@ -106,13 +106,18 @@ def _other_admins(membership: Membership) -> bool:
     )
 
 
+def is_last_admin(membership: Membership) -> bool:
+    """Whether removing or demoting this membership would leave its organization without an admin."""
+    return membership.role in ADMIN_ROLES and not _other_admins(membership)
+
+
 @transaction.atomic
 def membership_set_role(*, membership: Membership, actor, role: str) -> Membership:
     check_can_manage_members(actor, membership.organization)
     # Lock the organization so two admins cannot demote each other at the same moment.
     Organization.objects.select_for_update().get(pk=membership.organization_id)
     membership = Membership.objects.select_related("organization").get(pk=membership.pk)
-    if membership.role in ADMIN_ROLES and role not in ADMIN_ROLES and not _other_admins(membership):
+    if role not in ADMIN_ROLES and is_last_admin(membership):
         raise LastAdmin()
     membership.role = role
     membership.full_clean()
@@ -126,7 +131,7 @@ def membership_remove(*, membership: Membership, actor) -> None:
     check_can_manage_members(actor, membership.organization)
     Organization.objects.select_for_update().get(pk=membership.organization_id)
     membership = Membership.objects.get(pk=membership.pk)
-    if membership.role in ADMIN_ROLES and not _other_admins(membership):
+    if is_last_admin(membership):
         raise LastAdmin()
     _record(actor, membership)
     membership.delete()
