@@ -57,7 +57,7 @@ class Phrases:
             "employer": _("the employer's HR (雇主)"),
             "agency": _("the agency staff (代辦機構)"),
         }
-        self.roles = {
+        self.roles: dict[str, str] = {
             AlertRole.WAITING: _("It waits on you."),
             AlertRole.ASSIGNEE: _("You are assigned to it."),
             AlertRole.RESPONSIBLE: _("Nobody is assigned: your agency's admins own it."),

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import history_user
 from cases.deadlines import compute_deadline
 from cases.errors import InvalidInput
 from cases.models import Case
@@ -119,7 +120,7 @@ def policy_update(*, actor, organization, offsets: list[int], escalate_days: int
     policy.offsets = list(cleaned)
     policy.escalate_days = escalate_days
     policy.updated_by = actor
-    policy._history_user = actor
+    history_user(actor, policy)
     policy.save()
     return policy
 
@@ -185,7 +186,7 @@ def obligation_create(
         note=note.strip(),
         created_by=actor,
     )
-    obligation._history_user = actor
+    history_user(actor, obligation)
     obligation.save()
     return obligation
 
@@ -197,7 +198,7 @@ def obligation_fulfil(*, actor, obligation: Obligation) -> Obligation:
     if obligation.fulfilled_at is None:
         obligation.fulfilled_at = timezone.now()
         obligation.fulfilled_by = actor
-        obligation._history_user = actor
+        history_user(actor, obligation)
         obligation.save(update_fields=["fulfilled_at", "fulfilled_by"])
     return obligation
 
