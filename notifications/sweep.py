@@ -39,7 +39,7 @@ def record_due_alerts(
     *, now: dt.datetime, batch_size: int | None = None, directory: Directory | None = None
 ) -> int:
     """The recording half alone: every alert due at `now`, saved as pending."""
-    size: int = batch_size or getattr(settings, "ALERT_BATCH_SIZE", 500)
+    size = batch_size or int(getattr(settings, "ALERT_BATCH_SIZE", 500))
     today = taipei_today(now)
     directory = directory or Directory()
     recorded = 0

@@ -148,7 +148,9 @@ class Step:
 
     def text(self, language: str = "en") -> str:
         lang = _lang(language)
-        p = {k: _fmt(v, lang) if isinstance(v, date) else v for k, v in self.params.items()}
+        p: dict[str, Any] = {
+            k: _fmt(v, lang) if isinstance(v, date) else v for k, v in self.params.items()
+        }
         en = lang == "en"
         match self.code:
             case "notice":
