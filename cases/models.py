@@ -80,7 +80,7 @@ class ClosureDay(models.Model):
         return f"{self.date}: {self.reason}"
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.exclude(
             status__in=[CaseStatus.COLLECTED, CaseStatus.WITHDRAWN, CaseStatus.REFUSED]
@@ -225,7 +225,7 @@ class CaseStatusChange(models.Model):
         return f"{self.case.reference}: {self.get_status_display()} on {self.happened_on}"
 
 
-class SupplementQuerySet(models.QuerySet):
+class SupplementQuerySet(models.QuerySet["SupplementRequest"]):
     def open(self) -> SupplementQuerySet:
         return self.filter(state=SupplementState.OPEN)
 

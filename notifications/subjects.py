@@ -495,16 +495,18 @@ def _obligation_items(ids: list[int]) -> dict[int, Item]:
 
 def _extension_items(ids: list[int]) -> dict[int, Item]:
     open_ids = set(extension_cases().filter(pk__in=ids).values_list("pk", flat=True))
-    return {
-        case.pk: Item(
+    items = {}
+    for case in Case.objects.filter(pk__in=ids).select_related("applicant"):
+        if case.card_valid_to is None:
+            continue  # the card's date was cleared since: no deadline left to tell of
+        items[case.pk] = Item(
             kind=SubjectKind.EXTENSION,
             subject_id=case.pk,
             case=case,
             due_on=case.card_valid_to,
             current=case.pk in open_ids,
         )
-        for case in Case.objects.filter(pk__in=ids).select_related("applicant")
-    }
+    return items
 
 
 def _passport_items(ids: list[int]) -> dict[int, Item]:
