@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import tablib
 from django.core.exceptions import ValidationError
@@ -23,6 +24,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts import services
 from accounts.models import Organization
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000
@@ -35,7 +39,7 @@ class ImportRefused(Exception):
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str  # shown in the template's header beside the key, Chinese platform wording included
+    label: StrOrPromise  # shown in the template's header beside the key, Chinese platform wording included
     kind: str = "text"  # text | date | bool | int
     required: bool = False
     target: str = "applicant"  # applicant | authorisation | employment

@@ -30,6 +30,7 @@ from accounts.models import (
     Invitation,
     Membership,
     Organization,
+    history_user,
     profile_for,
 )
 
@@ -73,6 +74,7 @@ def invitation_create(
         if role not in allowed:
             raise ValidationError({"role": _("This role does not fit this kind of organization.")})
     else:
+        assert applicant is not None  # exactly one of the two, checked above
         role = ""
         if applicant.user_id is not None:
             raise ValidationError(_("This applicant already has a login."))
@@ -164,11 +166,12 @@ def invitation_accept(
             user=user, organization=invitation.organization, defaults={"role": invitation.role}
         )
     else:
+        assert invitation.applicant_id is not None  # the invitation_one_target constraint
         applicant = Applicant.objects.select_for_update().get(pk=invitation.applicant_id)
         if applicant.user_id not in (None, user.pk):
             raise ValidationError(_("This applicant already has a login."))
         applicant.user = user
-        applicant._history_user = user
+        history_user(user, applicant)
         applicant.save(update_fields=["user"])
         profile = profile_for(user)
         if profile.time_zone != applicant.time_zone:

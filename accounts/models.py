@@ -3,6 +3,8 @@ cases are tracked. This app knows nothing of cases: `cases` builds its tenancy r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -11,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.email_providers import is_mainland_china_provider
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 class OrganizationKind(models.TextChoices):
@@ -315,3 +320,10 @@ class Invitation(models.Model):
     @property
     def is_used(self) -> bool:
         return self.accepted_at is not None
+
+
+def history_user(actor: AbstractBaseUser | None, *objects: models.Model) -> None:
+    """Tell django-simple-history who made the change, where no request middleware can (token
+    calls, commands, tasks): it reads the instance's dynamic `_history_user` when saving."""
+    for obj in objects:
+        setattr(obj, "_history_user", actor)  # noqa: B010 (an attribute models do not declare)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from accounts.models import Profile, profile_for
+from accounts.models import Profile, history_user, profile_for
 
 SESSION_KEY = "_user_language"
 
@@ -19,7 +19,7 @@ def profile_set_language(*, user, language: str) -> Profile:
     profile = profile_for(user)
     if profile.language != language:
         profile.language = language
-        profile._history_user = user
+        history_user(user, profile)
         profile.save(update_fields=["language"])
     return profile
 
@@ -30,7 +30,7 @@ def profile_set_time_zone(*, user, time_zone: str) -> Profile:
     profile = profile_for(user)
     if profile.time_zone != time_zone:
         profile.time_zone = time_zone
-        profile._history_user = user
+        history_user(user, profile)
         profile.save(update_fields=["time_zone"])
     return profile
 

@@ -7,7 +7,9 @@ in the change history.
 
 from __future__ import annotations
 
-from django.db import transaction
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,6 +20,7 @@ from accounts.models import (
     Employment,
     Membership,
     Organization,
+    history_user,
 )
 from accounts.standing import (
     check_can_add_applicant,
@@ -25,6 +28,10 @@ from accounts.standing import (
     check_can_edit_applicant,
     check_can_manage_members,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, User
+    from django_stubs_ext import StrOrPromise
 
 ORGANIZATION_FIELDS = frozenset({"name", "name_zh", "licence_number", "tax_id", "email"})
 APPLICANT_FIELDS = frozenset(
@@ -49,7 +56,7 @@ class AccountsError(Exception):
     status = 400
     default_message = gettext_lazy("The request cannot be carried out.")
 
-    def __init__(self, message: str | None = None, **params) -> None:
+    def __init__(self, message: StrOrPromise | None = None, **params: Any) -> None:
         self.params = params
         self.message = str(message or self.default_message)
         super().__init__(self.message)
@@ -66,15 +73,16 @@ class MissingLink(AccountsError):
     status = 400
 
 
-def _record(actor, *objects) -> None:
+def _record(actor: AbstractBaseUser | None, *objects: models.Model) -> None:
     # django-simple-history takes the user from the request, which token calls do not carry.
-    for obj in objects:
-        obj._history_user = actor
+    history_user(actor, *objects)
 
 
 # --- Organizations and memberships --------------------------------------------------------------
 @transaction.atomic
-def organization_update(*, organization: Organization, actor, **changes) -> Organization:
+def organization_update(
+    *, organization: Organization, actor: AbstractBaseUser | None, **changes: Any
+) -> Organization:
     unknown = set(changes) - ORGANIZATION_FIELDS
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -89,7 +97,9 @@ def organization_update(*, organization: Organization, actor, **changes) -> Orga
 
 
 @transaction.atomic
-def membership_add(*, organization: Organization, actor, user, role: str) -> Membership:
+def membership_add(
+    *, organization: Organization, actor: AbstractBaseUser | None, user: User, role: str
+) -> Membership:
     check_can_manage_members(actor, organization)
     membership = Membership(organization=organization, user=user, role=role)
     membership.full_clean()  # the role must fit the kind; one membership per user and organization
@@ -112,7 +122,9 @@ def is_last_admin(membership: Membership) -> bool:
 
 
 @transaction.atomic
-def membership_set_role(*, membership: Membership, actor, role: str) -> Membership:
+def membership_set_role(
+    *, membership: Membership, actor: AbstractBaseUser | None, role: str
+) -> Membership:
     check_can_manage_members(actor, membership.organization)
     # Lock the organization so two admins cannot demote each other at the same moment.
     Organization.objects.select_for_update().get(pk=membership.organization_id)
@@ -127,7 +139,7 @@ def membership_set_role(*, membership: Membership, actor, role: str) -> Membersh
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, actor) -> None:
+def membership_remove(*, membership: Membership, actor: AbstractBaseUser | None) -> None:
     check_can_manage_members(actor, membership.organization)
     Organization.objects.select_for_update().get(pk=membership.organization_id)
     membership = Membership.objects.get(pk=membership.pk)
@@ -141,11 +153,11 @@ def membership_remove(*, membership: Membership, actor) -> None:
 @transaction.atomic
 def applicant_create(
     *,
-    actor,
+    actor: AbstractBaseUser | None,
     organization: Organization,
-    authorisation: dict | None = None,
-    employment: dict | None = None,
-    **fields,
+    authorisation: dict[str, Any] | None = None,
+    employment: dict[str, Any] | None = None,
+    **fields: Any,
 ) -> Applicant:
     """Add an applicant for an organization. An agency records the applicant's authorisation
     (委任書: scope and dates), which it must hold to act; an employer records the employment."""
@@ -175,15 +187,17 @@ def applicant_create(
     if employment:
         employment = dict(employment)
         employer = employment.pop("employer", None) or organization
-        record = Employment(applicant=applicant, employer=employer, **employment)
-        record.full_clean()
-        _record(actor, record)
-        record.save()
+        job = Employment(applicant=applicant, employer=employer, **employment)
+        job.full_clean()
+        _record(actor, job)
+        job.save()
     return applicant
 
 
 @transaction.atomic
-def applicant_update(*, applicant: Applicant, actor, **changes) -> Applicant:
+def applicant_update(
+    *, applicant: Applicant, actor: AbstractBaseUser | None, **changes: Any
+) -> Applicant:
     unknown = set(changes) - APPLICANT_FIELDS
     if unknown:
         raise ValueError(f"not applicant fields: {sorted(unknown)}")

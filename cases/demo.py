@@ -159,7 +159,8 @@ def _supplement_due(case: Case, actor, *, due: dt.date, rule: str, **details):
     approx = {"30d": 30, "15d": 15, "6m": 183, "3m": 91}[rule]
     for back in range(approx - 10, approx + 10):
         notice = due - dt.timedelta(days=back)
-        if services.propose_deadline(notice_date=notice, rule=rule).last_day == due:
+        proposed = services.propose_deadline(notice_date=notice, rule=rule)
+        if proposed is not None and proposed.last_day == due:
             return services.supplement_create(
                 case=case, actor=actor, notice_date=notice, rule=rule, **details
             )

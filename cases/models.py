@@ -7,7 +7,6 @@ supplements frozen); reads that cross tenants go through `cases.tenancy`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Applicant, Organization
+from accounts.models import history_user as history_user  # cases.services imports it from here
 from cases.choices import (
     ApplyingFrom,
     CaseKind,
@@ -34,9 +34,6 @@ from cases.choices import (
     SupplementState,
     Visibility,
 )
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
 
 application_number_validator = RegexValidator(
     r"^[0-9]{12}$", _("An application number (申請案號) has exactly 12 digits.")
@@ -83,7 +80,7 @@ class ClosureDay(models.Model):
         return f"{self.date}: {self.reason}"
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.exclude(
             status__in=[CaseStatus.COLLECTED, CaseStatus.WITHDRAWN, CaseStatus.REFUSED]
@@ -228,7 +225,7 @@ class CaseStatusChange(models.Model):
         return f"{self.case.reference}: {self.get_status_display()} on {self.happened_on}"
 
 
-class SupplementQuerySet(models.QuerySet):
+class SupplementQuerySet(models.QuerySet["SupplementRequest"]):
     def open(self) -> SupplementQuerySet:
         return self.filter(state=SupplementState.OPEN)
 
@@ -484,12 +481,6 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-def history_user(actor: AbstractBaseUser | None, *objects: models.Model) -> None:
-    """Tell django-simple-history who made the change, where no request middleware can."""
-    for obj in objects:
-        obj._history_user = actor
 
 
 # The documents capability's own models (packing jobs, packed files, downloads) live in their

@@ -57,7 +57,7 @@ class Phrases:
             "employer": _("the employer's HR (雇主)"),
             "agency": _("the agency staff (代辦機構)"),
         }
-        self.roles = {
+        self.roles: dict[str, str] = {
             AlertRole.WAITING: _("It waits on you."),
             AlertRole.ASSIGNEE: _("You are assigned to it."),
             AlertRole.RESPONSIBLE: _("Nobody is assigned: your agency's admins own it."),
@@ -251,19 +251,20 @@ class Digests:
             )
             texts_out, html_out = [], []
             for number, (texts, line) in enumerate(chosen, start=1):
-                parts = {
-                    "why": phrases.roles.get(line.role, ""),
-                    "respond_url": respond_url(
-                        user_id=user.pk,
-                        subject_kind=line.item.kind,
-                        subject_id=line.item.subject_id,
-                    ),
-                    # Only the agency's side is told what is missing (Line.show_missing).
-                    "missing": self._missing(line.item, language) if line.show_missing else (),
-                    "labels": labels,
-                }
-                texts_out.append(f"\n{number}. {entry_text(texts, **parts)}\n")
-                html_out.append(f"\n{entry_html(texts, **parts)}\n")
+                why = phrases.roles.get(line.role, "")
+                url = respond_url(
+                    user_id=user.pk,
+                    subject_kind=line.item.kind,
+                    subject_id=line.item.subject_id,
+                )
+                # Only the agency's side is told what is missing (Line.show_missing).
+                missing = self._missing(line.item, language) if line.show_missing else ()
+                text = entry_text(texts, why=why, respond_url=url, missing=missing, labels=labels)
+                html_entry = entry_html(
+                    texts, why=why, respond_url=url, missing=missing, labels=labels
+                )
+                texts_out.append(f"\n{number}. {text}\n")
+                html_out.append(f"\n{html_entry}\n")
             overdue = sum(1 for texts, _line in chosen if texts.overdue)
             if len(chosen) == 1:
                 subject = _("%(status)s: %(title)s") % {

@@ -135,7 +135,7 @@ def insert_new(model: type[Model], rows: list[dict]) -> None:
     if not rows:
         return
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(
+        model._default_manager.bulk_create(
             [model(**row) for row in rows], ignore_conflicts=True, batch_size=1000
         )
         return

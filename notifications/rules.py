@@ -78,7 +78,7 @@ def current_stage(days_left: int, offsets: Sequence[int]) -> int | None:
     return min(reached) if reached else None
 
 
-def stage_windows(offsets: Sequence[int]) -> list[tuple[int, int | None, int | None]]:
+def stage_windows(offsets: Sequence[int]) -> list[tuple[int, int | None, int]]:
     """For each offset, the days-left range in which it is the current stage:
     (offset, lowest days left or None for unbounded, highest days left)."""
     ordered = sorted(offsets, reverse=True)
@@ -183,9 +183,9 @@ def in_quiet_hours(local: dt.datetime, timing: Timing) -> bool:
 
 def _after_quiet(local: dt.datetime, timing: Timing) -> dt.datetime:
     """`local`, or the end of the quiet hours it falls in."""
-    if not in_quiet_hours(local, timing):
-        return local
     end = timing.quiet_end
+    if end is None or not in_quiet_hours(local, timing):
+        return local
     candidate = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
     if candidate <= local:
         candidate = _local_day_at(local.date() + dt.timedelta(days=1), end, local.tzinfo)

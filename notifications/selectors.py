@@ -87,9 +87,10 @@ def deadlines_for(*, user, today: dt.date | None = None) -> list[Item]:
         if case.applicant_id in seen:
             continue
         seen.add(case.applicant_id)
-        due_on = passport_due_on(case.applicant.passport_expiry)
-        if case.applicant.passport_expiry < today:
+        expiry = case.applicant.passport_expiry
+        if expiry is None or expiry < today:  # None: excluded by the query already
             continue
+        due_on = passport_due_on(expiry)
         items.append(
             Item(
                 kind=SubjectKind.PASSPORT,

@@ -5,6 +5,8 @@ Callers pass the acting user; access goes through cases.tenancy (via notificatio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -12,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Organization, history_user
 from cases.clock import taipei_today
 from cases.deadlines import compute_deadline
 from cases.errors import InvalidInput
@@ -32,12 +35,15 @@ from notifications.models import (
 from notifications.rules import URGENT_DAYS, validate_offsets
 from notifications.selectors import access_subject, administered_organizations
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 MAX_SNOOZE_DAYS = 30
 
 
 # --- Answering alerts -----------------------------------------------------------------------------
 @transaction.atomic
-def alert_acknowledge(*, user, subject_kind: str, subject_id: int) -> AlertResponse:
+def alert_acknowledge(*, user: User, subject_kind: str, subject_id: int) -> AlertResponse:
     """ "I am on it": stops escalation to the agency's admins for this subject."""
     item = access_subject(user=user, subject_kind=subject_kind, subject_id=subject_id)
     response, _created = AlertResponse.objects.select_for_update().get_or_create(
@@ -56,7 +62,7 @@ def snooze_limit(due_on: dt.date) -> dt.date:
 
 @transaction.atomic
 def alert_snooze(
-    *, user, subject_kind: str, subject_id: int, days: int, today: dt.date | None = None
+    *, user: User, subject_kind: str, subject_id: int, days: int, today: dt.date | None = None
 ) -> AlertResponse:
     """No alerts about this subject to this person for the next `days` days (they resume the day
     after), capped so that "due tomorrow", "due today" and "overdue" still arrive."""
@@ -86,7 +92,7 @@ def alert_snooze(
 @transaction.atomic
 def preferences_update(
     *,
-    user,
+    user: User,
     digest_hour: int,
     quiet_start: dt.time | None = None,
     quiet_end: dt.time | None = None,
@@ -103,7 +109,9 @@ def preferences_update(
 
 
 @transaction.atomic
-def policy_update(*, actor, organization, offsets: list[int], escalate_days: int) -> AlertPolicy:
+def policy_update(
+    *, actor: User, organization: Organization, offsets: list[int], escalate_days: int
+) -> AlertPolicy:
     """Set an organization's alert offsets; only its admins (or a superuser) may."""
     if not administered_organizations(user=actor).filter(pk=organization.pk).exists():
         raise PermissionDenied(_("Only the organization's admins can change its alert rules."))
@@ -119,18 +127,18 @@ def policy_update(*, actor, organization, offsets: list[int], escalate_days: int
     policy.offsets = list(cleaned)
     policy.escalate_days = escalate_days
     policy.updated_by = actor
-    policy._history_user = actor
+    history_user(actor, policy)
     policy.save()
     return policy
 
 
 # --- Calendar feeds -------------------------------------------------------------------------------
-def feed_for(*, user) -> CalendarFeed | None:
+def feed_for(*, user: User) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user).first()
 
 
 @transaction.atomic
-def feed_rotate(*, user) -> CalendarFeed:
+def feed_rotate(*, user: User) -> CalendarFeed:
     """Create the person's private feed URL, or replace it (the old URL stops working)."""
     feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
     if not created:
@@ -141,19 +149,19 @@ def feed_rotate(*, user) -> CalendarFeed:
     return feed
 
 
-def feed_revoke(*, user) -> None:
+def feed_revoke(*, user: User) -> None:
     CalendarFeed.objects.filter(user=user).delete()
 
 
 # --- Dated obligations ----------------------------------------------------------------------------
-OBLIGATION_RULES = {
+OBLIGATION_RULES: dict[str, str] = {
     ObligationKind.CARD_PICKUP: "30d",  # within 30 days of entry (overseas approvals)
     ObligationKind.ADDRESS_CHANGE: "30d",  # within 30 days of moving
     ObligationKind.APPEAL: "30d",  # within 30 days from the day after the refusal arrived
 }
 
 
-def _check_party(actor, case: Case) -> None:
+def _check_party(actor: User, case: Case) -> None:
     if party_for(actor, case) is None:
         raise Http404(_("No such case."))
 
@@ -161,11 +169,11 @@ def _check_party(actor, case: Case) -> None:
 @transaction.atomic
 def obligation_create(
     *,
-    actor,
+    actor: User,
     case: Case,
     kind: str,
     starts_on: dt.date,
-    assignee=None,
+    assignee: User | None = None,
     note: str = "",
 ) -> Obligation:
     """Record an obligation; its due date is counted by the deadline engine (the start day is not
@@ -185,25 +193,25 @@ def obligation_create(
         note=note.strip(),
         created_by=actor,
     )
-    obligation._history_user = actor
+    history_user(actor, obligation)
     obligation.save()
     return obligation
 
 
 @transaction.atomic
-def obligation_fulfil(*, actor, obligation: Obligation) -> Obligation:
+def obligation_fulfil(*, actor: User, obligation: Obligation) -> Obligation:
     obligation = Obligation.objects.select_for_update().select_related("case").get(pk=obligation.pk)
     _check_party(actor, obligation.case)
     if obligation.fulfilled_at is None:
         obligation.fulfilled_at = timezone.now()
         obligation.fulfilled_by = actor
-        obligation._history_user = actor
+        history_user(actor, obligation)
         obligation.save(update_fields=["fulfilled_at", "fulfilled_by"])
     return obligation
 
 
 # --- Admin: send a failed alert again ---------------------------------------------------------------
-def alerts_resend(*, alert_ids) -> int:
+def alerts_resend(*, alert_ids: Iterable[int]) -> int:
     """Put failed alerts back in the queue (after fixing an address or the mail settings)."""
     return Alert.objects.filter(pk__in=list(alert_ids), status=AlertStatus.FAILED).update(
         status=AlertStatus.PENDING,

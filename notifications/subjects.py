@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
@@ -44,7 +44,7 @@ EXTENSION_OFFSETS: tuple[int, ...] = (60, 30, 14, 7, 1, 0)
 EXTENSION_WINDOW = relativedelta(months=4)
 PASSPORT_OFFSETS: tuple[int, ...] = (90, 30, 7, 0, -1)
 PASSPORT_MINIMUM = relativedelta(months=6)
-OBLIGATION_WAITS_ON = {
+OBLIGATION_WAITS_ON: dict[str, tuple[str, ...]] = {
     ObligationKind.CARD_PICKUP: (APPLICANT,),
     ObligationKind.ADDRESS_CHANGE: (APPLICANT,),
     ObligationKind.APPEAL: (AGENCY,),
@@ -77,7 +77,8 @@ def policy_org_id(case: Case) -> int | None:
 
 
 def policy_for(case: Case, policies: dict[int, Policy]) -> Policy:
-    return policies.get(policy_org_id(case)) or default_policy()
+    org_id = policy_org_id(case)
+    return (policies.get(org_id) if org_id is not None else None) or default_policy()
 
 
 @dataclass
@@ -391,11 +392,13 @@ class Item:
         """A short title with the case reference and no personal data (email subject, calendar)."""
         ref = self.case.reference
         if self.kind == SubjectKind.SUPPLEMENT:
+            assert self.supplement is not None  # a supplement's Item carries it
             return _("%(ref)s: supplement (補正) round %(round)d due") % {
                 "ref": ref,
                 "round": self.supplement.round,
             }
         if self.kind == SubjectKind.OBLIGATION:
+            assert self.obligation is not None  # an obligation's Item carries it
             return _("%(ref)s: %(what)s") % {"ref": ref, "what": self.obligation.get_kind_display()}
         if self.kind == SubjectKind.EXTENSION:
             return _("%(ref)s: card expires; apply for the extension (延期) before") % {"ref": ref}
@@ -406,10 +409,11 @@ class Item:
     def detail(self) -> str:
         """One more line of context for the email (the recipient may see the case)."""
         if self.kind == SubjectKind.SUPPLEMENT:
+            assert self.supplement is not None  # a supplement's Item carries it
             # The enum's label, not get_requesting_body_display(): that hashes every lazy choice
             # label on each call, the costliest step of a digest line.
             try:
-                body = RequestingBody(self.supplement.requesting_body).label
+                body = str(RequestingBody(self.supplement.requesting_body).label)
             except ValueError:
                 body = self.supplement.requesting_body
             number = self.case.application_number or "—"
@@ -429,6 +433,7 @@ class Item:
                 if self.case.applicant.passport_expiry
                 else "—"
             }
+        assert self.obligation is not None  # what is left: an obligation's Item
         return _("Counted from %(start)s (%(rule)s).") % {
             "start": self.obligation.starts_on.isoformat(),
             "rule": self.obligation.rule,
@@ -490,16 +495,18 @@ def _obligation_items(ids: list[int]) -> dict[int, Item]:
 
 def _extension_items(ids: list[int]) -> dict[int, Item]:
     open_ids = set(extension_cases().filter(pk__in=ids).values_list("pk", flat=True))
-    return {
-        case.pk: Item(
+    items = {}
+    for case in Case.objects.filter(pk__in=ids).select_related("applicant"):
+        if case.card_valid_to is None:
+            continue  # the card's date was cleared since: no deadline left to tell of
+        items[case.pk] = Item(
             kind=SubjectKind.EXTENSION,
             subject_id=case.pk,
             case=case,
             due_on=case.card_valid_to,
             current=case.pk in open_ids,
         )
-        for case in Case.objects.filter(pk__in=ids).select_related("applicant")
-    }
+    return items
 
 
 def _passport_items(ids: list[int]) -> dict[int, Item]:
@@ -520,7 +527,7 @@ def _passport_items(ids: list[int]) -> dict[int, Item]:
     return items
 
 
-LOADERS = {
+LOADERS: dict[str, Callable[[list[int]], dict[int, Item]]] = {
     SubjectKind.SUPPLEMENT: _supplement_items,
     SubjectKind.OBLIGATION: _obligation_items,
     SubjectKind.EXTENSION: _extension_items,

@@ -39,11 +39,11 @@ def record_due_alerts(
     *, now: dt.datetime, batch_size: int | None = None, directory: Directory | None = None
 ) -> int:
     """The recording half alone: every alert due at `now`, saved as pending."""
-    batch_size = batch_size or getattr(settings, "ALERT_BATCH_SIZE", 500)
+    size = batch_size or int(getattr(settings, "ALERT_BATCH_SIZE", 500))
     today = taipei_today(now)
     directory = directory or Directory()
     recorded = 0
-    for batch in due_batches(today=today, batch_size=batch_size):
+    for batch in due_batches(today=today, batch_size=size):
         recorded += plan_batch(batch, now=now, today=today, directory=directory)
     return recorded
 

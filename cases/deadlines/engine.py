@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import holidays
 
@@ -144,11 +144,13 @@ class Step:
     """One line of the explanation of a count; `params` holds the dates it talks about."""
 
     code: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
 
     def text(self, language: str = "en") -> str:
         lang = _lang(language)
-        p = {k: _fmt(v, lang) if isinstance(v, date) else v for k, v in self.params.items()}
+        p: dict[str, Any] = {
+            k: _fmt(v, lang) if isinstance(v, date) else v for k, v in self.params.items()
+        }
         en = lang == "en"
         match self.code:
             case "notice":

@@ -283,14 +283,20 @@ def _read_every_page(pdf: pikepdf.Pdf) -> None:
         resources = page.obj.get("/Resources") or pikepdf.Dictionary()
         xobjects = resources.get("/XObject") or pikepdf.Dictionary()
         fonts = resources.get("/Font") or pikepdf.Dictionary()
-        for operands, operator in pikepdf.parse_content_stream(page, "Do Tf"):
+        for instruction in pikepdf.parse_content_stream(page, "Do Tf"):
+            operands, operator = instruction.operands, instruction.operator
+            # Both operators name their resource first; a damaged stream may give no name at all
+            # ("12 Tf"), which the lookups below would meet with a TypeError or an IndexError.
+            name = operands[0] if operands else None
+            if not isinstance(name, pikepdf.Name):
+                raise pikepdf.PdfError(f"a page has a {operator} operator without a name")
             if str(operator) == "Tf":
-                if not isinstance(fonts.get(operands[0]), pikepdf.Dictionary):
-                    raise pikepdf.PdfError(f"a page uses a missing font {operands[0]}")
+                if not isinstance(fonts.get(name), pikepdf.Dictionary):
+                    raise pikepdf.PdfError(f"a page uses a missing font {name}")
                 continue
-            xobject = xobjects.get(operands[0])
+            xobject = xobjects.get(name)
             if not isinstance(xobject, pikepdf.Stream):
-                raise pikepdf.PdfError(f"a page draws a missing object {operands[0]}")
+                raise pikepdf.PdfError(f"a page draws a missing object {name}")
             if xobject.get("/Subtype") != pikepdf.Name.Image:
                 continue
             try:

@@ -70,7 +70,7 @@ class ClamdScanner:
         parts = urlsplit(self.url)
         if parts.scheme == "unix":
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            address: object = parts.path
+            address: str | tuple[str, int] = parts.path
         elif parts.scheme == "tcp":
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             address = (parts.hostname or "127.0.0.1", parts.port or 3310)

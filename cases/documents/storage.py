@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 
 
 def read_bytes(field: FieldFile) -> bytes:
+    if not field.name:
+        raise FileNotFoundError("the field holds no file")
     with field.storage.open(field.name, "rb") as handle:
         return handle.read()
 

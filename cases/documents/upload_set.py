@@ -17,17 +17,17 @@ from django.db.models import Exists, OuterRef, Q
 from cases.choices import TAB_ORDER, DocumentReview, PlatformTab
 from cases.documents.limits import Limits
 from cases.documents.packer import PackInput
-from cases.models import Document, SupplementRequest
+from cases.models import Document, ReviewerComment, SupplementRequest
 
 # Bump when the packer's output for the same documents changes, so stored packs are redone.
 PACKER_VERSION = "1"
 LAST = 1 << 30
 
 
-def _comment(document: Document):
+def _comment(document: Document) -> ReviewerComment | None:
     if document.comment_id:
         return document.comment
-    if document.item_id and document.item.comment_id:
+    if document.item is not None and document.item.comment_id:
         return document.item.comment
     return None
 
@@ -38,7 +38,7 @@ def sort_key(document: Document) -> tuple:
     return (
         TAB_ORDER[tab],
         comment.position if comment else LAST,
-        document.item.position if document.item_id else LAST,
+        document.item.position if document.item is not None else LAST,
         document.position,
         document.pk,
     )
@@ -55,9 +55,9 @@ def group_of(document: Document) -> str:
 def label_of(document: Document) -> str:
     """What the packed file is named after: the requested item, else the comment's field or
     text, else the file's own name."""
-    if document.item_id:
+    if document.item is not None:
         return document.item.description
-    if document.comment_id:
+    if document.comment is not None:
         return document.comment.field_label or document.comment.text[:80]
     return PurePath(document.original_name).stem
 

@@ -198,15 +198,18 @@ def record_download(
     packed_file: PackedFile | None = None,
     ip_address: str | None = None,
 ) -> DocumentDownload:
-    if (document is None) == (packed_file is None):
+    if document is not None and packed_file is None:
+        supplement_id, file_name = document.supplement_id, document.original_name
+    elif packed_file is not None and document is None:
+        supplement_id, file_name = packed_file.job.supplement_id, packed_file.name
+    else:
         raise InvalidInput(_("Record one file per download."))
-    supplement_id = document.supplement_id if document else packed_file.job.supplement_id
     return DocumentDownload.objects.create(
         user=actor,
         username=actor.get_username(),
         document=document,
         packed_file=packed_file,
         supplement_id=supplement_id,
-        file_name=document.original_name if document else packed_file.name,
+        file_name=file_name,
         ip_address=ip_address,
     )

@@ -10,6 +10,7 @@ import argparse
 import re
 import sys
 from datetime import date
+from typing import NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
@@ -24,7 +25,7 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 class OneLineErrorParser(CommandParser):
     """A parser whose errors are one line on stderr and exit 2, without the usage text."""
 
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         if self.called_from_command_line:
             sys.stderr.write(f"{self.prog}: error: {' '.join(message.split())}\n")
             sys.exit(USAGE_EXIT_CODE)

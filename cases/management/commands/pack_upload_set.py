@@ -80,7 +80,7 @@ class Command(BaseCommand):
         umask = os.umask(0)
         os.umask(umask)
         try:
-            staged = []
+            staged: list[tuple[Path, Path]] = []
             for output in outputs:
                 handle, temporary = tempfile.mkstemp(dir=folder, prefix=".packing-")
                 with os.fdopen(handle, "wb") as stream:
@@ -88,8 +88,8 @@ class Command(BaseCommand):
                 os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; like any new file
                 staged.append((Path(temporary), folder / output.name))
                 written.append(Path(temporary))
-            for temporary, final in staged:
-                temporary.replace(final)
+            for staged_name, final in staged:
+                staged_name.replace(final)
                 written.append(final)
         except OSError as exc:
             for path in written:
