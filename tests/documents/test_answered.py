@@ -8,8 +8,8 @@ import pytest
 
 from cases import services
 from cases.choices import ItemKind
-from cases.documents.upload_set import answered_by_document, answered_item_ids
-from cases.models import RequestedItem
+from cases.documents.upload_set import answered_by_document, answered_item_ids, counts
+from cases.models import Document, RequestedItem
 from cases.selectors import pending_items
 from tests.documents import files
 
@@ -27,6 +27,7 @@ def verdicts(supplement, item) -> dict[str, bool]:
         .get(pk=item.pk)
         .answered,
         "ids": item.pk in answered_item_ids(supplement),
+        "loaded rows": any(counts(document) for document in Document.objects.filter(item=item)),
         "list": not pending_items(RequestedItem.objects.filter(pk=item.pk)).exists(),
         "facts": fact.done,
         "readiness": {"code": "document_missing", "params": {"item": item.description}}
