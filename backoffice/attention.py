@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from cases import clock
 from cases.clock import taipei_today
 from cases.readiness import Readiness
 from cases.selectors import supplements_needing_attention
@@ -20,7 +21,7 @@ def attention_view(site):
         rows = [
             {
                 "supplement": supplement,
-                "days_left": (supplement.deadline - today).days,
+                "days_left": clock.days_left(supplement.deadline, today),
                 "overdue": (today - supplement.deadline).days,
                 "readiness": Readiness.from_stored(supplement.missing),
             }

@@ -14,6 +14,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from backoffice.scoping import CaseScopedAdminMixin
 from cases import services
 from cases.clock import days_left
+from cases.editable import (
+    CASE_EDITABLE_FIELDS,
+    SUPPLEMENT_ADMIN_EDITABLE_OPEN,
+    SUPPLEMENT_EDITABLE_AFTER_SUBMISSION,
+)
 from cases.errors import DomainError
 from cases.models import (
     Case,
@@ -183,7 +188,7 @@ class CaseAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
         # open a case on its channel, who may write the agency's notes.
         data = form.cleaned_data
         if change:
-            editable = set(form.changed_data) & services.CASE_EDITABLE_FIELDS
+            editable = set(form.changed_data).intersection(CASE_EDITABLE_FIELDS)
             if not editable:
                 return
             saved = services.case_update(
@@ -193,7 +198,7 @@ class CaseAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
             details = {
                 name: data[name]
                 for name in form.changed_data
-                if name in services.CASE_EDITABLE_FIELDS and name != "kind"
+                if name in CASE_EDITABLE_FIELDS and name != "kind"
             }
             saved = services.case_create(
                 actor=request.user,
@@ -293,14 +298,14 @@ class SupplementRequestAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
         # the case to 資料補正 and numbers the round under the case's lock.
         return False
 
-    # An operator changes these; everything else is the workspace's (through the services).
-    EDITABLE_OPEN = frozenset({"assignee", "deadline_override", "override_reason"})
-    EDITABLE_SUBMITTED = frozenset({"assignee", "outcome"})
-
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return self.readonly_fields
-        editable = self.EDITABLE_OPEN if obj.is_editable else self.EDITABLE_SUBMITTED
+        editable = (
+            SUPPLEMENT_ADMIN_EDITABLE_OPEN
+            if obj.is_editable
+            else SUPPLEMENT_EDITABLE_AFTER_SUBMISSION
+        )
         return [f.name for f in obj._meta.fields if f.name not in editable]
 
     def save_model(self, request, obj, form, change):

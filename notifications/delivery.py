@@ -19,6 +19,7 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 
+from cases import clock
 from cases.choices import Party
 from cases.clock import taipei_today
 from cases.models import Case
@@ -110,7 +111,7 @@ class AlertDigests(Kind):
                 skip[(AlertReason.NO_ACCESS, None)].append(row)
             elif row.role == AlertRole.ESCALATION and key in self.acknowledged:
                 skip[(AlertReason.ACKNOWLEDGED, None)].append(row)
-            elif until is not None and not is_urgent((item.due_on - self.today).days):
+            elif until is not None and not is_urgent(clock.days_left(item.due_on, self.today)):
                 skip[(AlertReason.SNOOZED, until)].append(row)
             else:
                 sending.append(row)

@@ -25,7 +25,7 @@ from cases.choices import (
     SupplementState,
 )
 from cases.deadlines import TAIPEI
-from cases.documents.upload_set import answered_item_ids
+from cases.documents.upload_set import answered_item_ids, counts
 from cases.models import (
     Case,
     CaseStatusChange,
@@ -210,7 +210,7 @@ class Workspace:
     @property
     def upload_set(self) -> list[Document]:
         """The files that would be uploaded: every document not rejected, in their order."""
-        return [d for d in self.documents if d.review_state != DocumentReview.REJECTED]
+        return [d for d in self.documents if counts(d)]
 
 
 # The review form's choices and the state each one moves a document to.

@@ -67,6 +67,11 @@ def label_of(document: Document) -> str:
 COUNTS = ~Q(review_state=DocumentReview.REJECTED)
 
 
+def counts(document: Document) -> bool:
+    """COUNTS for a document already loaded (pages filter their rows with it, not a query)."""
+    return document.review_state != DocumentReview.REJECTED
+
+
 def answered_by_document(item: str = "pk") -> Exists:
     """True where a counting document answers the requested item `item` (an OuterRef path)."""
     return Exists(Document.objects.filter(COUNTS, item=OuterRef(item)))

@@ -8,8 +8,9 @@ submitted supplements frozen. By subject: `cases`, `supplements`, `parts` (comme
 `cases.services`; the submodules are the layout.
 """
 
+from cases.editable import CASE_EDITABLE_FIELDS
 from cases.readiness_facts import item_facts, refresh_readiness, supplement_facts
-from cases.services.cases import CASE_EDITABLE_FIELDS, case_create, case_transition, case_update
+from cases.services.cases import case_create, case_transition, case_update
 from cases.services.deadlines import propose_deadline, taiwan_calendar
 from cases.services.documents import (
     document_add,

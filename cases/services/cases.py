@@ -15,6 +15,7 @@ from cases.choices import (
     CaseStatus,
 )
 from cases.clock import taipei_today
+from cases.editable import CASE_EDITABLE_FIELDS
 from cases.errors import (
     InvalidInput,
     InvalidTransition,
@@ -24,22 +25,6 @@ from cases.models import (
     CaseStatusChange,
     FieldOfExpertise,
     history_user,
-)
-
-CASE_EDITABLE_FIELDS = frozenset(
-    {
-        "kind",
-        "field",
-        "application_number",
-        "applied_on",
-        "applying_from",
-        "collection_station",
-        "validity_years",
-        "card_valid_from",
-        "card_valid_to",
-        "previous_case",
-        "internal_notes",
-    }
 )
 
 
@@ -137,7 +122,7 @@ def case_transition(
 def case_update(*, case: Case, actor, **changes) -> Case:
     """Change a case's details. The status moves only through `case_transition`; the parties
     (applicant, agency, employer, channel) never change here, since they decide who sees it."""
-    unknown = sorted(set(changes) - CASE_EDITABLE_FIELDS)
+    unknown = sorted(set(changes).difference(CASE_EDITABLE_FIELDS))
     if unknown:
         raise InvalidInput(_("This cannot be changed here."), field=unknown[0])
     tenancy.check_can_edit_case(actor, case)
