@@ -8,13 +8,21 @@ cases is built on this in cases.tenancy; accounts itself knows nothing of cases.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from accounts.models import AGENCY_ROLES, EMPLOYER_ROLES, Membership, Organization, Role
 
 SYSTEM = None
+
+# Who asks: a person (logged in or not), or the system itself (None).
+Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
+# Who writes (the services' `actor`): a logged-in person, or the system itself (None).
+Writer: TypeAlias = "User | None"
 
 
 @dataclass(frozen=True)
@@ -45,16 +53,18 @@ class Scope:
 NOBODY = Scope(None, False, frozenset(), frozenset(), frozenset())
 
 
-def scope_for(user) -> Scope:
+def scope_for(user: Actor) -> Scope:
     if user is None or not user.is_authenticated:
         return NOBODY
-    cached = getattr(user, "_tracker_scope", None)
+    cached: Scope | None = getattr(user, "_tracker_scope", None)
     if cached is not None:
         return cached
-    memberships = list(Membership.objects.filter(user=user).values_list("organization_id", "role"))
+    memberships = list(
+        Membership.objects.filter(user_id=user.pk).values_list("organization_id", "role")
+    )
     scope = Scope(
         user_id=user.pk,
-        is_superuser=user.is_superuser,
+        is_superuser=bool(getattr(user, "is_superuser", False)),
         agency_ids=frozenset(org for org, role in memberships if role in AGENCY_ROLES),
         agency_admin_ids=frozenset(org for org, role in memberships if role == Role.AGENCY_ADMIN),
         employer_ids=frozenset(org for org, role in memberships if role in EMPLOYER_ROLES),
@@ -62,53 +72,53 @@ def scope_for(user) -> Scope:
             org for org, role in memberships if role == Role.EMPLOYER_ADMIN
         ),
     )
-    user._tracker_scope = scope
+    setattr(user, "_tracker_scope", scope)  # noqa: B010 - a per-request cache on the user
     return scope
 
 
-def member_org_ids(user) -> frozenset[int]:
+def member_org_ids(user: Actor) -> frozenset[int]:
     return scope_for(user).member_org_ids
 
 
-def admin_org_ids(user) -> frozenset[int]:
+def admin_org_ids(user: Actor) -> frozenset[int]:
     """Organizations the user administers (agency admin or employer admin)."""
     return scope_for(user).admin_org_ids
 
 
 # --- Who may act on organizations, members and applicants ---------------------------------------
-def can_administer(user, organization: Organization) -> bool:
+def can_administer(user: Actor, organization: Organization) -> bool:
     scope = scope_for(user)
     return scope.is_superuser or organization.pk in scope.admin_org_ids
 
 
-def check_can_change_organization(user, organization: Organization) -> None:
+def check_can_change_organization(user: Actor, organization: Organization) -> None:
     if user is SYSTEM:
         return
     if not can_administer(user, organization):
         raise PermissionDenied(_("Only the organization's admins can change it."))
 
 
-def check_can_manage_members(user, organization: Organization) -> None:
+def check_can_manage_members(user: Actor, organization: Organization) -> None:
     if user is SYSTEM:
         return
     if not can_administer(user, organization):
         raise PermissionDenied(_("Only the organization's admins can manage its members."))
 
 
-def can_edit_applicants(user) -> bool:
+def can_edit_applicants(user: Actor) -> bool:
     """Agency and employer members keep applicants' data; an applicant reads their own."""
     scope = scope_for(user)
     return scope.is_superuser or bool(scope.member_org_ids)
 
 
-def check_can_edit_applicant(user) -> None:
+def check_can_edit_applicant(user: Actor) -> None:
     if user is SYSTEM:
         return
     if not can_edit_applicants(user):
         raise PermissionDenied(_("Only the agency or the employer can change an applicant."))
 
 
-def check_can_add_applicant(user, organization: Organization) -> None:
+def check_can_add_applicant(user: Actor, organization: Organization) -> None:
     """An applicant is added by a member of the organization that will act for or employ them."""
     if user is SYSTEM:
         return

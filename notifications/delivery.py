@@ -62,7 +62,7 @@ class AlertDigests(Kind):
         # What the claimed batch needs, loaded once by prepare().
         self.items: dict = {}
         self.acknowledged: set[tuple[str, int]] = set()
-        self.snoozed: dict[tuple, dt.date] = {}
+        self.snoozed: dict[tuple, dt.date | None] = {}
         self.digests = Digests(self.today)
 
     def rows(self) -> QuerySet[Alert]:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 
 from accounts.models import Membership, Profile, Role
 from cases.models import Case
@@ -21,7 +22,7 @@ class Directory:
     def __init__(self) -> None:
         self._agency_admins: dict[int, tuple[int, ...]] = {}
         self._employer_hr: dict[int, tuple[int, ...]] = {}
-        self._users: dict[int, object | None] = {}
+        self._users: dict[int, AbstractBaseUser | None] = {}
         self._timing: dict[int, Timing] = {}
         self._language: dict[int, str] = {}
 

@@ -128,7 +128,7 @@ def claimable(*, due_by: dt.datetime | None = None) -> Q:
 
 # --- What a kind of message supplies ---------------------------------------------------------------
 class Channel(Protocol):
-    def send(self, **message: Any) -> Outcome: ...
+    def send(self, *args: Any, **message: Any) -> Outcome: ...
 
     def close(self) -> None: ...
 
@@ -165,7 +165,7 @@ class Kind:
 
     def rows(self) -> QuerySet:
         """How claimed rows are loaded (select_related, only); must load `claim` and `attempts`."""
-        return self.model.objects.all()
+        return self.model._default_manager.all()
 
     def prepare(self, rows: list) -> None:
         """Load what a whole claimed batch needs, once."""
@@ -207,7 +207,7 @@ class Sender:
     def candidates(self, batch_size: int) -> list:
         """Up to `batch_size` messages due now: their `group_by` values, or row ids."""
         column = self.kind.group_by or "pk"
-        due = self.kind.model.objects.filter(claimable(due_by=self.now))
+        due = self.kind.model._default_manager.filter(claimable(due_by=self.now))
         return list(due.order_by(column).values_list(column, flat=True).distinct()[:batch_size])
 
     def take(self, keys: Iterable, *, due: bool = True) -> list:
@@ -215,7 +215,7 @@ class Sender:
         column = self.kind.group_by or "pk"
         free = claimable(due_by=self.now if due else None)
         token = uuid.uuid4()
-        taken = self.kind.model.objects.filter(free, **{f"{column}__in": list(keys)}).update(
+        taken = self.kind.model._default_manager.filter(free, **{f"{column}__in": list(keys)}).update(
             status=OutboxStatus.SENDING, claim=token, claimed_at=timezone.now()
         )
         if not taken:
@@ -251,7 +251,7 @@ class Sender:
     def stranded(self, *, late: dt.timedelta, limit: int = 500) -> list[int]:
         """Rows whose task was lost (pending for `late` past their time) or whose worker died (lease
         run out): for a sweep to hand to the workers again."""
-        rows = self.kind.model.objects.filter(
+        rows = self.kind.model._default_manager.filter(
             Q(status=OutboxStatus.PENDING, send_after__lt=self.now - late)
             | Q(status=OutboxStatus.SENDING, claimed_at__lt=lease_expired(self.now))
         )
@@ -263,9 +263,10 @@ class Sender:
             self._channel = None
 
     def _messages(self, rows: list):
-        if self.kind.group_by is None:
+        group_by = self.kind.group_by
+        if group_by is None:
             return ((row.pk, [row]) for row in rows)
-        return itertools.groupby(rows, key=lambda row: getattr(row, self.kind.group_by))
+        return itertools.groupby(rows, key=lambda row: getattr(row, group_by))
 
     def send_message(self, rows: list) -> dt.timedelta | None:
         """Compose one message from its claimed rows, send it, record the outcome on the rows
@@ -296,7 +297,7 @@ class Sender:
 
     def _record(self, rows: list, outcome: Outcome) -> dt.timedelta | None:
         attempts = max(row.attempts for row in rows) + 1
-        tried = {"attempts": F("attempts") + 1}
+        tried: dict[str, Any] = {"attempts": F("attempts") + 1}
         if outcome.ok:
             self._finish(
                 rows,
@@ -331,7 +332,7 @@ class Sender:
         """Record the outcome on the rows this claim still holds, and end the claim."""
         if not rows:
             return
-        done = self.kind.model.objects.filter(
+        done = self.kind.model._default_manager.filter(
             pk__in=[row.pk for row in rows], claim=rows[0].claim
         ).update(
             status=status,
@@ -346,5 +347,5 @@ class Sender:
             OutboxStatus.FAILED: "failed",
             OutboxStatus.SKIPPED: "skipped",
             OutboxStatus.PENDING: "retrying",
-        }[status]
+        }[OutboxStatus(status)]
         setattr(self.tally, counter, getattr(self.tally, counter) + done)

@@ -82,7 +82,7 @@ def asked_of(supplement: SupplementRequest, party: str) -> list[dict]:
     """What still waits on `party` (the readiness rule, cases.selectors.pending_items), as plain
     data for the record."""
     items = pending_items(supplement.items.filter(waits_on=party)).order_by("position", "id")
-    return list(items.values("id", "kind", "description"))
+    return [dict(row) for row in items.values("id", "kind", "description")]
 
 
 def recipients_for(supplement: SupplementRequest, party: str) -> list[Recipient]:
@@ -206,7 +206,7 @@ def render_reminder(row: Reminder, *, today: dt.date | None = None) -> tuple[str
         context = {
             "name": _recipient_name(row),
             "sender": _who(row.sent_by),
-            "agency": case.agency.name if case.agency_id else "",
+            "agency": case.agency.name if case.agency else "",
             "reference": case.reference,
             "application_number": case.application_number,
             "round": supplement.round,

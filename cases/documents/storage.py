@@ -45,7 +45,7 @@ def file_response(field: FieldFile, filename: str, content_type: str) -> FileRes
     # The name came from the uploader: no control characters in a header.
     safe_name = "".join(char for char in filename if char.isprintable()) or "document"
     response = FileResponse(
-        field.storage.open(field.name, "rb"),
+        field.storage.open(field.name or "", "rb"),
         as_attachment=True,
         filename=safe_name,
         content_type=content_type,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import Applicant, Organization
+from accounts.standing import Writer
 from cases import lifecycle, tenancy
 from cases.choices import (
     CaseStatus,
@@ -31,7 +33,7 @@ from cases.models import (
 @transaction.atomic
 def case_create(
     *,
-    actor,
+    actor: Writer,
     applicant: Applicant,
     kind: str,
     channel: str,
@@ -41,7 +43,7 @@ def case_create(
     application_number: str | None = None,
     applied_on: dt.date | None = None,
     status: str = CaseStatus.DRAFT,
-    **details,
+    **details: Any,
 ) -> Case:
     tenancy.check_case_create(
         actor,
@@ -84,7 +86,7 @@ def case_create(
 def case_transition(
     *,
     case: Case,
-    actor,
+    actor: Writer,
     status: str,
     happened_on: dt.date | None = None,
     holding_body: str | None = None,
@@ -119,7 +121,7 @@ def case_transition(
 
 
 @transaction.atomic
-def case_update(*, case: Case, actor, **changes) -> Case:
+def case_update(*, case: Case, actor: Writer, **changes: Any) -> Case:
     """Change a case's details. The status moves only through `case_transition`; the parties
     (applicant, agency, employer, channel) never change here, since they decide who sees it."""
     unknown = sorted(set(changes).difference(CASE_EDITABLE_FIELDS))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.standing import Writer
 from cases import tenancy
 from cases.choices import (
     DocumentReview,
@@ -41,7 +43,7 @@ from cases.services.packing import discard_packs_with, pack_request
 def document_add(
     *,
     supplement: SupplementRequest,
-    actor,
+    actor: Writer,
     data: bytes,
     name: str,
     item: RequestedItem | None = None,
@@ -102,7 +104,7 @@ def document_add(
 
 
 @transaction.atomic
-def document_remove(*, document: Document, actor) -> None:
+def document_remove(*, document: Document, actor: Writer) -> None:
 
     tenancy.check_can_remove_document(actor, document)
     supplement = lock_open_supplement(document.supplement_id)
@@ -114,12 +116,12 @@ def document_remove(*, document: Document, actor) -> None:
     _pack_again(supplement, actor)
 
 
-def _pack_again(supplement: SupplementRequest, actor) -> None:
+def _pack_again(supplement: SupplementRequest, actor: Writer) -> None:
     pack_request(supplement=supplement, actor=actor, automatic=True)
 
 
 # --- Review and order ------------------------------------------------------------------------
-def _review(*, document: Document, actor, target: str, reason: str = "") -> Document:
+def _review(*, document: Document, actor: Writer, target: str, reason: str = "") -> Document:
     tenancy.check_can_review_document(actor, document, target)
     supplement = lock_open_supplement(document.supplement_id)
     document = Document.objects.select_related("supplement__case").get(pk=document.pk)
@@ -147,17 +149,17 @@ def _review(*, document: Document, actor, target: str, reason: str = "") -> Docu
 
 
 @transaction.atomic
-def document_mark_checked(*, document: Document, actor, note: str = "") -> Document:
+def document_mark_checked(*, document: Document, actor: Writer, note: str = "") -> Document:
     return _review(document=document, actor=actor, target=DocumentReview.CHECKED, reason=note)
 
 
 @transaction.atomic
-def document_approve(*, document: Document, actor, note: str = "") -> Document:
+def document_approve(*, document: Document, actor: Writer, note: str = "") -> Document:
     return _review(document=document, actor=actor, target=DocumentReview.APPROVED, reason=note)
 
 
 @transaction.atomic
-def document_reject(*, document: Document, actor, reason: str) -> Document:
+def document_reject(*, document: Document, actor: Writer, reason: str) -> Document:
     """Reject with the reason the uploader reads (wrong document, unreadable, expired...)."""
     if not reason.strip():
         raise InvalidInput(_("Say why the document is rejected."), field="reason")
@@ -165,7 +167,7 @@ def document_reject(*, document: Document, actor, reason: str) -> Document:
 
 
 @transaction.atomic
-def document_reorder(*, supplement: SupplementRequest, actor, order: list[int]) -> None:
+def document_reorder(*, supplement: SupplementRequest, actor: Writer, order: list[int]) -> None:
     """Set the documents' positions: `order` lists every document id of the supplement once."""
     tenancy.check_can_manage_supplement(actor, supplement.case)
     supplement = lock_open_supplement(supplement.pk)
@@ -193,7 +195,7 @@ def document_reorder(*, supplement: SupplementRequest, actor, order: list[int]) 
 # --- Downloads -------------------------------------------------------------------------------
 def record_download(
     *,
-    actor,
+    actor: User,
     document: Document | None = None,
     packed_file: PackedFile | None = None,
     ip_address: str | None = None,

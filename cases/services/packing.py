@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.standing import Writer
 from cases import queue, tenancy
 from cases.documents.limits import Limits
 from cases.documents.models import (
@@ -24,7 +25,7 @@ from cases.documents.models import (
     PackJob,
     PackState,
 )
-from cases.documents.packer import pack
+from cases.documents.packer import PackResult, pack
 from cases.documents.storage import delete_after_commit, delete_quietly, read_bytes
 from cases.documents.upload_set import fingerprint, pack_input, upload_set_documents
 from cases.errors import UploadSetTooLarge
@@ -54,7 +55,7 @@ def _enqueue(job: PackJob) -> None:
 
 @transaction.atomic
 def pack_request(
-    *, supplement: SupplementRequest, actor, automatic: bool = False
+    *, supplement: SupplementRequest, actor: Writer, automatic: bool = False
 ) -> PackJob | None:
     """Ask for the upload set of the supplement's current documents. Answers the done job when
     one exists for them (reused until the documents change), the queued or running one when
@@ -176,7 +177,9 @@ def _claim(job_id: int) -> PackJob | None:
     return PackJob.objects.select_related("supplement").get(pk=job_id)
 
 
-def _fail(job: PackJob, *, code: str, message: str, params: dict | None = None) -> None:
+def _fail(
+    job: PackJob, *, code: str, message: str, params: dict[str, object] | None = None
+) -> None:
     PackJob.objects.filter(pk=job.pk, state=PackState.RUNNING, attempts=job.attempts).update(
         state=PackState.FAILED,
         error_code=code,
@@ -220,7 +223,7 @@ def pack_run(*, job_id: int) -> PackJob | None:
     return PackJob.objects.get(pk=job.pk)
 
 
-def _store_result(job: PackJob, result, documents: list[Document]) -> None:
+def _store_result(job: PackJob, result: PackResult, documents: list[Document]) -> None:
     """Files first, rows after, in one transaction; anything that fails removes what was written
     (nothing half-stored). Older packs of the supplement go once this one is recorded."""
     by_key = {str(document.pk): document for document in documents}

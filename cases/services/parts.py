@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.standing import Writer
 from cases import tenancy
 from cases.choices import (
     ItemKind,
@@ -27,7 +28,7 @@ from cases.models import (
 
 @transaction.atomic
 def comment_add(
-    *, supplement: SupplementRequest, actor, tab: str, text: str, field_label: str = ""
+    *, supplement: SupplementRequest, actor: Writer, tab: str, text: str, field_label: str = ""
 ) -> ReviewerComment:
     tenancy.check_can_manage_supplement(actor, supplement.case)
     supplement = lock_open_supplement(supplement.pk)
@@ -51,7 +52,7 @@ def comment_add(
 
 @transaction.atomic
 def comment_resolve(
-    *, comment: ReviewerComment, actor, resolution: str = "", corrected_value: str = ""
+    *, comment: ReviewerComment, actor: Writer, resolution: str = "", corrected_value: str = ""
 ) -> ReviewerComment:
     tenancy.check_can_manage_supplement(actor, comment.supplement.case)
     supplement = lock_open_supplement(comment.supplement_id)
@@ -69,7 +70,7 @@ def comment_resolve(
 
 
 @transaction.atomic
-def comment_reopen(*, comment: ReviewerComment, actor) -> ReviewerComment:
+def comment_reopen(*, comment: ReviewerComment, actor: Writer) -> ReviewerComment:
     tenancy.check_can_manage_supplement(actor, comment.supplement.case)
     supplement = lock_open_supplement(comment.supplement_id)
     comment = ReviewerComment.objects.get(pk=comment.pk)
@@ -85,7 +86,7 @@ def comment_reopen(*, comment: ReviewerComment, actor) -> ReviewerComment:
 def item_add(
     *,
     supplement: SupplementRequest,
-    actor,
+    actor: Writer,
     kind: str,
     description: str,
     waits_on: str = "agency",
@@ -115,7 +116,7 @@ def item_add(
 
 
 @transaction.atomic
-def item_set_state(*, item: RequestedItem, actor, state: str) -> RequestedItem:
+def item_set_state(*, item: RequestedItem, actor: Writer, state: str) -> RequestedItem:
     tenancy.check_can_manage_supplement(actor, item.supplement.case)
     supplement = lock_open_supplement(item.supplement_id)
     if state not in ItemState.values:

@@ -4,13 +4,16 @@ outcome and withdrawal."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.standing import Writer
 from cases import lifecycle, tenancy
 from cases.choices import (
     CaseStatus,
@@ -54,12 +57,14 @@ def supplement_deadlines(
     result = propose_deadline(notice_date=notice_date, rule=rule)
     proposed = result.last_day if result else None
     deadline = deadline_override or proposed
+    if deadline is None:  # a custom rule without its date was refused above; said again for types
+        raise InvalidInput(_("A custom rule needs its date."), field="deadline")
     if deadline < notice_date:
         raise InvalidInput(_("The deadline cannot be before the notice date."), field="deadline")
     return proposed, deadline, override_reason
 
 
-def check_assignee(*, case: Case, assignee) -> None:
+def check_assignee(*, case: Case, assignee: User | None) -> None:
     """Work on a supplement is assigned to someone at the agency or the employer on its case."""
     if assignee is not None and tenancy.party_for(assignee, case) not in (
         Party.AGENCY,
@@ -76,7 +81,7 @@ def check_assignee(*, case: Case, assignee) -> None:
 def supplement_create(
     *,
     case: Case,
-    actor,
+    actor: Writer,
     requesting_body: str,
     notice_date: dt.date,
     rule: str,
@@ -84,7 +89,7 @@ def supplement_create(
     authority_code: str = "",
     deadline_override: dt.date | None = None,
     override_reason: str = "",
-    assignee=None,
+    assignee: User | None = None,
 ) -> SupplementRequest:
     tenancy.check_can_manage_supplement(actor, case)
     if assignee is not None:
@@ -128,7 +133,7 @@ def supplement_create(
 
 @transaction.atomic
 def supplement_override_deadline(
-    *, supplement: SupplementRequest, actor, deadline: dt.date | None, reason: str = ""
+    *, supplement: SupplementRequest, actor: Writer, deadline: dt.date | None, reason: str = ""
 ) -> SupplementRequest:
     """Set the deadline printed in the notice (with a reason), or clear the override (None)."""
     tenancy.check_can_manage_supplement(actor, supplement.case)
@@ -145,14 +150,17 @@ def supplement_override_deadline(
                 _("The deadline cannot be before the notice date."), field="deadline"
             )
         supplement.deadline_override, supplement.override_reason = deadline, reason.strip()
-    supplement.deadline = supplement.deadline_override or supplement.proposed_deadline
+    deadline = supplement.deadline_override or supplement.proposed_deadline
+    if deadline is None:  # a custom rule keeps its override (refused above)
+        raise InvalidInput(_("A custom rule needs its date."), field="deadline")
+    supplement.deadline = deadline
     touch(supplement, actor, "deadline_override", "override_reason", "deadline")
     return supplement
 
 
 @transaction.atomic
 def supplement_set_reply(
-    *, supplement: SupplementRequest, actor, reply: str, expected_version: int | None = None
+    *, supplement: SupplementRequest, actor: Writer, reply: str, expected_version: int | None = None
 ) -> SupplementRequest:
     tenancy.check_can_manage_supplement(actor, supplement.case)
     supplement = lock_open_supplement(supplement.pk, expected_version)
@@ -162,7 +170,9 @@ def supplement_set_reply(
 
 
 @transaction.atomic
-def supplement_assign(*, supplement: SupplementRequest, actor, assignee) -> SupplementRequest:
+def supplement_assign(
+    *, supplement: SupplementRequest, actor: Writer, assignee: User | None
+) -> SupplementRequest:
     """Assignment is not content: it may change after submission too (someone records the outcome)."""
     tenancy.check_can_assign(actor, supplement.case)
     supplement = lock_supplement(supplement.pk)
@@ -177,7 +187,7 @@ def supplement_assign(*, supplement: SupplementRequest, actor, assignee) -> Supp
 def supplement_submit(
     *,
     supplement: SupplementRequest,
-    actor,
+    actor: Writer,
     submitted_at: dt.datetime | None = None,
     force: bool = False,
 ) -> SupplementRequest:
@@ -198,7 +208,7 @@ def supplement_submit(
 
 @transaction.atomic
 def supplement_record_outcome(
-    *, supplement: SupplementRequest, actor, outcome: str
+    *, supplement: SupplementRequest, actor: Writer, outcome: str
 ) -> SupplementRequest:
     """The one change a submitted supplement still accepts."""
     tenancy.check_can_manage_supplement(actor, supplement.case)
@@ -215,7 +225,7 @@ def supplement_record_outcome(
 
 
 @transaction.atomic
-def supplement_withdraw(*, supplement: SupplementRequest, actor) -> SupplementRequest:
+def supplement_withdraw(*, supplement: SupplementRequest, actor: Writer) -> SupplementRequest:
     tenancy.check_can_manage_supplement(actor, supplement.case)
     supplement = lock_open_supplement(supplement.pk)
     supplement.state = SupplementState.WITHDRAWN
@@ -231,9 +241,9 @@ UNCHANGED = object()
 def supplement_update(
     *,
     supplement: SupplementRequest,
-    actor,
+    actor: Writer,
     reply: str | None = None,
-    assignee=UNCHANGED,
+    assignee: User | object | None = UNCHANGED,
     expected_version: int | None = None,
 ) -> SupplementRequest:
     """Write the reply to the reviewer (審核意見回覆) and/or (re)assign the supplement in one call.
@@ -249,5 +259,7 @@ def supplement_update(
         if supplement.version != expected_version:
             raise StaleVersion(current_version=supplement.version)
     if assignee is not UNCHANGED:
-        supplement = supplement_assign(supplement=supplement, actor=actor, assignee=assignee)
+        supplement = supplement_assign(
+            supplement=supplement, actor=actor, assignee=cast("User | None", assignee)
+        )
     return supplement

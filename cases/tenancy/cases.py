@@ -9,45 +9,55 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
-from cases.models import Case, RequestedItem, ReviewerComment, SupplementRequest
+from accounts.standing import Actor
+from cases.models import (
+    Case,
+    CaseQuerySet,
+    RequestedItem,
+    ReviewerComment,
+    SupplementQuerySet,
+    SupplementRequest,
+)
 from cases.tenancy.checks import check_can_manage_supplement
 from cases.tenancy.scope import case_filter, scope_for
 
 
-def visible_cases(user) -> QuerySet[Case]:
+def visible_cases(user: Actor) -> CaseQuerySet:
     return Case.objects.filter(case_filter(scope_for(user)))
 
 
-def case_queryset(user) -> QuerySet[Case]:
+def case_queryset(user: Actor) -> QuerySet[Case]:
     return visible_cases(user).select_related("applicant", "agency", "employer", "field")
 
 
-def visible_supplements(user) -> QuerySet[SupplementRequest]:
+def visible_supplements(user: Actor) -> SupplementQuerySet:
     return SupplementRequest.objects.filter(case_filter(scope_for(user), prefix="case__"))
 
 
-def visible_comments(user) -> QuerySet[ReviewerComment]:
+def visible_comments(user: Actor) -> QuerySet[ReviewerComment]:
     return ReviewerComment.objects.filter(case_filter(scope_for(user), prefix="supplement__case__"))
 
 
-def visible_items(user) -> QuerySet[RequestedItem]:
+def visible_items(user: Actor) -> QuerySet[RequestedItem]:
     return RequestedItem.objects.filter(case_filter(scope_for(user), prefix="supplement__case__"))
 
 
-def employers_for(user) -> QuerySet[Organization]:
+def employers_for(user: Actor) -> QuerySet[Organization]:
     """Employers of the cases the user sees (the dashboard's employer filter)."""
     cases = visible_cases(user).filter(employer__isnull=False)
     return Organization.objects.filter(pk__in=cases.values("employer_id")).order_by("name")
 
 
-def access_case(user, case_id) -> Case:
+def access_case(user: Actor, case_id: int | str) -> Case:
     try:
         return visible_cases(user).select_related("applicant", "agency", "employer").get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("No such case.")) from exc
 
 
-def access_supplement(user, supplement_id, *, for_write: bool = False) -> SupplementRequest:
+def access_supplement(
+    user: Actor, supplement_id: int | str, *, for_write: bool = False
+) -> SupplementRequest:
     """Fetch a supplement the user may see; with `for_write`, also require the right to change it."""
     try:
         supplement = (
@@ -62,7 +72,9 @@ def access_supplement(user, supplement_id, *, for_write: bool = False) -> Supple
     return supplement
 
 
-def access_comment(user, comment_id, *, for_write: bool = False) -> ReviewerComment:
+def access_comment(
+    user: Actor, comment_id: int | str, *, for_write: bool = False
+) -> ReviewerComment:
     try:
         comment = (
             visible_comments(user)
@@ -76,7 +88,7 @@ def access_comment(user, comment_id, *, for_write: bool = False) -> ReviewerComm
     return comment
 
 
-def access_item(user, item_id, *, for_write: bool = False) -> RequestedItem:
+def access_item(user: Actor, item_id: int | str, *, for_write: bool = False) -> RequestedItem:
     try:
         item = visible_items(user).select_related("supplement__case__applicant").get(pk=item_id)
     except (RequestedItem.DoesNotExist, ValueError, TypeError) as exc:

@@ -16,15 +16,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.standing import (  # noqa: F401 - one place to import every check from
-    SYSTEM,
-    can_administer,
-    can_edit_applicants,
-    check_can_add_applicant,
-    check_can_change_organization,
-    check_can_edit_applicant,
-    check_can_manage_members,
-)
+from accounts.models import Applicant, Organization
+from accounts.standing import SYSTEM as SYSTEM
+from accounts.standing import Actor
+from accounts.standing import can_administer as can_administer
+from accounts.standing import can_edit_applicants as can_edit_applicants
+from accounts.standing import check_can_add_applicant as check_can_add_applicant
+from accounts.standing import check_can_change_organization as check_can_change_organization
+from accounts.standing import check_can_edit_applicant as check_can_edit_applicant
+from accounts.standing import check_can_manage_members as check_can_manage_members
 from cases.choices import Channel, Party
 from cases.documents.review import may_review
 from cases.errors import ReviewNotAllowed
@@ -32,7 +32,7 @@ from cases.models import Case, Document
 from cases.tenancy.scope import party_for, scope_for
 
 
-def _standing(user, case: Case) -> str:
+def _standing(user: Actor, case: Case) -> str:
     """The user's party on the case; 404 for someone who may not see it at all."""
     party = party_for(user, case)
     if party is None:
@@ -41,7 +41,7 @@ def _standing(user, case: Case) -> str:
 
 
 # --- Supplements and their content ------------------------------------------------------------
-def can_manage_supplement(user, case: Case) -> bool:
+def can_manage_supplement(user: Actor, case: Case) -> bool:
     """The filing party: the agency working the case; for a case the employer files, its HR; for a
     self-filed case, the applicant. They edit comments, items, the deadline, the reply, submit,
     record the outcome, withdraw, order documents, pack, remind, and move the case."""
@@ -55,7 +55,7 @@ def can_manage_supplement(user, case: Case) -> bool:
     return False
 
 
-def check_can_manage_supplement(user, case: Case) -> None:
+def check_can_manage_supplement(user: Actor, case: Case) -> None:
     if user is SYSTEM:
         return
     _standing(user, case)
@@ -63,14 +63,14 @@ def check_can_manage_supplement(user, case: Case) -> None:
         raise PermissionDenied(_("Only the agency or the filing party can change this."))
 
 
-def can_assign(user, case: Case) -> bool:
+def can_assign(user: Actor, case: Case) -> bool:
     """The filing party, but not an applicant: work is assigned to agency staff or HR."""
     return party_for(user, case) in (Party.AGENCY, Party.EMPLOYER) and can_manage_supplement(
         user, case
     )
 
 
-def check_can_assign(user, case: Case) -> None:
+def check_can_assign(user: Actor, case: Case) -> None:
     if user is SYSTEM:
         return
     _standing(user, case)
@@ -78,13 +78,13 @@ def check_can_assign(user, case: Case) -> None:
         raise PermissionDenied(_("Only the agency or the filing employer assigns this work."))
 
 
-def can_pack(user, case: Case) -> bool:
+def can_pack(user: Actor, case: Case) -> bool:
     """Packing on demand is for whoever will upload the set on the platform: the filing party.
     Everyone who sees the supplement still gets the set packed after each document change."""
     return can_manage_supplement(user, case)
 
 
-def check_can_pack(user, case: Case) -> None:
+def check_can_pack(user: Actor, case: Case) -> None:
     if user is SYSTEM:
         return
     _standing(user, case)
@@ -92,12 +92,12 @@ def check_can_pack(user, case: Case) -> None:
         raise PermissionDenied(_("You cannot pack this supplement's documents."))
 
 
-def can_remind(user, case: Case, party: str) -> bool:
+def can_remind(user: Actor, case: Case, party: str) -> bool:
     """Chasing the applicant or HR (催件) is the filing party's, and asks the other side."""
     return can_manage_supplement(user, case) and party_for(user, case) != party
 
 
-def check_can_remind(user, case: Case, party: str) -> None:
+def check_can_remind(user: Actor, case: Case, party: str) -> None:
     if user is SYSTEM:
         return
     _standing(user, case)
@@ -106,18 +106,18 @@ def check_can_remind(user, case: Case, party: str) -> None:
 
 
 # --- Documents --------------------------------------------------------------------------------
-def can_upload(user, case: Case) -> bool:
+def can_upload(user: Actor, case: Case) -> bool:
     """Every party on the case may add documents (HR the employer's, the applicant their own)."""
     return party_for(user, case) is not None
 
 
-def check_can_upload(user, case: Case) -> None:
+def check_can_upload(user: Actor, case: Case) -> None:
     if user is SYSTEM:
         return
     _standing(user, case)
 
 
-def can_remove_document(user, document: Document, case: Case | None = None) -> bool:
+def can_remove_document(user: Actor, document: Document, case: Case | None = None) -> bool:
     """Its uploader, or whoever manages the supplement (`case`: the document's, when at hand)."""
     case = case or document.supplement.case
     return can_manage_supplement(user, case) or (
@@ -125,7 +125,7 @@ def can_remove_document(user, document: Document, case: Case | None = None) -> b
     )
 
 
-def check_can_remove_document(user, document: Document) -> None:
+def check_can_remove_document(user: Actor, document: Document) -> None:
     if user is SYSTEM:
         return
     _standing(user, document.supplement.case)
@@ -133,7 +133,7 @@ def check_can_remove_document(user, document: Document) -> None:
         raise PermissionDenied(_("Only the uploader or the filing party can remove this."))
 
 
-def can_review_document(user, case: Case, target: str) -> bool:
+def can_review_document(user: Actor, case: Case, target: str) -> bool:
     """Marking a document checked, approved or rejected (cases.documents.review.may_review)."""
     return may_review(
         party=party_for(user, case),
@@ -143,7 +143,7 @@ def can_review_document(user, case: Case, target: str) -> bool:
     )
 
 
-def check_can_review_document(user, document: Document, target: str) -> None:
+def check_can_review_document(user: Actor, document: Document, target: str) -> None:
     if user is SYSTEM:
         return
     case = document.supplement.case
@@ -153,12 +153,12 @@ def check_can_review_document(user, document: Document, target: str) -> None:
 
 
 # --- Cases ------------------------------------------------------------------------------------
-def can_edit_case(user, case: Case) -> bool:
+def can_edit_case(user: Actor, case: Case) -> bool:
     """Details and status are the filing party's."""
     return can_manage_supplement(user, case)
 
 
-def check_can_edit_case(user, case: Case) -> None:
+def check_can_edit_case(user: Actor, case: Case) -> None:
     if user is SYSTEM:
         return
     _standing(user, case)
@@ -166,16 +166,16 @@ def check_can_edit_case(user, case: Case) -> None:
         raise PermissionDenied(_("Only the filing party can change this case."))
 
 
-def can_edit_notes(user, case: Case) -> bool:
+def can_edit_notes(user: Actor, case: Case) -> bool:
     """The internal notes are the agency's: only its members read and write them, on any channel."""
     return party_for(user, case) == Party.AGENCY
 
 
-def can_see_internal_notes(user, case: Case) -> bool:
+def can_see_internal_notes(user: Actor, case: Case) -> bool:
     return can_edit_notes(user, case)
 
 
-def check_can_edit_notes(user, case: Case) -> None:
+def check_can_edit_notes(user: Actor, case: Case) -> None:
     if user is SYSTEM:
         return
     _standing(user, case)
@@ -184,7 +184,13 @@ def check_can_edit_notes(user, case: Case) -> None:
 
 
 def check_case_create(
-    user, *, channel: str, agency, employer, applicant, internal_notes: str = ""
+    user: Actor,
+    *,
+    channel: str,
+    agency: Organization | None,
+    employer: Organization | None,
+    applicant: Applicant,
+    internal_notes: str = "",
 ) -> None:
     """The filing party opens the case: an agency's members for the agency channel, the
     employer's HR for the employer channel, the applicant for a self-filed one. Only a case an

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
@@ -12,6 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Applicant, Authorisation, Employment, Membership, Organization, Role
+from accounts.standing import Actor
 from cases.models import Case
 from cases.tenancy.cases import visible_cases
 from cases.tenancy.checks import (
@@ -23,7 +25,7 @@ from cases.tenancy.scope import agency_client_filter, scope_for
 
 
 # --- Organizations and memberships --------------------------------------------------------------
-def visible_organizations(user) -> QuerySet[Organization]:
+def visible_organizations(user: Actor) -> QuerySet[Organization]:
     """The user's own organizations, those on the cases they see, and the employers of the
     applicants they see (so an agency can name them on a new case)."""
     scope = scope_for(user)
@@ -41,12 +43,14 @@ def visible_organizations(user) -> QuerySet[Organization]:
     )
 
 
-def own_agencies(user) -> QuerySet[Organization]:
+def own_agencies(user: Actor) -> QuerySet[Organization]:
     """The agencies the user works at: a case or an authorisation is filed by one of these."""
     return Organization.objects.filter(pk__in=scope_for(user).agency_ids)
 
 
-def access_organization(user, organization_id, *, for_write: bool = False) -> Organization:
+def access_organization(
+    user: Actor, organization_id: int | str, *, for_write: bool = False
+) -> Organization:
     try:
         organization = visible_organizations(user).get(pk=organization_id)
     except (Organization.DoesNotExist, ValueError, TypeError) as exc:
@@ -56,7 +60,7 @@ def access_organization(user, organization_id, *, for_write: bool = False) -> Or
     return organization
 
 
-def visible_memberships(user) -> QuerySet[Membership]:
+def visible_memberships(user: Actor) -> QuerySet[Membership]:
     """Members of the user's own organizations (others' staff lists are not theirs to read)."""
     scope = scope_for(user)
     if scope.is_superuser:
@@ -64,7 +68,9 @@ def visible_memberships(user) -> QuerySet[Membership]:
     return Membership.objects.filter(organization_id__in=scope.member_org_ids)
 
 
-def access_membership(user, membership_id, *, for_write: bool = False) -> Membership:
+def access_membership(
+    user: Actor, membership_id: int | str, *, for_write: bool = False
+) -> Membership:
     try:
         membership = (
             visible_memberships(user).select_related("organization", "user").get(pk=membership_id)
@@ -76,7 +82,7 @@ def access_membership(user, membership_id, *, for_write: bool = False) -> Member
     return membership
 
 
-def assignable_users(user) -> QuerySet:
+def assignable_users(user: Actor) -> QuerySet[Any]:
     """Agency members a supplement can be assigned to: the staff of the user's agencies."""
     scope = scope_for(user)
     members = Membership.objects.filter(role__in=[Role.AGENCY_ADMIN, Role.AGENCY_STAFF])
@@ -89,7 +95,7 @@ def assignable_users(user) -> QuerySet:
     )
 
 
-def assignable_on(case: Case) -> QuerySet:
+def assignable_on(case: Case) -> QuerySet[Any]:
     """Who a supplement of `case` may be assigned to: the active people of the agency and the
     employer on the case (the services' check_assignee rule)."""
     organizations = [pk for pk in (case.agency_id, case.employer_id) if pk is not None]
@@ -101,7 +107,7 @@ def assignable_on(case: Case) -> QuerySet:
     )
 
 
-def invitable_organizations(user) -> QuerySet[Organization]:
+def invitable_organizations(user: Actor) -> QuerySet[Organization]:
     """Where an admin may invite people: their own organizations, and (agency admins) the
     employers whose employees' cases their agency works."""
     scope = scope_for(user)
@@ -116,7 +122,7 @@ def invitable_organizations(user) -> QuerySet[Organization]:
 
 
 # --- Applicants -----------------------------------------------------------------------------------
-def visible_applicants(user) -> QuerySet[Applicant]:
+def visible_applicants(user: Actor) -> QuerySet[Applicant]:
     """Applicants on the cases the user sees, plus those an agency holds an authorisation (委任書)
     from, an employer employs, and the applicant's own record."""
     scope = scope_for(user)
@@ -136,7 +142,7 @@ def visible_applicants(user) -> QuerySet[Applicant]:
     return Applicant.objects.filter(condition)
 
 
-def access_applicant(user, applicant_id, *, for_write: bool = False) -> Applicant:
+def access_applicant(user: Actor, applicant_id: int | str, *, for_write: bool = False) -> Applicant:
     try:
         applicant = visible_applicants(user).get(pk=applicant_id)
     except (Applicant.DoesNotExist, ValueError, TypeError) as exc:
@@ -146,7 +152,7 @@ def access_applicant(user, applicant_id, *, for_write: bool = False) -> Applican
     return applicant
 
 
-def invitable_applicants(user) -> QuerySet[Applicant]:
+def invitable_applicants(user: Actor) -> QuerySet[Applicant]:
     """Applicants without a login whom the admin's agency works for (on its cases or by an
     authorisation, as after an import): the tenancy rule, limited to the agencies they administer."""
     scope = scope_for(user)

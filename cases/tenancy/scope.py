@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from accounts.models import Applicant, Authorisation
-from accounts.standing import NOBODY, Scope, admin_org_ids, member_org_ids, scope_for
+from accounts.standing import NOBODY, Actor, Scope, admin_org_ids, member_org_ids, scope_for
 from cases.choices import Party
 from cases.models import Case
 
@@ -26,7 +26,7 @@ def case_filter(scope: Scope, prefix: str = "") -> Q:
     """The Q that keeps only the cases in scope; `prefix` reaches a case from a related model."""
     if scope.is_superuser:
         return Q()
-    if scope.anonymous:
+    if scope.user_id is None:  # anonymous
         return Q(pk__in=[])
     # A sub-select, not a join: PostgreSQL then need not join the applicant onto every case.
     own = Applicant.objects.filter(user_id=scope.user_id).values("id")
@@ -54,7 +54,7 @@ def agency_client_filter(scope: Scope, field: str = "pk") -> Q:
     return Q(**{f"{field}__in": cases}) | Q(**{f"{field}__in": authorised})
 
 
-def party_for(user, case: Case) -> str | None:
+def party_for(user: Actor, case: Case) -> str | None:
     """The side a user stands on for one case: agency, employer or applicant (None: no access)."""
     scope = scope_for(user)
     if scope.is_superuser or case.agency_id in scope.agency_ids:

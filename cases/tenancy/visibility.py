@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.standing import Actor
 from cases.choices import Party, Visibility
 from cases.documents.models import PackedFile
 from cases.models import Case, Document
@@ -22,18 +23,18 @@ SEEN_BY: dict[str, frozenset[str]] = {
 }
 
 
-def visible_documents(user, case: Case) -> QuerySet[Document]:
+def visible_documents(user: Actor, case: Case) -> QuerySet[Document]:
     """Documents of a case the user may see, honouring each document's visibility."""
     seen = SEEN_BY.get(party_for(user, case) or "", frozenset())
     return Document.objects.filter(supplement__case=case, visibility__in=seen)
 
 
-def allowed_visibilities(user, case: Case) -> frozenset[str]:
+def allowed_visibilities(user: Actor, case: Case) -> frozenset[str]:
     """Who may be shown a document a party uploads: never narrower than the uploader can see."""
     return SEEN_BY.get(party_for(user, case) or "", frozenset({Visibility.ALL}))
 
 
-def access_document(user, document_id, *, for_write: bool = False) -> Document:
+def access_document(user: Actor, document_id: int | str, *, for_write: bool = False) -> Document:
     """A document the user may see (case scope and the document's own visibility). Its uploader
     and whoever manages the supplement may remove it."""
     try:
@@ -52,7 +53,7 @@ def access_document(user, document_id, *, for_write: bool = False) -> Document:
     return document
 
 
-def access_packed_file(user, file_id) -> PackedFile:
+def access_packed_file(user: Actor, file_id: int | str) -> PackedFile:
     """A packed file holds pages of several documents: the user must be allowed to see every one
     of them (an agency-only document packed with the rest keeps the file agency-only)."""
     try:
