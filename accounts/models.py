@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.email_providers import is_mainland_china_provider
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
@@ -143,8 +145,6 @@ class Applicant(models.Model):
     @property
     def email_may_be_blocked(self) -> bool:
         """NIA mail to mainland-China providers is partly blocked (platform notice)."""
-        from accounts.email_providers import is_mainland_china_provider
-
         return is_mainland_china_provider(self.email)
 
 

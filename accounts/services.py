@@ -1,5 +1,5 @@
-"""Every write to organizations, memberships and applicants. The API (and later the pages) call
-these; who may call them is decided by the caller through the tenancy rule.
+"""Every write to organizations, memberships and applicants. The API and the pages call these;
+each checks who may act (accounts.standing) before it changes anything.
 
 Keyword-only arguments and the acting user, like `cases.services`; each change records who made it
 in the change history.
@@ -21,6 +21,12 @@ from accounts.models import (
     Membership,
     Organization,
     history_user,
+)
+from accounts.standing import (
+    check_can_add_applicant,
+    check_can_change_organization,
+    check_can_edit_applicant,
+    check_can_manage_members,
 )
 
 if TYPE_CHECKING:
@@ -80,6 +86,7 @@ def organization_update(
     unknown = set(changes) - ORGANIZATION_FIELDS
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    check_can_change_organization(actor, organization)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     for name, value in changes.items():
         setattr(organization, name, value)
@@ -93,6 +100,7 @@ def organization_update(
 def membership_add(
     *, organization: Organization, actor: AbstractBaseUser | None, user: User, role: str
 ) -> Membership:
+    check_can_manage_members(actor, organization)
     membership = Membership(organization=organization, user=user, role=role)
     membership.full_clean()  # the role must fit the kind; one membership per user and organization
     _record(actor, membership)
@@ -108,14 +116,20 @@ def _other_admins(membership: Membership) -> bool:
     )
 
 
+def is_last_admin(membership: Membership) -> bool:
+    """Whether removing or demoting this membership would leave its organization without an admin."""
+    return membership.role in ADMIN_ROLES and not _other_admins(membership)
+
+
 @transaction.atomic
 def membership_set_role(
     *, membership: Membership, actor: AbstractBaseUser | None, role: str
 ) -> Membership:
+    check_can_manage_members(actor, membership.organization)
     # Lock the organization so two admins cannot demote each other at the same moment.
     Organization.objects.select_for_update().get(pk=membership.organization_id)
     membership = Membership.objects.select_related("organization").get(pk=membership.pk)
-    if membership.role in ADMIN_ROLES and role not in ADMIN_ROLES and not _other_admins(membership):
+    if role not in ADMIN_ROLES and is_last_admin(membership):
         raise LastAdmin()
     membership.role = role
     membership.full_clean()
@@ -126,9 +140,10 @@ def membership_set_role(
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: AbstractBaseUser | None) -> None:
+    check_can_manage_members(actor, membership.organization)
     Organization.objects.select_for_update().get(pk=membership.organization_id)
     membership = Membership.objects.get(pk=membership.pk)
-    if membership.role in ADMIN_ROLES and not _other_admins(membership):
+    if is_last_admin(membership):
         raise LastAdmin()
     _record(actor, membership)
     membership.delete()
@@ -149,6 +164,7 @@ def applicant_create(
     unknown = set(fields) - APPLICANT_FIELDS
     if unknown:
         raise ValueError(f"not applicant fields: {sorted(unknown)}")
+    check_can_add_applicant(actor, organization)
     if organization.is_agency and not authorisation:
         raise MissingLink(
             _("An agency records the applicant's authorisation (委任書) with the applicant."),
@@ -185,6 +201,7 @@ def applicant_update(
     unknown = set(changes) - APPLICANT_FIELDS
     if unknown:
         raise ValueError(f"not applicant fields: {sorted(unknown)}")
+    check_can_edit_applicant(actor)
     applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
     for name, value in changes.items():
         setattr(applicant, name, value)

@@ -13,25 +13,19 @@ catch-all.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases import services as document_services
 from cases.choices import DocumentReview
-from cases.documents import services as document_services
 from cases.documents.models import PackedFile, PackJob, PackState
-from cases.documents.selectors import (
-    UploadSetStatus,
-    access_packed_file,
-    upload_set_status,
-)
-from cases.tenancy import access_document, access_supplement, can_upload
-from web.downloads import file_response
+from cases.documents.selectors import UploadSetStatus, upload_set_status
+from cases.documents.storage import file_response
+from cases.tenancy import access_document, access_packed_file, access_supplement
 
 
 # --- Serializers ------------------------------------------------------------------------------
@@ -125,8 +119,7 @@ class UploadSetView(APIView):
         """Pack now: answers the done packing when the documents have not changed (200), else
         the queued or running one (202); poll GET for progress."""
         supplement = access_supplement(request.user, supplement_pk)
-        if not can_upload(request.user, supplement.case):
-            raise PermissionDenied(_("You cannot pack this supplement's documents."))
+        # Who may pack on demand: the service's check (the filing party).
         job = document_services.pack_request(supplement=supplement, actor=request.user)
         current = upload_set_status(supplement=supplement)
         code = status.HTTP_200_OK if job.state == PackState.DONE else status.HTTP_202_ACCEPTED

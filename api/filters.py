@@ -17,8 +17,8 @@ from cases.choices import (
     SupplementOutcome,
     SupplementState,
 )
+from cases.clock import taipei_today
 from cases.models import Case, SupplementRequest
-from cases.selectors import taipei_today
 
 
 class IdField(forms.IntegerField):

@@ -6,22 +6,19 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from api.access import visible_comments, visible_items
 from cases import services
-from cases.choices import DocumentReview, SupplementState
-from cases.models import Document, RequestedItem, SupplementRequest
-from cases.tenancy import visible_cases, visible_documents
+from cases.choices import SupplementState
+from cases.documents.upload_set import answered_by_document
+from cases.models import RequestedItem, SupplementRequest
+from cases.tenancy import visible_cases, visible_comments, visible_documents, visible_items
 
 
 def _items(*, fields: tuple[str, ...] = ()) -> Prefetch:
     """Requested items, each marked with whether a (not rejected) document answers it: what
     readiness needs to tell whom a supplement waits on, in one query for the whole page."""
-    live = Document.objects.filter(item=OuterRef("pk")).exclude(
-        review_state=DocumentReview.REJECTED
-    )
-    queryset = RequestedItem.objects.annotate(has_live_document=Exists(live))
+    queryset = RequestedItem.objects.annotate(has_live_document=answered_by_document())
     if fields:
         queryset = queryset.only(*fields)
     return Prefetch("items", queryset=queryset)

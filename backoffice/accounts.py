@@ -16,6 +16,7 @@ from django.contrib import admin
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts import services
 from accounts.models import (
     Applicant,
     Authorisation,
@@ -25,22 +26,23 @@ from accounts.models import (
     Organization,
     Profile,
 )
-from api.access import (
-    admin_org_ids,
-    can_edit_applicants,
-    member_org_ids,
-    visible_applicants,
-    visible_memberships,
-    visible_organizations,
-)
 from backoffice.scoping import (
     OwnRowsAdminMixin,
     ScopedAdminMixin,
     ScopedQuerysetMixin,
-    own_agencies,
 )
-from cases.tenancy import agency_client_filter, scope_for
-from web.queries import invitable_organizations
+from cases.tenancy import (
+    admin_org_ids,
+    agency_client_filter,
+    can_edit_applicants,
+    invitable_organizations,
+    member_org_ids,
+    own_agencies,
+    scope_for,
+    visible_applicants,
+    visible_memberships,
+    visible_organizations,
+)
 
 
 def administered_organizations(user):
@@ -99,6 +101,18 @@ class OrganizationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def may_change(self, request, obj) -> bool:
         return obj.pk in admin_org_ids(request.user)
 
+    def save_model(self, request, obj, form, change):
+        # A change goes through the service (who may change it, history); adding an
+        # organization is the operator's.
+        changed = set(form.changed_data) & services.ORGANIZATION_FIELDS
+        if not change:
+            super().save_model(request, obj, form, change)
+        elif changed:
+            data = form.cleaned_data
+            services.organization_update(
+                organization=obj, actor=request.user, **{name: data[name] for name in changed}
+            )
+
 
 @admin.register(Membership)
 class MembershipAdmin(ScopedMemberships, ScopedAdminMixin, SimpleHistoryAdmin):
@@ -110,6 +124,40 @@ class MembershipAdmin(ScopedMemberships, ScopedAdminMixin, SimpleHistoryAdmin):
 
     def may_change(self, request, obj) -> bool:
         return obj.organization_id in admin_org_ids(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once added, a membership changes only its role (the service keeps one admin).
+        return (
+            self.readonly_fields if obj is None else [*self.readonly_fields, "user", "organization"]
+        )
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            if "role" in form.changed_data:
+                services.membership_set_role(membership=obj, actor=request.user, role=data["role"])
+        else:
+            saved = services.membership_add(
+                organization=data["organization"],
+                actor=request.user,
+                user=data["user"],
+                role=data["role"],
+            )
+            obj.pk = saved.pk
+
+    def get_deleted_objects(self, objs, request):
+        # The confirmation page names the last admin as protected instead of deleting it.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not perms_needed:  # a refusal for want of rights answers first (403)
+            protected = [*protected, *(str(m) for m in objs if services.is_last_admin(m))]
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        services.membership_remove(membership=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            self.delete_model(request, membership)
 
 
 @admin.register(Applicant)
@@ -133,6 +181,18 @@ class ApplicantAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def may_change(self, request, obj) -> bool:
         return can_edit_applicants(request.user)
+
+    def save_model(self, request, obj, form, change):
+        # A change to the applicant's own data goes through the service; linking a login
+        # (superusers only) and adding one are the operator's.
+        changed = set(form.changed_data)
+        if change and changed and changed <= services.APPLICANT_FIELDS:
+            data = form.cleaned_data
+            services.applicant_update(
+                applicant=obj, actor=request.user, **{name: data[name] for name in changed}
+            )
+        else:
+            super().save_model(request, obj, form, change)
 
     def get_readonly_fields(self, request, obj=None):
         # A login reaches the applicant's cases at every agency: it is linked by accepting an

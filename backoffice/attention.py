@@ -6,8 +6,10 @@ from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from cases import clock
+from cases.clock import taipei_today
 from cases.readiness import Readiness
-from cases.selectors import supplements_needing_attention, taipei_today
+from cases.selectors import supplements_needing_attention
 
 
 def attention_view(site):
@@ -19,7 +21,7 @@ def attention_view(site):
         rows = [
             {
                 "supplement": supplement,
-                "days_left": (supplement.deadline - today).days,
+                "days_left": clock.days_left(supplement.deadline, today),
                 "overdue": (today - supplement.deadline).days,
                 "readiness": Readiness.from_stored(supplement.missing),
             }

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from backoffice.scoping import CaseScopedAdminMixin, own_agencies
+from backoffice.scoping import CaseScopedAdminMixin
+from cases import services
+from cases.clock import days_left
+from cases.editable import (
+    CASE_EDITABLE_FIELDS,
+    SUPPLEMENT_ADMIN_EDITABLE_OPEN,
+    SUPPLEMENT_EDITABLE_AFTER_SUBMISSION,
+)
 from cases.errors import DomainError
 from cases.models import (
     Case,
@@ -25,8 +30,7 @@ from cases.models import (
     ReviewerComment,
     SupplementRequest,
 )
-from cases.selectors import days_left
-from cases.services import check_assignee, refresh_readiness, supplement_deadlines
+from cases.tenancy import own_agencies
 
 
 class CasesScopedAdminMixin(CaseScopedAdminMixin):
@@ -38,50 +42,48 @@ class CasesScopedAdminMixin(CaseScopedAdminMixin):
         return True
 
 
-class FrozenWhenSubmittedInline:
-    _parent = None
+class ReadOnlyInline:
+    """What a supplement holds is changed in the workspace or the API, through the services (locks,
+    versions, readiness, the freeze after submission); the admin shows it."""
 
-    def _frozen(self, obj) -> bool:
-        return obj is not None and not obj.is_editable
-
-    def get_formset(self, request, obj=None, **kwargs):
-        self._parent = obj  # inline instances live for one request
-        return super().get_formset(request, obj, **kwargs)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # The comment an item answers, or the item a document answers, belongs to this supplement;
-        # the default choices would list every tenant's comments and items by their text.
-        if db_field.related_model in (ReviewerComment, RequestedItem):
-            kwargs["queryset"] = db_field.related_model._default_manager.filter(
-                supplement=self._parent
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    extra = 0
+    can_delete = False
 
     def has_add_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_add_permission(request, obj)
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_change_permission(request, obj)
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+        return False
 
 
-class CommentInline(FrozenWhenSubmittedInline, admin.StackedInline):
+class ReadOnlyAdminMixin:
+    """Rows written only by the services: the admin lists and shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CommentInline(ReadOnlyInline, admin.StackedInline):
     model = ReviewerComment
-    extra = 0
     fields = ["tab", "text", "field_label", "corrected_value", "resolution", "resolved_at"]
 
 
-class ItemInline(FrozenWhenSubmittedInline, admin.TabularInline):
+class ItemInline(ReadOnlyInline, admin.TabularInline):
     model = RequestedItem
-    extra = 0
     fields = ["kind", "description", "waits_on", "state", "comment"]
 
 
-class DocumentInline(FrozenWhenSubmittedInline, admin.TabularInline):
+class DocumentInline(ReadOnlyInline, admin.TabularInline):
     model = Document
-    extra = 0
     fields = [
         "original_name",
         "item",
@@ -92,10 +94,6 @@ class DocumentInline(FrozenWhenSubmittedInline, admin.TabularInline):
         "review_state",
         "visibility",
     ]
-    readonly_fields = ["original_name", "size", "content_type", "pages", "encrypted"]
-
-    def has_add_permission(self, request, obj=None):
-        return False  # files arrive through the upload checks, not the admin
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -177,10 +175,44 @@ class CaseAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
     def reference(self, obj: Case) -> str:
         return obj.reference
 
+    # Who the case is for and who files it decide who sees it: set once, at creation.
+    PARTIES = ("applicant", "kind", "channel", "agency", "employer")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return [*self.readonly_fields, "applicant", "channel", "agency", "employer"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the services, as the pages and the API: the first status history row, who may
+        # open a case on its channel, who may write the agency's notes.
+        data = form.cleaned_data
+        if change:
+            editable = set(form.changed_data).intersection(CASE_EDITABLE_FIELDS)
+            if not editable:
+                return
+            saved = services.case_update(
+                case=obj, actor=request.user, **{name: data[name] for name in editable}
+            )
+        else:
+            details = {
+                name: data[name]
+                for name in form.changed_data
+                if name in CASE_EDITABLE_FIELDS and name != "kind"
+            }
+            saved = services.case_create(
+                actor=request.user,
+                **{name: data.get(name) for name in self.PARTIES},
+                **details,
+            )
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
 
 class SupplementRequestForm(forms.ModelForm):
-    """The assignee meets the services' rule: someone at the agency or the employer on the case
-    (the autocomplete offers every login)."""
+    """What an operator may change on a supplement: its assignee, the deadline printed in the
+    notice, and (once submitted) the outcome. Checked here with the services' own rules, saved by
+    the services (SupplementRequestAdmin.save_model)."""
 
     class Meta:
         model = SupplementRequest
@@ -188,27 +220,25 @@ class SupplementRequestForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        case = data.get("case") or (self.instance.case if self.instance.case_id else None)
-        if case is not None and data.get("assignee") is not None:
+        supplement = self.instance
+        if data.get("assignee") is not None:
             try:
-                check_assignee(case=case, assignee=data["assignee"])
+                services.check_assignee(case=supplement.case, assignee=data["assignee"])
             except DomainError as exc:
                 self.add_error("assignee", exc.message)
-        if "notice_date" in self.fields and data.get("notice_date") and data.get("rule"):
-            # While editable, the deadline follows the notice as supplement_create counts it.
+        override = data.get("deadline_override", supplement.deadline_override)
+        reason = (data.get("override_reason", supplement.override_reason) or "").strip()
+        if "deadline_override" in self.changed_data or "override_reason" in self.changed_data:
             try:
-                proposed, deadline, reason = supplement_deadlines(
-                    notice_date=data["notice_date"],
-                    rule=data["rule"],
-                    deadline_override=data.get("deadline_override"),
-                    override_reason=data.get("override_reason") or "",
+                services.supplement_deadlines(
+                    notice_date=supplement.notice_date,
+                    rule=supplement.rule,
+                    deadline_override=override,
+                    override_reason=reason,
                 )
             except DomainError as exc:
                 field = exc.params.get("field")
                 self.add_error(field if field in self.fields else "deadline_override", exc.message)
-            else:
-                self.instance.proposed_deadline, self.instance.deadline = proposed, deadline
-                data["override_reason"] = reason
         return data
 
 
@@ -261,7 +291,7 @@ class SupplementRequestAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("days left"))
     def days_left_display(self, obj: SupplementRequest) -> int:
-        return days_left(obj)
+        return days_left(obj.deadline)
 
     def has_add_permission(self, request):
         # A supplement is recorded through supplement_create (the case page or the API): it moves
@@ -269,31 +299,39 @@ class SupplementRequestAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and not obj.is_editable:
-            # Frozen: only the outcome and the assignee may still change.
-            return [f.name for f in obj._meta.fields if f.name not in {"outcome", "assignee"}]
-        return self.readonly_fields
+        if obj is None:
+            return self.readonly_fields
+        editable = (
+            SUPPLEMENT_ADMIN_EDITABLE_OPEN
+            if obj.is_editable
+            else SUPPLEMENT_EDITABLE_AFTER_SUBMISSION
+        )
+        return [f.name for f in obj._meta.fields if f.name not in editable]
 
     def save_model(self, request, obj, form, change):
-        # Like the services: lock the row, let the freeze win a race with a submission, and bump
-        # the version so a writer holding the old one (expected_version) notices. The form set
-        # the deadlines (supplement_deadlines).
-        locked = SupplementRequest.objects.select_for_update().get(pk=obj.pk)
-        if locked.state != obj.state:
-            raise PermissionDenied
-        obj.version = locked.version + (1 if obj.is_editable else 0)
-        if "outcome" in form.changed_data:
-            obj.outcome_recorded_at = timezone.now()  # as supplement_record_outcome does
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if form.instance.is_editable:
-            refresh_readiness(form.instance)
+        # Through the services, as the pages and the API: they lock the row, check who may act,
+        # refuse a change a submission won the race against, and record who and when.
+        changed = set(form.changed_data)
+        if "assignee" in changed:
+            services.supplement_assign(
+                supplement=obj, actor=request.user, assignee=form.cleaned_data["assignee"]
+            )
+        if changed & {"deadline_override", "override_reason"}:
+            services.supplement_override_deadline(
+                supplement=obj,
+                actor=request.user,
+                deadline=form.cleaned_data.get("deadline_override"),
+                reason=form.cleaned_data.get("override_reason") or "",
+            )
+        if "outcome" in changed and form.cleaned_data.get("outcome"):
+            services.supplement_record_outcome(
+                supplement=obj, actor=request.user, outcome=form.cleaned_data["outcome"]
+            )
+        obj.refresh_from_db()
 
 
 @admin.register(ReviewerComment)
-class ReviewerCommentAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
+class ReviewerCommentAdmin(ReadOnlyAdminMixin, CasesScopedAdminMixin, SimpleHistoryAdmin):
     case_prefix = "supplement__case__"
     list_display = ["supplement", "tab", "text", "resolved_at"]
     list_filter = ["tab"]
@@ -302,7 +340,7 @@ class ReviewerCommentAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RequestedItem)
-class RequestedItemAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
+class RequestedItemAdmin(ReadOnlyAdminMixin, CasesScopedAdminMixin, SimpleHistoryAdmin):
     case_prefix = "supplement__case__"
     list_display = ["description", "supplement", "kind", "waits_on", "state"]
     list_filter = ["kind", "state", "waits_on"]
@@ -311,7 +349,7 @@ class RequestedItemAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
+class DocumentAdmin(ReadOnlyAdminMixin, CasesScopedAdminMixin, SimpleHistoryAdmin):
     case_prefix = "supplement__case__"
     list_display = [
         "original_name",
@@ -335,9 +373,6 @@ class DocumentAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
         "sha256",
         "uploaded_by",
     ]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(CaseStatusChange)

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from api.access import member_org_ids
 from backoffice.scoping import (
     CaseScopedAdminMixin,
     OwnRowsAdminMixin,
@@ -20,6 +19,7 @@ from backoffice.scoping import (
 )
 from cases.deadlines import compute_deadline
 from cases.services import taiwan_calendar
+from cases.tenancy import member_org_ids
 from notifications.models import (
     Alert,
     AlertPolicy,

@@ -1,5 +1,5 @@
 """Tenant scoping for the admin: a staff member who is not a superuser lists, opens and picks only
-what the tenancy rule (cases.tenancy, and api.access built on it) lets them see.
+what the tenancy rule (cases.tenancy) lets them see.
 
 An object outside the scope answers as a missing one does: the admin's "does not exist" redirect on
 its change and delete pages, 404 on its history pages. Foreign-key choices are limited the same way,
@@ -18,14 +18,16 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Applicant, Organization
-from api.access import visible_applicants, visible_organizations
 from cases.models import Case, RequestedItem, ReviewerComment, SupplementRequest
-from cases.tenancy import (
+from cases.tenancy import (  # noqa: F401 - own_agencies is part of what the admins import here
     case_filter,
+    own_agencies,
     scope_for,
+    visible_applicants,
     visible_cases,
     visible_comments,
     visible_items,
+    visible_organizations,
     visible_supplements,
 )
 
@@ -45,11 +47,6 @@ VISIBLE: dict[type, Choices] = {
 
 def own_user(user) -> QuerySet:
     return get_user_model().objects.filter(pk=user.pk)
-
-
-def own_agencies(user) -> QuerySet[Organization]:
-    """The agencies the user works at: a case or an authorisation is filed by one of these."""
-    return Organization.objects.filter(pk__in=scope_for(user).agency_ids)
 
 
 class ScopedQuerysetMixin:

@@ -13,6 +13,8 @@ class TrackerAdminSite(admin.AdminSite):
     index_template = "admin/tracker_index.html"
 
     def get_urls(self):
+        # Here, not at the top: this module is imported while the app registry is still filling
+        # (INSTALLED_APPS names its AdminConfig), before the models the view reads exist.
         from backoffice.attention import attention_view
 
         return [

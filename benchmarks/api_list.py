@@ -289,7 +289,7 @@ def measure(people: dict, runs: int) -> None:
     from django.db import connection
     from rest_framework.test import APIClient
 
-    from cases.selectors import taipei_today
+    from cases.clock import taipei_today
     from integrations.services import token_create
 
     _token, key = token_create(user=people["staff"], name="bench")

@@ -38,6 +38,7 @@ from cases.choices import (
     PlatformTab,
     RequestingBody,
 )
+from cases.clock import taipei_today
 from cases.models import Case, FieldOfExpertise
 
 DEMO_AGENCY = "Formosa Talent Partners"
@@ -176,7 +177,7 @@ def _supplement_due(case: Case, actor, *, due: dt.date, rule: str, **details):
 
 @transaction.atomic
 def seed(*, today: dt.date | None = None) -> dict:
-    today = today or timezone.localdate()
+    today = today or taipei_today()
     users = ensure_users()
     if is_seeded():
         return {"created": False, "users": users}

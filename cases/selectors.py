@@ -6,18 +6,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 
-from cases.choices import DocumentReview, ItemKind, ItemState
-from cases.models import Document, RequestedItem, SupplementRequest
+from cases.choices import ItemKind, ItemState
+from cases.clock import taipei_today
+from cases.documents.upload_set import answered_by_document
+from cases.models import RequestedItem
 from cases.readiness import ItemFact, waiting_on
 from cases.tenancy import visible_supplements
-
-
-def taipei_today() -> dt.date:
-    """Today's date in Taipei (settings.TIME_ZONE), whatever the server's clock zone."""
-    return timezone.localdate()
 
 
 def supplements_needing_attention(*, user, today: dt.date | None = None) -> QuerySet:
@@ -38,20 +34,12 @@ def supplements_needing_attention(*, user, today: dt.date | None = None) -> Quer
     )
 
 
-def days_left(supplement: SupplementRequest, today: dt.date | None = None) -> int:
-    """Whole Taipei days until the deadline: 0 on the day, negative once overdue."""
-    return (supplement.deadline - (today or taipei_today())).days
-
-
 # --- What is still pending, for lists and the alert sweep (the readiness rule, in SQL) --------
 def pending_items(items: QuerySet[RequestedItem]) -> QuerySet[RequestedItem]:
     """Items still outstanding, by the same rule as cases.services.supplement_facts: a document is
     done once a non-rejected file answers it, a correction once marked done; "not needed" is done."""
-    answered = Exists(
-        Document.objects.filter(item=OuterRef("pk")).exclude(review_state=DocumentReview.REJECTED)
-    )
     return (
-        items.annotate(answered=answered)
+        items.annotate(answered=answered_by_document())
         .exclude(state=ItemState.NOT_NEEDED)
         .filter(
             Q(kind=ItemKind.DOCUMENT, answered=False)

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        # Register the tasks in every process, so the services can send them by name (cases.queue).
+        from notifications import tasks  # noqa: F401

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from cases import clock
 from notifications.emails import status_text
 from notifications.subjects import Item
 
@@ -53,7 +54,7 @@ def build_calendar(*, items: list[Item], language: str, today: dt.date) -> bytes
                 "description",
                 "\n".join(
                     [
-                        status_text((item.due_on - today).days),
+                        status_text(clock.days_left(item.due_on, today)),
                         _("Ends at the end of the day, Taipei time (臺北時間)."),
                         item.url,
                     ]

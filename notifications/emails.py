@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cases import clock
 from cases.deadlines import TAIPEI
 from notifications.links import respond_url
 from notifications.models import AlertRole
@@ -111,7 +112,7 @@ class ItemTexts:
 
 
 def item_texts(item: Item, *, today: dt.date, time_zone: str, phrases: Phrases) -> ItemTexts:
-    days_left = (item.due_on - today).days
+    days_left = clock.days_left(item.due_on, today)
     taipei, local = deadline_texts(item.due_on, time_zone)
     return ItemTexts(
         title=item.title(),

@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Organization
 from cases.choices import Party
 from cases.models import Case, SupplementRequest
+from notifications.outbox import OutboxMessage, OutboxStatus, Reason
 from notifications.rules import DEFAULT_ESCALATE_DAYS, DEFAULT_OFFSETS
 
 
@@ -35,31 +36,10 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
 
 
-class AlertStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    SENDING = "sending", _("Being sent")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-    SKIPPED = "skipped", _("Not sent (no longer needed)")
-
-
-class AlertReason(models.TextChoices):
-    """Why an alert was skipped, failed or is waiting to be tried again: stored as a code, shown
-    in the reader's language. The raw technical detail (a mail server's reply) stays in `error`."""
-
-    NOT_DUE = "not_due", _("No longer due: done, withdrawn, or the deadline moved.")
-    NO_ACCESS = "no_access", _("The recipient can no longer see this case.")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged by someone on the case: no escalation.")
-    SNOOZED = "snoozed", _("Snoozed by the recipient.")
-    INACTIVE = "inactive", _("The account is inactive or gone.")
-    NO_EMAIL = "no_email", _("The user has no email address.")
-    GAVE_UP = "gave_up", _("Gave up after repeated temporary failures.")
-    SMTP_PERMANENT = "smtp_permanent", _("The mail server refused the message.")
-    SMTP_TEMPORARY = (
-        "smtp_temporary",
-        _("The mail server did not take the message yet; it will be tried again."),
-    )
-    INTERNAL = "internal", _("An error in the tracker stopped this alert; see the server log.")
+# The outbox's vocabulary (notifications.outbox), under the names the rest of the code knows.
+AlertStatus = OutboxStatus
+AlertReason = Reason
+ReminderStatus = OutboxStatus
 
 
 class AlertRole(models.TextChoices):
@@ -254,15 +234,11 @@ class PlannedStage(models.Model):
         return f"{self.subject_kind} {self.subject_id} due {self.due_on} at {self.offset:+d}"
 
 
-class AlertQuerySet(models.QuerySet):
-    def due(self, now) -> AlertQuerySet:
-        return self.filter(status=AlertStatus.PENDING, send_after__lte=now)
-
-
-class Alert(models.Model):
-    """One alert to one person about one subject at one stage, on one channel: recorded (pending)
-    before it is sent, claimed by one sweep with a conditional UPDATE, then sent/failed/skipped.
-    The unique constraint is what makes a second sweep, or two at once, send nothing twice."""
+class Alert(OutboxMessage):
+    """One alert to one person about one subject at one stage, on one channel: an outbox message
+    (notifications.outbox) recorded before it is sent, claimed by one sweep, then sent, failed or
+    skipped. The unique constraint is what makes a second sweep, or two at once, record nothing
+    twice."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
@@ -283,26 +259,10 @@ class Alert(models.Model):
     )
     role = models.CharField(_("why"), max_length=12, choices=AlertRole.choices)
     urgent = models.BooleanField(_("immediate"), default=False)
-    status = models.CharField(
-        _("outcome"), max_length=10, choices=AlertStatus.choices, default=AlertStatus.PENDING
-    )
-    send_after = models.DateTimeField(_("send after"))
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    claim = models.UUIDField(null=True, blank=True, editable=False)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    reason = models.CharField(
-        _("reason"), max_length=20, choices=AlertReason.choices, blank=True, default=""
-    )
     # The snooze that held the alert back (the response itself may change later).
     snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
-    # Only the raw technical detail (a mail server's reply, an exception): never shown translated.
-    error = models.TextField(_("error"), blank=True)
-    message_id = models.CharField(_("message id"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = AlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "id"]
@@ -371,17 +331,10 @@ class CalendarFeed(models.Model):
         return f"{self.user} ({self.token[:6]}…)"
 
 
-class ReminderStatus(models.TextChoices):
-    QUEUED = "queued", _("Waiting to be sent")
-    SENDING = "sending", _("Being sent")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-
-
-class Reminder(models.Model):
+class Reminder(OutboxMessage):
     """A person's request to the applicant or the employer's HR for what a supplement still needs
-    from them (催件), sent at once by email. Recorded before it is sent; a row never changes
-    except its delivery status."""
+    from them (催件), sent at once by email: an outbox message (notifications.outbox). Recorded
+    before it is sent; a row never changes except its delivery state."""
 
     supplement = models.ForeignKey(
         SupplementRequest, on_delete=models.CASCADE, related_name="reminders"
@@ -408,16 +361,6 @@ class Reminder(models.Model):
         verbose_name=_("sent by"),
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.QUEUED
-    )
-    reason = models.CharField(_("reason"), max_length=20, choices=AlertReason.choices, blank=True)
-    error = models.TextField(_("technical detail"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    next_try_at = models.DateTimeField(_("next try"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    message_id = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -425,7 +368,8 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders (催件)")
         indexes = [
             models.Index(fields=["supplement", "party", "created_at"]),
-            models.Index(fields=["status", "created_at"]),
+            # What the sweep's re-queue looks for (notifications.outbox.Sender.stranded).
+            models.Index(fields=["status", "send_after"], name="reminder_due"),
         ]
 
     def __str__(self) -> str:

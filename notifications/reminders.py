@@ -1,10 +1,13 @@
 """Reminders (催件): the party filing a supplement asks the applicant or the employer's HR for what
 it still needs from them, by email, in the recipient's language, at once.
 
-`remind` checks the rules and records one row per recipient before anything is sent; the Celery
-task `notifications.send_reminder` sends each row exactly once (a conditional claim, as for alerts).
-A temporary mail failure waits out a backoff and is tried again; a worker killed mid-send leaves the
-row claimed until the lease runs out, and the alert sweep re-queues rows whose task was lost.
+`remind` checks the rules and records one row per recipient before anything is sent, and queues
+each row's task by name after commit (cases.queue: this module never imports the tasks).
+A reminder is an outbox message (notifications.outbox): the Celery task `notifications.send_reminder`
+sends each row exactly once through the shared sender, which claims it, waits out a backoff after a
+temporary refusal and gives up after the maximum attempts; a worker killed mid-send leaves the row
+claimed until the lease runs out, and the alert sweep re-queues rows whose task was lost. This
+module supplies only the email (ReminderMail).
 """
 
 from __future__ import annotations
@@ -13,9 +16,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,19 +25,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.preferences import applicant_zone
-from cases import services as case_services
+from cases import queue, tenancy
 from cases.choices import ItemKind, Party, SupplementState
+from cases.clock import taipei_today
 from cases.errors import DomainError, InvalidInput
+from cases.locking import lock_open_supplement
 from cases.models import SupplementRequest
-from cases.selectors import pending_items, taipei_today
-from cases.tenancy import can_manage_supplement, party_for
-from notifications.channels import PERMANENT, EmailChannel
-from notifications.delivery import backoff
+from cases.selectors import pending_items
+from notifications import outbox
 from notifications.directory import Directory
 from notifications.emails import deadline_texts, status_text
-from notifications.models import AlertReason, Reminder, ReminderStatus
+from notifications.models import AlertReason, Reminder
 
 REMINDABLE = (Party.APPLICANT, Party.EMPLOYER)
+REMINDER = "reminder"  # the outbox kind
+SEND_REMINDER = "notifications.send_reminder"  # its task (notifications.tasks), sent by name
 
 
 class NothingAsked(DomainError):
@@ -137,11 +141,9 @@ def remind(*, supplement: SupplementRequest, actor, party: str) -> list[Reminder
     """Record a reminder to each recipient on `party`'s side and queue it for sending."""
     if party not in REMINDABLE:
         raise InvalidInput(_("Reminders go to the applicant or the employer's HR."), code="party")
-    case = supplement.case
-    if not can_manage_supplement(actor, case) or party_for(actor, case) == party:
-        raise PermissionDenied(_("Only the party filing this supplement can send reminders."))
+    tenancy.check_can_remind(actor, supplement.case, party)
     # The row lock serialises two clicks at once; a submitted or withdrawn supplement asks nothing.
-    supplement = case_services._lock_open(supplement.pk)
+    supplement = lock_open_supplement(supplement.pk)
     asked = asked_of(supplement, party)
     if not asked:
         raise NothingAsked()
@@ -175,8 +177,8 @@ def remind(*, supplement: SupplementRequest, actor, party: str) -> list[Reminder
         )
         for person in people
     )
-    ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: _enqueue(ids))
+    for row in rows:
+        queue.send_after_commit(SEND_REMINDER, row.pk)
     return rows
 
 
@@ -186,39 +188,7 @@ def _who(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _enqueue(ids: list[int]) -> None:
-    from notifications.tasks import send_reminder
-
-    for reminder_id in ids:
-        send_reminder.delay(reminder_id)
-
-
 # --- Sending ---------------------------------------------------------------------------------------
-def _claim(reminder_id: int) -> Reminder | None:
-    """Take the row for this sender: queued, or claimed by a sender that died (lease run out)."""
-    now = timezone.now()
-    expired = now - dt.timedelta(seconds=_setting("ALERT_CLAIM_LEASE_SECONDS", 600))
-    taken = (
-        Reminder.objects.filter(pk=reminder_id)
-        .filter(
-            Q(status=ReminderStatus.QUEUED)
-            | Q(status=ReminderStatus.SENDING, claimed_at__lt=expired)
-        )
-        .update(status=ReminderStatus.SENDING, claimed_at=now)
-    )
-    if not taken:
-        return None
-    return Reminder.objects.select_related(
-        "supplement__case__applicant", "supplement__case__agency", "sent_by", "recipient"
-    ).get(pk=reminder_id)
-
-
-def _finish(row: Reminder, status: str, **fields) -> None:
-    Reminder.objects.filter(pk=row.pk, status=ReminderStatus.SENDING).update(
-        status=status, claimed_at=None, **fields
-    )
-
-
 def render_reminder(row: Reminder, *, today: dt.date | None = None) -> tuple[str, str, str]:
     """(subject, plain text, HTML) in the recipient's language."""
     supplement = row.supplement
@@ -269,67 +239,40 @@ def _recipient_name(row: Reminder) -> str:
     return row.email
 
 
+class ReminderMail(outbox.Kind):
+    """Reminders as outbox messages: one row, one email, with a reply-to its sender."""
+
+    name = REMINDER
+    model = Reminder
+
+    def rows(self) -> QuerySet[Reminder]:
+        return Reminder.objects.select_related(
+            "supplement__case__applicant", "supplement__case__agency", "sent_by", "recipient"
+        )
+
+    def compose(self, rows: list[Reminder], draft: outbox.Draft) -> None:
+        (row,) = rows
+        if row.supplement.state != SupplementState.OPEN:
+            draft.fail(rows, AlertReason.NOT_DUE)
+            return
+        subject, text, html = render_reminder(row)
+        reply_to = row.sent_by.email if row.sent_by and row.sent_by.email else ""
+        draft.send(rows, to=row.email, subject=subject, text=text, html=html, reply_to=reply_to)
+
+
 def deliver(reminder_id: int) -> dt.timedelta | None:
     """Send one recorded reminder. Answers the wait before the next try after a temporary
     failure, else None (sent, failed for good, or not ours to send)."""
-    row = _claim(reminder_id)
-    if row is None:
-        return None
-    if row.supplement.state != SupplementState.OPEN:
-        _finish(row, ReminderStatus.FAILED, reason=AlertReason.NOT_DUE)
-        return None
-    subject, text, html = render_reminder(row)
-    reply_to = row.sent_by.email if row.sent_by and row.sent_by.email else ""
-    channel = EmailChannel()
-    try:
-        outcome = channel.send(
-            to=row.email, subject=subject, text=text, html=html, reply_to=reply_to
-        )
-    finally:
-        channel.close()
-    attempts = row.attempts + 1
-    if outcome.ok:
-        _finish(
-            row,
-            ReminderStatus.SENT,
-            sent_at=timezone.now(),
-            message_id=outcome.message_id,
-            attempts=attempts,
-            reason="",
-            error="",
-        )
-        return None
-    if outcome.kind == PERMANENT or attempts >= _setting("ALERT_MAX_ATTEMPTS", 8):
-        reason = AlertReason.SMTP_PERMANENT if outcome.kind == PERMANENT else AlertReason.GAVE_UP
-        _finish(row, ReminderStatus.FAILED, reason=reason, error=outcome.error, attempts=attempts)
-        return None
-    wait = backoff(attempts)
-    _finish(
-        row,
-        ReminderStatus.QUEUED,
-        reason=AlertReason.SMTP_TEMPORARY,
-        error=outcome.error,
-        attempts=attempts,
-        next_try_at=timezone.now() + wait,
-    )
-    return wait
+    return outbox.Sender(ReminderMail()).deliver(reminder_id)
 
 
 def requeue_stranded(*, now: dt.datetime | None = None) -> int:
     """Queue again the reminders whose task was lost (a broker restart, a worker killed before it
-    claimed them): waiting for more than five minutes past their time."""
-    now = now or timezone.now()
-    late = now - dt.timedelta(minutes=5)
-    lease_expired = now - dt.timedelta(seconds=_setting("ALERT_CLAIM_LEASE_SECONDS", 600))
-    ids = list(
-        Reminder.objects.filter(
-            Q(status=ReminderStatus.QUEUED, next_try_at__lt=late)
-            | Q(status=ReminderStatus.QUEUED, next_try_at__isnull=True, created_at__lt=late)
-            # A sender that died mid-send, whose task came back while the claim still held.
-            | Q(status=ReminderStatus.SENDING, claimed_at__lt=lease_expired)
-        ).values_list("pk", flat=True)[:500]
-    )
-    _enqueue(ids)
+    claimed them: waiting for more than five minutes past their time) or whose sender died
+    mid-send (lease run out). Answers how many."""
+    ids = outbox.Sender(ReminderMail(), now=now).stranded(late=dt.timedelta(minutes=5))
+    for reminder_id in ids:
+        queue.send(SEND_REMINDER, reminder_id)
     return len(ids)
 
 
@@ -344,14 +287,12 @@ class ReminderOption:
 
 def options_for(supplement: SupplementRequest, actor, items) -> list[ReminderOption]:
     """The reminders `actor` may send now or later: one per other party with pending items."""
-    case = supplement.case
-    if supplement.state != SupplementState.OPEN or not can_manage_supplement(actor, case):
+    if supplement.state != SupplementState.OPEN:
         return []
-    own = party_for(actor, case)
     options = []
     for party in REMINDABLE:
         pending = sum(1 for item in items if item.waits_on == party and item.is_pending)
-        if party == own or not pending:
+        if not pending or not tenancy.can_remind(actor, supplement.case, party):
             continue
         last = last_reminder(supplement, party)
         next_at = last.created_at + min_interval() if last else None

@@ -10,8 +10,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import ADMIN_ROLES, Membership, Organization
+from cases.clock import taipei_today
 from cases.models import SupplementRequest
-from cases.selectors import taipei_today
 from cases.tenancy import access_case, access_supplement, visible_cases
 from notifications.models import Alert, AlertResponse, Obligation, SubjectKind
 from notifications.subjects import (

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, history_user
+from cases.clock import taipei_today
 from cases.deadlines import compute_deadline
 from cases.errors import InvalidInput
 from cases.models import Case
-from cases.selectors import taipei_today
 from cases.services import taiwan_calendar
 from cases.tenancy import party_for
 from notifications.models import (

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import Applicant
+from cases import clock
 from cases.choices import CaseKind, CaseStatus, RequestingBody
 from cases.models import Case, SupplementRequest
 from cases.readiness import Readiness
@@ -282,7 +283,7 @@ def due_extensions(
         candidates = []
         for case in batch:
             stage = current_stage(
-                (case.card_valid_to - today).days, extension_offsets(case.card_valid_to)
+                clock.days_left(case.card_valid_to, today), extension_offsets(case.card_valid_to)
             )
             if stage is not None:
                 candidates.append(
@@ -330,7 +331,7 @@ def due_passports(
         for applicant in batch:
             case = cases.get(applicant.pk)
             due_on = passport_due_on(applicant.passport_expiry)
-            stage = current_stage((due_on - today).days, PASSPORT_OFFSETS)
+            stage = current_stage(clock.days_left(due_on, today), PASSPORT_OFFSETS)
             if case is None or stage is None:
                 continue
             candidates.append(

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from cases.deadlines import taipei_today
+from cases.clock import taipei_today
 from notifications.delivery import deliver_due
 from notifications.directory import Directory
 from notifications.planner import plan_batch
@@ -60,7 +60,7 @@ def run_sweep(*, now: dt.datetime | None = None, batch_size: int | None = None) 
     result = SweepResult(
         recorded=recorded,
         sent=delivery.sent,
-        emails=delivery.emails,
+        emails=delivery.messages,
         failed=delivery.failed,
         skipped=delivery.skipped,
         retrying=delivery.retrying,

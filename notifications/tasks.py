@@ -1,9 +1,13 @@
-"""Celery tasks: thin wrappers around the sweep (the beat schedule lives in settings).
+"""Celery tasks: thin wrappers around the sweep and the outbox's sender (the beat schedule lives in
+settings).
 
 No retry policy on the sweep task: the database holds what is due and what failed, and the next
 scheduled sweep picks up whatever this one could not finish (including transient send errors,
 which wait out their backoff on the alert row). A reminder (催件) is one email sent at once: its
 task retries itself after a temporary refusal, and the sweep re-queues any whose task was lost.
+
+The services never import this module: they send these tasks by name (cases.queue), registered
+in every process by NotificationsConfig.ready().
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from notifications import reminders
+from notifications.reminders import SEND_REMINDER
 from notifications.schedule import SWEEP_TASK
 from notifications.sweep import run_sweep
 
@@ -25,7 +30,7 @@ def sweep_deadline_alerts() -> dict:
 
 # acks_late: a worker killed mid-send leaves the message to be delivered again; the row's claim
 # (with its lease) keeps two deliveries from both sending.
-@shared_task(name="notifications.send_reminder", bind=True, acks_late=True, ignore_result=True)
+@shared_task(name=SEND_REMINDER, bind=True, acks_late=True, ignore_result=True)
 def send_reminder(self, reminder_id: int) -> None:
     wait = reminders.deliver(reminder_id)
     if wait is not None:

@@ -109,6 +109,11 @@ class World:
     self_case: object
     other_agency_case: object
 
+    def filer(self, case):
+        """Who sets up work on `case` in a fixture: Formosa's staff on Formosa's cases, else the
+        system (None), since the services refuse anyone else (cases.tenancy.checks)."""
+        return self.agency_staff if case.agency_id == self.agency.pk else None
+
     def personas(self) -> dict:
         return {
             "agency_admin": self.agency_admin,
@@ -122,7 +127,7 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    agency = AgencyFactory(name="Formosa")
+    agency = formosa = AgencyFactory(name="Formosa")
     other_agency = AgencyFactory(name="Elsewhere")
     acme = EmployerFactory(name="Acme")
     globex = EmployerFactory(name="Globex")
@@ -135,8 +140,10 @@ def world(db) -> World:
     priya = ApplicantFactory(family_name_en="Sharma", given_name_en="Priya", user=applicant_user)
 
     def make(applicant, *, agency=agency, employer=None, channel=Channel.AGENCY, number):
+        # Formosa's staff open Formosa's cases; the others are set up by the system (actor None).
+        opener = agency_staff if channel == Channel.AGENCY and agency == formosa else None
         return services.case_create(
-            actor=agency_staff,
+            actor=opener,
             applicant=applicant,
             kind=CaseKind.NEW,
             channel=channel,

@@ -97,7 +97,7 @@ def supplements(world):
     return {
         name: services.supplement_create(
             case=getattr(world, name),
-            actor=world.agency_staff,
+            actor=world.filer(getattr(world, name)),
             requesting_body=RequestingBody.NIA_INITIAL,
             notice_date=dt.date(2026, 1, 20),
             rule=DeadlineRule.DAYS_30,
@@ -216,9 +216,9 @@ def test_invisible_and_nonexistent_are_indistinguishable(world, supplements):
     assert invisible.value.args == nonexistent.value.args
 
 
-def make_case(world, *, applicant, channel, agency=None, employer=None, number):
+def make_case(world, *, actor, applicant, channel, agency=None, employer=None, number):
     return services.case_create(
-        actor=world.agency_staff,
+        actor=actor,
         applicant=applicant,
         kind=CaseKind.NEW,
         channel=channel,
@@ -233,6 +233,7 @@ def test_employer_filed_case_hr_may_write_the_applicant_may_not(world):
     employee = ApplicantFactory(user=UserFactory(username="employee"))
     case = make_case(
         world,
+        actor=world.hr_acme,  # the filing party opens it
         applicant=employee,
         channel=Channel.EMPLOYER,
         employer=world.acme,
@@ -258,7 +259,13 @@ def test_employer_filed_case_hr_may_write_the_applicant_may_not(world):
 
 
 def test_self_filed_case_the_applicant_may_write(world):
-    case = make_case(world, applicant=world.priya, channel=Channel.SELF, number="115551035406")
+    case = make_case(
+        world,
+        actor=world.applicant_user,
+        applicant=world.priya,
+        channel=Channel.SELF,
+        number="115551035406",
+    )
     priya = persona(world, "applicant")
 
     assert set(visible_cases(priya).values_list("pk", flat=True)) == {

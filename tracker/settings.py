@@ -283,7 +283,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         env.str("ALERT_SWEEP_SCHEDULE", default="*/5 * * * *"),
         expires=env.float("ALERT_SWEEP_EXPIRES", default=None),
     ),
-    # Packing jobs a killed worker left behind are sent again (cases.documents.services).
+    # Packing jobs a killed worker left behind are sent again (cases.services).
     "recover-stale-pack-jobs": {
         "task": "cases.documents.recover_stale_pack_jobs",
         "schedule": env.float("PACK_RECOVER_SECONDS", default=300.0),
@@ -291,7 +291,6 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 # Task modules outside an app's tasks.py (autodiscovery finds only those).
-CELERY_IMPORTS = ("cases.documents.tasks",)
 
 # --- Deadline alerts (notifications) -----------------------------------------------------------------
 ALERT_DEFAULT_OFFSETS = parse_offsets(env.str("ALERT_DEFAULT_OFFSETS", default="14,7,3,1,0,-1"))

@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import profile_for
+from cases.clock import days_left, taipei_today
 from cases.errors import DomainError
-from cases.selectors import taipei_today
 from cases.tenancy import visible_cases
 from notifications import services
 from notifications.calendar import CONTENT_TYPE, build_calendar
@@ -51,7 +51,7 @@ def alerts_page(request):
     rows = [
         {
             "item": item,
-            "days_left": (item.due_on - today).days,
+            "days_left": days_left(item.due_on, today),
             "response": answers.get(item.key),
             "anchor": f"{item.kind}-{item.subject_id}",
         }
@@ -121,7 +121,7 @@ def respond(request, token: str):
         "notifications/respond.html",
         {
             "item": item,
-            "days_left": (item.due_on - taipei_today()).days,
+            "days_left": days_left(item.due_on),
             "snooze_form": SnoozeForm(),
             "done": done,
             "for_user": user,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import importing
 from accounts.models import Organization
-from cases.selectors import taipei_today
+from cases.clock import taipei_today
 from cases.tenancy import scope_for
 
 SESSION_KEY = "applicant-import"

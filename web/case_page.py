@@ -12,9 +12,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cases import services
-from cases.choices import Party
 from cases.errors import DomainError
-from cases.tenancy import access_case, can_manage_supplement, party_for
+from cases.tenancy import access_case, can_manage_supplement, can_see_internal_notes, party_for
 from web import queries
 from web.common import error_text
 from web.forms import SupplementCreateForm
@@ -25,7 +24,7 @@ def _case_context(request, case, **extra) -> dict:
     context = {
         "case": case,
         "party": party,
-        "is_agency": party == Party.AGENCY,
+        "can_see_notes": can_see_internal_notes(request.user, case),
         "timeline": queries.case_timeline(case),
         "supplements": queries.case_supplements(case),
         "documents": queries.case_documents(request.user, case),

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from cases.errors import DomainError
+from cases.readiness import Readiness
 from web.queries import persona_for
 
 
@@ -45,7 +46,5 @@ def error_text(exc: DomainError) -> str:
     """The domain error's own sentence, plus what readiness still misses where it says so."""
     missing = exc.params.get("missing") if isinstance(exc.params, dict) else None
     if missing:
-        from cases.readiness import Readiness
-
         return exc.message + " " + "; ".join(Readiness.from_stored(missing).messages())
     return exc.message

@@ -1,7 +1,7 @@
 """Documents on the pages: upload, remove, reorder, review, the packed upload set and its progress.
 
 A thin layer over the documents services (cases.services.document_add/remove and
-cases.documents.services / selectors), so the page views stay small.
+cases.services / selectors), so the page views stay small.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 
-from cases import services
-from cases.documents import services as document_services
+from cases import services, tenancy
+from cases import services as document_services
 from cases.documents.selectors import UploadSetStatus, upload_set_status
 from cases.errors import InvalidInput
 from cases.models import Document, SupplementRequest
@@ -50,6 +50,7 @@ def move(*, supplement: SupplementRequest, actor, document: Document, step: int)
     index = order.index(document.pk)
     target = index + step
     if not 0 <= target < len(order):
+        tenancy.check_can_manage_supplement(actor, supplement.case)  # refused as a real move is
         return
     order[index], order[target] = order[target], order[index]
     document_services.document_reorder(supplement=supplement, actor=actor, order=order)

@@ -7,24 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest
 from django.views.decorators.http import require_safe
 
-from cases.documents.selectors import access_packed_file
-from cases.documents.services import record_download
-from cases.tenancy import access_document
-
-
-def file_response(field, filename: str, content_type: str) -> FileResponse:
-    # The name came from the uploader: no control characters in a header.
-    safe_name = "".join(char for char in filename if char.isprintable()) or "document"
-    response = FileResponse(
-        field.storage.open(field.name, "rb"),
-        as_attachment=True,
-        filename=safe_name,
-        content_type=content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    # Opened by mistake in the browser, the file runs nothing and reaches nothing.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+from cases.documents.storage import file_response
+from cases.services import record_download
+from cases.tenancy import access_document, access_packed_file
 
 
 @login_required

@@ -10,9 +10,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases import tenancy
 from cases.choices import RequestingBody
+from cases.clock import taipei_today
 from cases.models import SupplementRequest
-from cases.selectors import taipei_today
 from web import queries
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -66,11 +67,11 @@ class SupplementFilter(django_filters.FilterSet):
         super().__init__(data, queryset, request=request)
         self.today = today or taipei_today()
         user = request.user
-        self.filters["employer"].queryset = queries.employers_for(user)
+        self.filters["employer"].queryset = tenancy.employers_for(user)
         self.filters["assignee"].extra["choices"] = [
             ("me", _("Me")),
             ("none", _("Nobody")),
-            *[(str(u.pk), _user_label(u)) for u in queries.assignable_users(user)],
+            *[(str(u.pk), _user_label(u)) for u in tenancy.assignable_users(user)],
         ]
 
     def search(self, queryset, name, value):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from cases import tenancy
 from cases.choices import (
     DeadlineRule,
     ItemKind,
@@ -19,7 +20,6 @@ from cases.choices import (
     RequestingBody,
     Visibility,
 )
-from web import queries
 
 
 def _user_label(user) -> str:
@@ -42,7 +42,7 @@ class BulkAssignForm(forms.Form):
     def __init__(self, *args, user, supplements, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["supplements"].queryset = supplements
-        self.fields["assignee"].queryset = queries.assignable_users(user)
+        self.fields["assignee"].queryset = tenancy.assignable_users(user)
 
 
 class AssignForm(forms.Form):
@@ -50,9 +50,9 @@ class AssignForm(forms.Form):
         queryset=None, required=False, label=_("Assigned to"), empty_label=_("Nobody")
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = queries.assignable_users(user)
+        self.fields["assignee"].queryset = tenancy.assignable_on(case)
 
 
 class ReplyForm(forms.Form):
@@ -228,7 +228,7 @@ class SupplementCreateForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = queries.assignable_users(user)
+        self.fields["assignee"].queryset = tenancy.assignable_users(user)
 
 
 class OverrideDeadlineForm(forms.Form):
@@ -267,8 +267,8 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = queries.invitable_organizations(user)
-        self.fields["applicant"].queryset = queries.invitable_applicants(user)
+        self.fields["organization"].queryset = tenancy.invitable_organizations(user)
+        self.fields["applicant"].queryset = tenancy.invitable_applicants(user)
 
     def clean(self):
         data = super().clean()

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 
 from accounts.models import Applicant
 from cases.choices import Visibility
-from cases.selectors import taipei_today
+from cases.clock import days_left, taipei_today
 from web import queries
 
 
@@ -28,9 +28,9 @@ def hr_portal(request):
     today = taipei_today()
     for case in cases:
         for supplement in case.open_supplements:
-            supplement.days_left = (supplement.deadline - today).days
+            supplement.days_left = days_left(supplement.deadline, today)
     for item in items:
-        item.days_left = (item.supplement.deadline - today).days
+        item.days_left = days_left(item.supplement.deadline, today)
     open_count = sum(len(case.open_supplements) for case in cases)
     context = {
         "cases": cases,
@@ -60,9 +60,9 @@ def applicant_view(request):
     today = taipei_today()
     for case in cases:
         for supplement in case.open_supplements:
-            supplement.days_left = (supplement.deadline - today).days
+            supplement.days_left = days_left(supplement.deadline, today)
     for item in items:
-        item.days_left = (item.supplement.deadline - today).days
+        item.days_left = days_left(item.supplement.deadline, today)
         item.times = queries.deadline_times(item.supplement.deadline, zone)
     context = {
         "applicant": applicant,

@@ -4,7 +4,6 @@ waits on) come from one extra query for the whole page."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 import zoneinfo
@@ -12,13 +11,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import Applicant, Invitation, Membership, Organization, Profile, Role
+from accounts.models import Applicant, Invitation, Profile
 from accounts.preferences import applicant_zone
-from cases import services
+from cases import clock, services, tenancy
 from cases.choices import (
     TAB_ORDER,
     DocumentReview,
@@ -27,6 +25,7 @@ from cases.choices import (
     SupplementState,
 )
 from cases.deadlines import TAIPEI
+from cases.documents.upload_set import answered_item_ids, counts
 from cases.models import (
     Case,
     CaseStatusChange,
@@ -43,8 +42,6 @@ from cases.selectors import (
     waiting_on_map,
 )
 from cases.tenancy import (
-    agency_client_filter,
-    case_filter,
     party_for,
     scope_for,
     visible_cases,
@@ -143,7 +140,7 @@ def rows_for(supplements: Sequence[SupplementRequest], today: dt.date) -> list[R
         rows.append(
             Row(
                 supplement=supplement,
-                days_left=(supplement.deadline - today).days,
+                days_left=clock.days_left(supplement.deadline, today),
                 readiness=readiness,
                 meter=readiness_meter(readiness),
                 waits_on=waits.get(supplement.pk, []),
@@ -155,25 +152,6 @@ def rows_for(supplements: Sequence[SupplementRequest], today: dt.date) -> list[R
 # --- Agency dashboard --------------------------------------------------------------------------
 def dashboard_queryset(*, user, today: dt.date | None = None) -> QuerySet[SupplementRequest]:
     return supplements_needing_attention(user=user, today=today or taipei_today())
-
-
-def employers_for(user) -> QuerySet[Organization]:
-    """Employers of the cases the user sees (the dashboard's employer filter)."""
-    cases = Case.objects.filter(case_filter(scope_for(user))).filter(employer__isnull=False)
-    return Organization.objects.filter(pk__in=cases.values("employer_id")).order_by("name")
-
-
-def assignable_users(user) -> QuerySet:
-    """Agency members a supplement can be assigned to: the staff of the user's agencies."""
-    scope = scope_for(user)
-    members = Membership.objects.filter(role__in=[Role.AGENCY_ADMIN, Role.AGENCY_STAFF])
-    if not scope.is_superuser:
-        members = members.filter(organization_id__in=scope.agency_ids)
-    return (
-        get_user_model()
-        .objects.filter(pk__in=members.values("user_id"), is_active=True)
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 def deadlines_between(
@@ -201,8 +179,12 @@ class TabView:
 class Workspace:
     supplement: SupplementRequest
     party: str
+    # What the user may do here, from the checks the services call (cases.tenancy.checks): the
+    # templates read these and decide nothing themselves.
     can_manage: bool
     can_upload: bool
+    can_assign: bool
+    can_pack: bool
     tabs: list[TabView]
     items: list[RequestedItem]
     documents: list[Document]
@@ -219,17 +201,30 @@ class Workspace:
         return self.can_manage and self.supplement.state == SupplementState.OPEN
 
     @property
+    def document_actions(self) -> bool:
+        """Whether any document row offers an action (the Actions column)."""
+        return any(d.can_remove or d.review_actions for d in self.documents) or (
+            self.editable and len(self.documents) > 1
+        )
+
+    @property
     def upload_set(self) -> list[Document]:
         """The files that would be uploaded: every document not rejected, in their order."""
-        return [d for d in self.documents if d.review_state != DocumentReview.REJECTED]
+        return [d for d in self.documents if counts(d)]
+
+
+# The review form's choices and the state each one moves a document to.
+REVIEW_ACTIONS = (
+    ("approve", DocumentReview.APPROVED),
+    ("check", DocumentReview.CHECKED),
+    ("reject", DocumentReview.REJECTED),
+)
 
 
 def workspace_for(
     *, user, supplement: SupplementRequest, today: dt.date | None = None
 ) -> Workspace:
     """Everything the workspace and the sheet show, honouring document visibility, in 4 queries."""
-    from cases.tenancy import can_manage_supplement, can_upload
-
     case = supplement.case
     party = party_for(user, case)
     comments = list(supplement.comments.select_related("resolved_by"))
@@ -249,27 +244,33 @@ def workspace_for(
     for document in documents:
         if document.item_id:
             by_item[document.item_id].append(document)
-    answered_ids = set(
-        Document.objects.filter(item__supplement=supplement)
-        .exclude(review_state=DocumentReview.REJECTED)
-        .values_list("item_id", flat=True)
-    )
+    answered_ids = answered_item_ids(supplement)
     facts = services.item_facts(items, answered_ids)  # the readiness rule, once
     for item, fact in zip(items, facts, strict=True):
         item.visible_documents = by_item.get(item.pk, [])
         item.is_pending = not fact.done
     readiness = Readiness.from_stored(supplement.missing)
+    open_ = supplement.state == SupplementState.OPEN
+    for document in documents:
+        document.can_remove = open_ and tenancy.can_remove_document(user, document, case)
+        document.review_actions = (
+            [a for a, target in REVIEW_ACTIONS if tenancy.can_review_document(user, case, target)]
+            if open_
+            else []
+        )
     return Workspace(
         supplement=supplement,
         party=party,
-        can_manage=can_manage_supplement(user, case),
-        can_upload=can_upload(user, case),
+        can_manage=tenancy.can_manage_supplement(user, case),
+        can_upload=tenancy.can_upload(user, case),
+        can_assign=tenancy.can_assign(user, case),
+        can_pack=tenancy.can_pack(user, case),
         tabs=tabs,
         items=items,
         documents=documents,
         readiness=readiness,
         waits_on=waiting_on(facts),
-        days_left=(supplement.deadline - (today or taipei_today())).days,
+        days_left=clock.days_left(supplement.deadline, today),
     )
 
 
@@ -446,8 +447,7 @@ def _history_entries(records, *, label: str, hidden: frozenset[str], keep=None) 
 
 def case_history(user, case: Case, *, limit: int = 200) -> list[Change]:
     """Who changed what on the case and its supplements, newest first (simple-history records)."""
-    party = party_for(user, case)
-    agency = party == Party.AGENCY
+    agency = tenancy.can_see_internal_notes(user, case)
     hidden = frozenset() if agency else AGENCY_ONLY_FIELDS
     supplement_ids = list(case.supplements.values_list("pk", flat=True))
     entries = _history_entries(
@@ -490,29 +490,6 @@ def case_history(user, case: Case, *, limit: int = 200) -> list[Change]:
 
 
 # --- Invitations ------------------------------------------------------------------------------
-def invitable_organizations(user) -> QuerySet[Organization]:
-    """Where an admin may invite people: their own organizations, and (agency admins) the
-    employers whose employees' cases their agency works."""
-    scope = scope_for(user)
-    admin_orgs = Membership.objects.filter(
-        user_id=user.pk, role__in=[Role.AGENCY_ADMIN, Role.EMPLOYER_ADMIN]
-    ).values("organization_id")
-    if scope.is_superuser:
-        return Organization.objects.order_by("kind", "name")
-    employers = Case.objects.filter(
-        agency_id__in=scope.agency_admin_ids, employer__isnull=False
-    ).values("employer_id")
-    return Organization.objects.filter(Q(pk__in=admin_orgs) | Q(pk__in=employers)).order_by(
-        "kind", "name"
-    )
-
-
-def invitable_applicants(user) -> QuerySet[Applicant]:
-    """Applicants without a login whom the admin's agency works for (on its cases or by an
-    authorisation, as after an import): the tenancy rule, limited to the agencies they administer."""
-    scope = scope_for(user)
-    administered = dataclasses.replace(scope, agency_ids=scope.agency_admin_ids)
-    return Applicant.objects.filter(agency_client_filter(administered), user__isnull=True)
 
 
 def recent_invitations(user, *, limit: int = 50) -> list[Invitation]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cases import services
+from cases import services, tenancy
 from cases.choices import Party, PlatformTab, SupplementState
 from cases.errors import DomainError, StaleVersion
 from cases.models import RequestedItem
@@ -27,7 +26,6 @@ from cases.tenancy import (
     access_comment,
     access_document,
     access_supplement,
-    can_upload,
     party_for,
 )
 from notifications import reminders
@@ -72,7 +70,9 @@ def workspace_context(request, supplement, **overrides) -> dict:
         "comment_form": CommentForm(),
         "item_form": ItemForm(supplement=supplement),
         "upload_form": UploadForm(supplement=supplement, party=space.party),
-        "assign_form": AssignForm(user=request.user, initial={"assignee": supplement.assignee_id}),
+        "assign_form": AssignForm(
+            case=supplement.case, initial={"assignee": supplement.assignee_id}
+        ),
         "override_form": OverrideDeadlineForm(
             initial={
                 "deadline": supplement.deadline_override,
@@ -231,18 +231,19 @@ def set_item_state(request, pk: int, item_id: int):
 @login_required
 @require_POST
 def assign(request, pk: int):
-    supplement = _write_access(request, pk)
-    if party_for(request.user, supplement.case) != Party.AGENCY:
-        raise PermissionDenied(_("Only agency staff assign supplements."))
-    form = AssignForm(request.POST, user=request.user)
-    if form.is_valid():
-        try:
-            services.supplement_assign(
-                supplement=supplement, actor=request.user, assignee=form.cleaned_data["assignee"]
-            )
-        except DomainError as exc:
-            return _failed(request, supplement, exc)
-        messages.success(request, _("Assignment saved."))
+    supplement = access_supplement(request.user, pk)
+    tenancy.check_can_assign(request.user, supplement.case)  # the service's check, before the form
+    form = AssignForm(request.POST, case=supplement.case)
+    if not form.is_valid():
+        messages.error(request, _("Choose someone at the agency or the employer on the case."))
+        return render_workspace(request, supplement, status=400)
+    try:
+        services.supplement_assign(
+            supplement=supplement, actor=request.user, assignee=form.cleaned_data["assignee"]
+        )
+    except DomainError as exc:
+        return _failed(request, supplement, exc)
+    messages.success(request, _("Assignment saved."))
     return _back(supplement)
 
 
@@ -291,9 +292,7 @@ def override_deadline(request, pk: int):
 @require_POST
 def upload(request, pk: int):
     """Any party on the case may add documents: HR the employer's, the applicant their own."""
-    supplement = access_supplement(request.user, pk)
-    if not can_upload(request.user, supplement.case):
-        raise PermissionDenied(_("You cannot add documents to this case."))
+    supplement = access_supplement(request.user, pk)  # who may upload: the service's check
     party = party_for(request.user, supplement.case)
     form = UploadForm(request.POST, request.FILES, supplement=supplement, party=party)
     next_url = request.POST.get("next", "")
@@ -361,7 +360,8 @@ def submit(request, pk: int):
 
 
 def _document(request, pk: int, document_id: int) -> tuple:
-    supplement = _write_access(request, pk)
+    """Who may remove, move or review: the services' checks (an uploader removes their own)."""
+    supplement = access_supplement(request.user, pk)
     # Through the tenancy rule, so a document's own visibility holds here too.
     document = access_document(request.user, document_id)
     if document.supplement_id != supplement.pk:

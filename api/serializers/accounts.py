@@ -18,13 +18,13 @@ from accounts.models import (
     OrganizationKind,
     Role,
 )
-from api.access import member_org_ids, visible_organizations
 from api.serializers.common import (
     OrganizationSummarySerializer,
     ScopedPrimaryKeyRelatedField,
     SlugRelatedField,
     UserSummarySerializer,
 )
+from cases.tenancy import member_org_ids, visible_organizations
 from integrations.models import ApiToken
 
 User = get_user_model()

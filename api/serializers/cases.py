@@ -6,7 +6,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Applicant, Organization, OrganizationKind
-from api.access import can_see_internal_notes, visible_applicants, visible_organizations
 from api.serializers.common import (
     ApplicantSummarySerializer,
     OrganizationSummarySerializer,
@@ -16,8 +15,14 @@ from api.serializers.common import (
 )
 from cases import lifecycle
 from cases.choices import CaseStatus, HoldingBody
+from cases.editable import CASE_EDITABLE_FIELDS
 from cases.models import Case, CaseStatusChange, FieldOfExpertise
-from cases.tenancy import visible_cases
+from cases.tenancy import (
+    can_see_internal_notes,
+    visible_applicants,
+    visible_cases,
+    visible_organizations,
+)
 
 
 def _agencies(user):
@@ -118,19 +123,7 @@ class CaseWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = [
-            "kind",
-            "field",
-            "application_number",
-            "applied_on",
-            "applying_from",
-            "collection_station",
-            "validity_years",
-            "card_valid_from",
-            "card_valid_to",
-            "previous_case",
-            "internal_notes",
-        ]
+        fields = list(CASE_EDITABLE_FIELDS)  # what case_update accepts, declared once
         extra_kwargs = {
             "application_number": {"allow_blank": True},
             "validity_years": {"min_value": 1, "max_value": 3},

@@ -6,8 +6,12 @@ from rest_framework import serializers
 
 from api.serializers.common import UserSummarySerializer
 from cases.choices import Party
-from notifications.models import Reminder
+from notifications.models import Reminder, ReminderStatus
 from notifications.reminders import REMINDABLE
+
+# The API has called a reminder waiting to be sent "queued" since reminders shipped; the outbox
+# (notifications.outbox) stores "pending". The other states read the same.
+WIRE_STATUS = {ReminderStatus.PENDING: "queued"}
 
 
 class ReminderCreateSerializer(serializers.Serializer):
@@ -23,8 +27,22 @@ class AskedSerializer(serializers.Serializer):
     description = serializers.CharField()
 
 
+class ReminderStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs) -> None:
+        choices = [
+            (WIRE_STATUS.get(value, value), label)
+            for value, label in ReminderStatus.choices
+            if value != ReminderStatus.SKIPPED  # never a reminder's
+        ]
+        super().__init__(choices=choices, read_only=True, **kwargs)
+
+    def to_representation(self, value: str) -> str:
+        return WIRE_STATUS.get(value, value)
+
+
 class ReminderSerializer(serializers.ModelSerializer):
     party = serializers.ChoiceField(choices=Party.choices)
+    status = ReminderStatusField()
     sent_by = UserSummarySerializer(allow_null=True)
     asked = AskedSerializer(many=True)
     reason_text = serializers.SerializerMethodField()

@@ -8,7 +8,6 @@ from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.access import visible_comments, visible_items
 from api.serializers.cases import CaseSummarySerializer
 from api.serializers.common import ScopedPrimaryKeyRelatedField, UserSummarySerializer
 from cases import services
@@ -23,9 +22,10 @@ from cases.choices import (
     SupplementOutcome,
     Visibility,
 )
+from cases.clock import days_left
 from cases.models import Case, Document, RequestedItem, ReviewerComment, SupplementRequest
 from cases.readiness import Readiness, waiting_on
-from cases.tenancy import visible_cases
+from cases.tenancy import visible_cases, visible_comments, visible_items
 
 User = get_user_model()
 
@@ -245,7 +245,7 @@ class SupplementSerializer(serializers.ModelSerializer):
         ]
 
     def get_days_left(self, supplement) -> int:
-        return (supplement.deadline - self.context["today"]).days
+        return days_left(supplement.deadline, self.context["today"])
 
     def get_overdue(self, supplement) -> bool:
         return supplement.is_editable and supplement.deadline < self.context["today"]

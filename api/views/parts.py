@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -12,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from api import access, queries
+from api import queries
 from api.idempotency import idempotent
 from api.serializers.supplements import (
     CommentCreateSerializer,
@@ -25,8 +24,11 @@ from api.serializers.supplements import (
     ItemUpdateSerializer,
 )
 from cases import services
+from cases import tenancy as access
+from cases.documents.storage import file_response
 from cases.errors import FileTooLarge, InvalidInput, SupplementClosed, SupplementLocked
-from cases.tenancy import access_supplement, can_upload
+from cases.services import record_download
+from cases.tenancy import access_supplement
 
 # Room for the multipart envelope and the small fields beside the file.
 MULTIPART_SLACK = 64 * 1024
@@ -109,8 +111,7 @@ class SupplementDocumentsView(_SupplementChildList):
         the applicant their own); files over the upload limit answer 413 `file_too_large`; the
         documents module's checks answer with their own codes."""
         supplement = self.supplement()
-        if not can_upload(request.user, supplement.case):
-            raise PermissionDenied(_("You cannot add documents to this case."))
+        access.check_can_upload(request.user, supplement.case)  # before reading the body
         # Refuse before reading the body: a frozen supplement (the service says so again under
         # its lock), or an oversized body.
         if supplement.is_submitted:
@@ -260,9 +261,6 @@ class DocumentViewSet(viewsets.GenericViewSet):
     def download(self, request, pk=None):
         document = access.access_document(request.user, pk)
         # Same as the page download: recorded (who, when, which file), safe headers.
-        from cases.documents.services import record_download
-        from web.downloads import file_response
-
         record_download(
             actor=request.user, document=document, ip_address=request.META.get("REMOTE_ADDR")
         )

@@ -7,9 +7,7 @@ from cases.deadlines.engine import (
     Step,
     TaiwanCalendar,
     compute_deadline,
-    days_left,
     parse_rule,
-    taipei_today,
 )
 
 __all__ = [
@@ -19,7 +17,5 @@ __all__ = [
     "Step",
     "TaiwanCalendar",
     "compute_deadline",
-    "days_left",
     "parse_rule",
-    "taipei_today",
 ]

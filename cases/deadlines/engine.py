@@ -278,15 +278,3 @@ def compute_deadline(
         steps.append(Step("makeup_workday", {"day": last_day}))
     steps.append(Step("ends", {"day": last_day}))
     return DeadlineResult(notice_date, rule, counted, last_day, tuple(steps))
-
-
-def taipei_today(now: datetime) -> date:
-    """The Taipei calendar date at the aware instant `now`."""
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be a timezone-aware datetime")
-    return now.astimezone(TAIPEI).date()
-
-
-def days_left(last_day: date, now: datetime) -> int:
-    """Whole Taipei days from today to `last_day`: 0 on the day itself, negative once overdue."""
-    return (last_day - taipei_today(now)).days

@@ -1,7 +1,7 @@
 """Packing jobs, the packed upload-set files they produce, and the record of every download.
 
 Imported at the bottom of cases/models.py, so they belong to the `cases` app. Writes go through
-cases.documents.services.
+cases.services.
 """
 
 from __future__ import annotations

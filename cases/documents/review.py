@@ -7,7 +7,8 @@
   requested item counts as missing again until a replacement arrives.
 
 Who: whoever may manage the supplement can mark a document checked; approving and rejecting is the
-agency's (or, on a case without an agency, the filing party's).
+agency's (or, on a case without an agency, the filing party's). `may_review` is the rule;
+cases.tenancy.checks applies it to a user.
 """
 
 from __future__ import annotations
@@ -39,14 +40,3 @@ def may_review(*, party: str | None, manages: bool, case_has_agency: bool, targe
     if case_has_agency:
         return party == Party.AGENCY
     return manages
-
-
-def can_review(user, case, target: str) -> bool:
-    from cases.tenancy import can_manage_supplement, party_for
-
-    return may_review(
-        party=party_for(user, case),
-        manages=can_manage_supplement(user, case),
-        case_has_agency=case.agency_id is not None,
-        target=target,
-    )

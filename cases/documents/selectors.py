@@ -1,41 +1,14 @@
-"""Reads of the documents capability: access to stored files (through cases.tenancy, honouring
-each document's visibility) and the state of a supplement's upload set."""
+"""Reads of the documents capability: the state of a supplement's upload set (access to stored
+files is cases.tenancy's, honouring each document's visibility)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import Http404
-from django.utils.translation import gettext as _
-
 from cases.documents.limits import Limits
 from cases.documents.models import PackedFile, PackJob, PackState
 from cases.documents.upload_set import fingerprint, upload_set_documents
 from cases.models import SupplementRequest
-from cases.tenancy import case_filter, party_for, scope_for, visible_documents
-
-
-def access_packed_file(user, file_id) -> PackedFile:
-    """A packed file holds pages of several documents: the user must be allowed to see every one
-    of them (an agency-only document packed with the rest keeps the file agency-only)."""
-    try:
-        packed = (
-            PackedFile.objects.filter(
-                case_filter(scope_for(user), prefix="job__supplement__case__")
-            )
-            .select_related("job__supplement__case__applicant")
-            .get(pk=file_id)
-        )
-    except (PackedFile.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(_("No such file.")) from exc
-    case = packed.job.supplement.case
-    sources = set(packed.documents.values_list("pk", flat=True))
-    if party_for(user, case) is None:
-        raise Http404(_("No such file."))
-    visible = set(visible_documents(user, case).filter(pk__in=sources).values_list("pk", flat=True))
-    if sources - visible:
-        raise Http404(_("No such file."))
-    return packed
 
 
 @dataclass(frozen=True)

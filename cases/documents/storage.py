@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
+from django.http import FileResponse
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +38,19 @@ def delete_after_commit(names: Iterable[str]) -> None:
     names = list(names)
     if names:
         transaction.on_commit(lambda: delete_quietly(names))
+
+
+def file_response(field: FieldFile, filename: str, content_type: str) -> FileResponse:
+    """How a stored file leaves (pages and API alike): an attachment that runs nothing."""
+    # The name came from the uploader: no control characters in a header.
+    safe_name = "".join(char for char in filename if char.isprintable()) or "document"
+    response = FileResponse(
+        field.storage.open(field.name, "rb"),
+        as_attachment=True,
+        filename=safe_name,
+        content_type=content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    # Opened by mistake in the browser, the file runs nothing and reaches nothing.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

@@ -12,6 +12,8 @@ import hashlib
 import json
 from pathlib import PurePath
 
+from django.db.models import Exists, OuterRef, Q
+
 from cases.choices import TAB_ORDER, DocumentReview, PlatformTab
 from cases.documents.limits import Limits
 from cases.documents.packer import PackInput
@@ -60,11 +62,33 @@ def label_of(document: Document) -> str:
     return PurePath(document.original_name).stem
 
 
+# The one rule for which documents count: they are in the upload set, and a requested item they
+# answer is answered (readiness, the lists' "waiting on", the alerts all read it from here).
+COUNTS = ~Q(review_state=DocumentReview.REJECTED)
+
+
+def counts(document: Document) -> bool:
+    """COUNTS for a document already loaded (pages filter their rows with it, not a query)."""
+    return document.review_state != DocumentReview.REJECTED
+
+
+def answered_by_document(item: str = "pk") -> Exists:
+    """True where a counting document answers the requested item `item` (an OuterRef path)."""
+    return Exists(Document.objects.filter(COUNTS, item=OuterRef(item)))
+
+
+def answered_item_ids(supplement: SupplementRequest) -> set[int]:
+    """The ids of the supplement's requested items that a counting document answers."""
+    return set(
+        Document.objects.filter(COUNTS, item__supplement_id=supplement.pk)
+        .exclude(item=None)
+        .values_list("item_id", flat=True)
+    )
+
+
 def upload_set_documents(supplement: SupplementRequest) -> list[Document]:
-    documents = (
-        Document.objects.filter(supplement_id=supplement.pk)
-        .exclude(review_state=DocumentReview.REJECTED)
-        .select_related("item", "item__comment", "comment")
+    documents = Document.objects.filter(COUNTS, supplement_id=supplement.pk).select_related(
+        "item", "item__comment", "comment"
     )
     return sorted(documents, key=sort_key)
 

@@ -8,7 +8,7 @@ from rest_framework.test import APIRequestFactory
 from api import queries
 from api.serializers.supplements import SupplementSerializer
 from cases import services
-from cases.selectors import taipei_today
+from cases.clock import taipei_today
 
 
 def test_fast_rendering_matches_drf(world, open_supplement, supplements):

@@ -16,8 +16,8 @@ from accounts.models import Applicant
 from cases import services
 from cases.choices import DeadlineRule, ItemKind, Party, PlatformTab, RequestingBody
 from cases.documents.models import PackJob, PackState
-from cases.documents.services import pack_run
 from cases.models import SupplementRequest
+from cases.services import pack_run
 from tests.browser.conftest import SCREENSHOTS
 from tests.web.conftest import pdf_bytes
 

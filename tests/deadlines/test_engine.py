@@ -13,15 +13,14 @@ import time_machine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cases.clock import days_left, taipei_today
 from cases.deadlines import (
     TAIPEI,
     Rule,
     Step,
     TaiwanCalendar,
     compute_deadline,
-    days_left,
     parse_rule,
-    taipei_today,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -331,21 +330,21 @@ def test_ends_at_is_next_day_midnight_in_taipei():
     ],
 )
 def test_days_left_counts_taipei_days(now, expected):
-    assert days_left(date(2026, 2, 23), now) == expected
+    assert days_left(date(2026, 2, 23), taipei_today(now)) == expected
 
 
 def test_days_left_with_a_frozen_clock():
     with time_machine.travel(datetime(2026, 2, 23, 15, 59, tzinfo=UTC), tick=False):
-        assert days_left(date(2026, 2, 23), datetime.now(UTC)) == 0
+        assert days_left(date(2026, 2, 23)) == 0  # the clock's default: this moment
         assert taipei_today(datetime.now(UTC)) == date(2026, 2, 23)
     with time_machine.travel(datetime(2026, 2, 23, 16, 0, tzinfo=UTC), tick=False):
-        assert days_left(date(2026, 2, 23), datetime.now(UTC)) == -1
+        assert days_left(date(2026, 2, 23)) == -1  # the clock's default: this moment
         assert taipei_today(datetime.now(UTC)) == date(2026, 2, 24)
 
 
 def test_days_left_refuses_a_naive_datetime():
     with pytest.raises(ValueError, match="timezone-aware"):
-        days_left(date(2026, 2, 23), datetime(2026, 2, 23, 12, 0))
+        days_left(date(2026, 2, 23), taipei_today(datetime(2026, 2, 23, 12, 0)))
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from cases import services
+from cases import services as document_services
 from cases.choices import Visibility
-from cases.documents import services as document_services
 from cases.documents.models import DocumentDownload, PackJob
 from tests.documents import files
 
@@ -34,12 +34,16 @@ def test_upload_set_status_and_packing(world, open_supplement):
     assert empty.json() == {"job": None, "is_current": False, "ready": False, "files": []}
 
     add(open_supplement, world.agency_staff, "passport.pdf")
-    queued = api(world.hr_acme).post(path)
+    jobs = PackJob.objects.filter(supplement=open_supplement).count()
+    # Packing on demand is the filing party's (the agency here); HR still sees the set.
+    assert api(world.hr_acme).post(path).status_code == 403
+    assert PackJob.objects.filter(supplement=open_supplement).count() == jobs
+    queued = api(world.agency_staff).post(path)
     assert queued.status_code == 202
     assert (queued.json()["job"]["state"], queued.json()["ready"]) == ("queued", False)
 
     document_services.pack_run(job_id=queued.json()["job"]["id"])  # what the worker does
-    done = api(world.applicant_user).post(path)
+    done = api(world.agency_staff).post(path)
     body = done.json()
     assert done.status_code == 200
     assert (body["job"]["state"], body["job"]["progress"], body["ready"]) == ("done", 100, True)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from cases import services
+from cases import services as document_services
 from cases.choices import Visibility
-from cases.documents import services as document_services
 from cases.documents.models import DocumentDownload, PackJob
 from tests.documents import files
 

@@ -18,8 +18,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from cases import services
+from cases import services as document_services
 from cases.choices import Visibility
-from cases.documents import services as document_services
 from cases.documents.models import PackState
 from tests.documents import files
 

@@ -11,11 +11,12 @@ import pikepdf
 import pypdf
 import pytest
 from django.db import DataError
+from django.http import Http404
 from django.utils import timezone
 
 from cases import services
+from cases import services as document_services
 from cases.choices import DocumentReview, ItemKind, PlatformTab, Visibility
-from cases.documents import services as document_services
 from cases.documents.models import PackedFile, PackJob, PackState
 from cases.documents.selectors import upload_set_status
 from cases.errors import (
@@ -176,11 +177,13 @@ def test_rejection_needs_a_reason_and_reopens_the_item(world, open_supplement):
 
 def test_only_the_agency_approves_on_an_agency_case(world, open_supplement):
     document = add(open_supplement, world.applicant_user, files.small_pdf(), "mine.pdf")
-    for actor in (world.hr_acme, world.applicant_user, world.outsider):
+    for actor in (world.hr_acme, world.applicant_user):
         with pytest.raises(ReviewNotAllowed):
             document_services.document_approve(document=document, actor=actor)
         with pytest.raises(ReviewNotAllowed):
             document_services.document_mark_checked(document=document, actor=actor)
+    with pytest.raises(Http404):  # another agency does not see the case at all
+        document_services.document_approve(document=document, actor=world.outsider)
     document.refresh_from_db()
     assert document.review_state == DocumentReview.UPLOADED
 

@@ -12,8 +12,8 @@ import pytest
 from cases import services
 from cases.documents.limits import Limits
 from cases.documents.models import PackJob, PackState
-from cases.documents.tasks import pack_upload_set, recover_stale_pack_jobs
 from cases.documents.upload_set import fingerprint, upload_set_documents
+from cases.tasks import pack_upload_set, recover_stale_pack_jobs
 from tests.conftest import REQUIRE_REAL_SERVICES
 from tests.documents import files
 

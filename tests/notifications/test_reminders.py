@@ -238,12 +238,12 @@ def test_a_temporary_refusal_waits_then_sends_exactly_once(
     assert wait == dt.timedelta(seconds=60)
     row.refresh_from_db()
     assert (row.status, row.reason, row.attempts) == (
-        ReminderStatus.QUEUED,
+        ReminderStatus.PENDING,
         AlertReason.SMTP_TEMPORARY,
         1,
     )
     assert "451" in row.error
-    assert row.next_try_at > timezone.now()
+    assert row.send_after > timezone.now()
 
     smtp.handler.mode = "accept"
     assert reminders.deliver(row.pk) is None
@@ -378,7 +378,7 @@ def test_the_alerts_and_the_pages_agree_on_whom_a_rejected_document_waits_on(
 ):
     """A document item answered by a file that was then rejected waits on its party again, for
     the alert sweep as for the pages (cases.selectors.waiting_on_map)."""
-    from cases.documents import services as document_services
+    from cases import services as document_services
     from cases.selectors import waiting_on_map
     from notifications.subjects import supplement_waits_on
     from tests.documents import files

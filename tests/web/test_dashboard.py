@@ -21,7 +21,7 @@ def _supplement(world, case, *, days_from_today: int, body=RequestingBody.NIA_IN
     today = timezone.localdate()
     return services.supplement_create(
         case=case,
-        actor=world.agency_staff,
+        actor=world.filer(case),
         requesting_body=body,
         notice_date=today - dt.timedelta(days=40),
         rule=DeadlineRule.CUSTOM,

@@ -452,7 +452,7 @@ def test_pack_then_the_packed_set_shows_with_sizes(client, world, open_supplemen
 
     client.post(_url(open_supplement, "pack/"))
     from cases.documents.models import PackJob
-    from cases.documents.services import pack_run
+    from cases.services import pack_run
 
     job = PackJob.objects.get(supplement=open_supplement)
     progress = client.get(_url(open_supplement, "pack/progress/"))
@@ -472,3 +472,21 @@ def test_pack_then_the_packed_set_shows_with_sizes(client, world, open_supplemen
     sheet = client.get(_url(open_supplement, "sheet/"))
     assert "packed" in sheet.text
     assert f"/documents/packed/{files[0].pk}/download/" in sheet.text
+
+
+def test_work_done_by_the_system_shows_as_such(client, world, open_supplement):
+    """A command or task acts with no person (actor None): the pages say "the system"."""
+    comment = services.comment_add(supplement=open_supplement, actor=None, tab="visa", text="x")
+    services.comment_resolve(comment=comment, actor=None, resolution="Corrected by import.")
+    services.document_add(
+        supplement=open_supplement, actor=None, data=pdf_bytes("sys"), name="imported.pdf"
+    )
+    client.force_login(world.agency_staff)
+
+    workspace = client.get(_url(open_supplement))
+    case_page = client.get(f"/cases/{open_supplement.case_id}/")
+
+    assert (workspace.status_code, case_page.status_code) == (200, 200)
+    assert "imported.pdf" in workspace.text
+    assert workspace.text.count("the system") >= 2
+    assert "the system" in case_page.text

@@ -47,6 +47,14 @@ def tracker_nav(context) -> list[dict]:
 
 
 @register.filter
+def person(user) -> str:
+    """Who did something: their name, else their login; "the system" for a command or task."""
+    if user is None:
+        return _("the system")
+    return user.get_full_name() or user.get_username()
+
+
+@register.filter
 def kb(size: int | None) -> str:
     """Bytes as the platform counts them (KB, rounded up), e.g. 812 KB."""
     if size is None:

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from cases.deadlines import Rule, TaiwanCalendar, compute_deadline, parse_rule
+from cases.models import ClosureDay
 
 USAGE_EXIT_CODE = 2
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -50,11 +51,9 @@ def rule_arg(text: str) -> Rule:
 def staff_closures(after: date) -> dict[date, str]:
     """Closure days staff marked (typhoon 停班停課); none while the table does not exist yet."""
     try:
-        from cases.models import ClosureDay
-
         rows = ClosureDay.objects.filter(date__gt=after).values_list("date", "reason")
         return dict(rows)
-    except (ImportError, DatabaseError):
+    except DatabaseError:
         return {}
 
 

@@ -1,9 +1,6 @@
-"""Writes of the documents capability: review, order, packing the upload set, download records.
-
-`document_add` and `document_remove` stay in cases.services (the API calls them there) and call
-`pack_request` here; the services in this module are re-exported by cases.services too. Locks
-follow cases.services: the supplement row first, always.
-"""
+"""Packing the upload set (cases.documents.packer does the PDF work): a job per set of documents,
+queued after commit, run by a worker that claims it, and taken back if that worker dies. Locks
+follow the rule: the supplement row first, always."""
 
 from __future__ import annotations
 
@@ -19,13 +16,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import services as case_services
-from cases.choices import DocumentReview
-from cases.documents import review
+from cases import queue, tenancy
 from cases.documents.limits import Limits
 from cases.documents.models import (
     ACTIVE_STATES,
-    DocumentDownload,
     PackedFile,
     PackJob,
     PackState,
@@ -33,85 +27,14 @@ from cases.documents.models import (
 from cases.documents.packer import pack
 from cases.documents.storage import delete_after_commit, delete_quietly, read_bytes
 from cases.documents.upload_set import fingerprint, pack_input, upload_set_documents
-from cases.errors import InvalidInput, InvalidReview, ReviewNotAllowed, UploadSetTooLarge
-from cases.models import Document, SupplementRequest, history_user
+from cases.errors import UploadSetTooLarge
+from cases.locking import lock_supplement
+from cases.models import Document, SupplementRequest
+from cases.readiness_facts import refresh_readiness
 
 logger = logging.getLogger(__name__)
 
 
-# --- Review -----------------------------------------------------------------------------------------
-def _review(*, document: Document, actor, target: str, reason: str = "") -> Document:
-    supplement = case_services._lock_open(document.supplement_id)
-    document = Document.objects.select_related("supplement__case").get(pk=document.pk)
-    if not review.can_review(actor, document.supplement.case, target):
-        raise ReviewNotAllowed()
-    if not review.can_move(document.review_state, target):
-        raise InvalidReview(
-            _("A document that is “%(current)s” cannot become “%(target)s”.")
-            % {
-                "current": DocumentReview(document.review_state).label,
-                "target": DocumentReview(target).label,
-            },
-            current=document.review_state,
-            target=target,
-        )
-    was_rejected = document.review_state == DocumentReview.REJECTED
-    document.review_state = target
-    document.review_note = reason.strip()
-    document.reviewed_at = timezone.now()
-    document.reviewed_by = actor
-    history_user(actor, document)
-    document.save(update_fields=["review_state", "review_note", "reviewed_at", "reviewed_by"])
-    case_services._touch(supplement, actor)
-    if was_rejected or target == DocumentReview.REJECTED:
-        pack_request(supplement=supplement, actor=actor, automatic=True)  # the set changed
-    return document
-
-
-@transaction.atomic
-def document_mark_checked(*, document: Document, actor, note: str = "") -> Document:
-    return _review(document=document, actor=actor, target=DocumentReview.CHECKED, reason=note)
-
-
-@transaction.atomic
-def document_approve(*, document: Document, actor, note: str = "") -> Document:
-    return _review(document=document, actor=actor, target=DocumentReview.APPROVED, reason=note)
-
-
-@transaction.atomic
-def document_reject(*, document: Document, actor, reason: str) -> Document:
-    """Reject with the reason the uploader reads (wrong document, unreadable, expired...)."""
-    if not reason.strip():
-        raise InvalidInput(_("Say why the document is rejected."), field="reason")
-    return _review(document=document, actor=actor, target=DocumentReview.REJECTED, reason=reason)
-
-
-@transaction.atomic
-def document_reorder(*, supplement: SupplementRequest, actor, order: list[int]) -> None:
-    """Set the documents' positions: `order` lists every document id of the supplement once."""
-    supplement = case_services._lock_open(supplement.pk)
-    documents = {document.pk: document for document in supplement.documents.all()}
-    if sorted(order) != sorted(documents) or len(set(order)) != len(order):
-        raise InvalidInput(
-            _("List every document of this supplement exactly once."),
-            field="order",
-            expected=sorted(documents),
-        )
-    changed = []
-    for position, pk in enumerate(order, start=1):
-        document = documents[pk]
-        if document.position != position:
-            document.position = position
-            history_user(actor, document)
-            changed.append(document)
-    for document in changed:
-        document.save(update_fields=["position"])
-    if changed:
-        case_services._touch(supplement, actor)
-        pack_request(supplement=supplement, actor=actor, automatic=True)
-
-
-# --- Packing ------------------------------------------------------------------------------------------
 def _stale_before(now: dt.datetime) -> dt.datetime:
     return now - dt.timedelta(seconds=getattr(settings, "PACK_STALE_SECONDS", 900))
 
@@ -123,18 +46,10 @@ def _is_stale(job: PackJob, now: dt.datetime) -> bool:
     return job.state == PackState.QUEUED and job.enqueued_at < cutoff
 
 
-def _send(job_id: int) -> None:
-    from cases.documents.tasks import pack_upload_set
-
-    pack_upload_set.delay(job_id)
-
-
 def _enqueue(job: PackJob) -> None:
-    # After commit, so the worker finds the row; robust, so a broker outage does not fail the
-    # upload that asked for packing: the job stays queued and the stale sweep sends it again.
-    job_id = job.pk
-    # A named function: Django logs the callback's __qualname__ when a robust hook fails.
-    transaction.on_commit(lambda: _send(job_id), robust=True)
+    # After commit and robust (cases.queue): a broker outage does not fail the upload that asked
+    # for packing; the job stays queued and the stale sweep sends it again.
+    queue.send_after_commit(queue.PACK_UPLOAD_SET, job.pk)
 
 
 @transaction.atomic
@@ -147,7 +62,9 @@ def pack_request(
     `automatic` (after a document change) does nothing when UPLOAD_SET_AUTO_PACK is off."""
     if automatic and not getattr(settings, "UPLOAD_SET_AUTO_PACK", True):
         return None
-    supplement = case_services._lock(supplement.pk)
+    if not automatic:  # after a document change the set is packed for everyone who sees it
+        tenancy.check_can_pack(actor, supplement.case)
+    supplement = lock_supplement(supplement.pk)
     current = fingerprint(upload_set_documents(supplement), Limits.from_settings())
     existing = (
         PackJob.objects.filter(supplement=supplement, fingerprint=current)
@@ -321,7 +238,7 @@ def _store_result(job: PackJob, result, documents: list[Document]) -> None:
             packed_file.file.save(output.name, ContentFile(output.data), save=False)
             packed.append(packed_file)
         with transaction.atomic():
-            supplement = case_services._lock(job.supplement_id)
+            supplement = lock_supplement(job.supplement_id)
             finished = PackJob.objects.filter(
                 pk=job.pk, state=PackState.RUNNING, attempts=job.attempts
             ).update(
@@ -343,7 +260,7 @@ def _store_result(job: PackJob, result, documents: list[Document]) -> None:
                 PackedFile.objects.filter(job__in=older).values_list("file", flat=True)
             )
             older.delete()
-            case_services.refresh_readiness(supplement)
+            refresh_readiness(supplement)
     except _LostClaim:
         delete_quietly(packed_file.file.name for packed_file in packed)
     except Exception:
@@ -361,28 +278,3 @@ def discard_packs_with(document: Document) -> None:
     jobs = PackJob.objects.filter(files__documents=document).distinct()
     delete_after_commit(PackedFile.objects.filter(job__in=jobs).values_list("file", flat=True))
     PackJob.objects.filter(pk__in=list(jobs.values_list("pk", flat=True))).delete()
-
-
-# --- Downloads -----------------------------------------------------------------------------------------
-def record_download(
-    *,
-    actor,
-    document: Document | None = None,
-    packed_file: PackedFile | None = None,
-    ip_address: str | None = None,
-) -> DocumentDownload:
-    if document is not None and packed_file is None:
-        supplement_id, file_name = document.supplement_id, document.original_name
-    elif packed_file is not None and document is None:
-        supplement_id, file_name = packed_file.job.supplement_id, packed_file.name
-    else:
-        raise InvalidInput(_("Record one file per download."))
-    return DocumentDownload.objects.create(
-        user=actor,
-        username=actor.get_username(),
-        document=document,
-        packed_file=packed_file,
-        supplement_id=supplement_id,
-        file_name=file_name,
-        ip_address=ip_address,
-    )

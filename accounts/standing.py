@@ -1,0 +1,117 @@
+"""A user's standing in the organizations (their memberships and roles), computed once per request,
+and the checks on organizations, their members and applicants that need nothing else. The rule over
+cases is built on this in cases.tenancy; accounts itself knows nothing of cases.
+
+`actor=None` is the system itself (a command, a task, the demo seed): it passes every check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from accounts.models import AGENCY_ROLES, EMPLOYER_ROLES, Membership, Organization, Role
+
+SYSTEM = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A user's standing, computed once per request."""
+
+    user_id: int | None
+    is_superuser: bool
+    agency_ids: frozenset[int]
+    agency_admin_ids: frozenset[int]
+    employer_ids: frozenset[int]
+    employer_admin_ids: frozenset[int] = frozenset()
+
+    @property
+    def anonymous(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def member_org_ids(self) -> frozenset[int]:
+        return self.agency_ids | self.employer_ids
+
+    @property
+    def admin_org_ids(self) -> frozenset[int]:
+        """Organizations the user administers (agency admin or employer admin)."""
+        return self.agency_admin_ids | self.employer_admin_ids
+
+
+NOBODY = Scope(None, False, frozenset(), frozenset(), frozenset())
+
+
+def scope_for(user) -> Scope:
+    if user is None or not user.is_authenticated:
+        return NOBODY
+    cached = getattr(user, "_tracker_scope", None)
+    if cached is not None:
+        return cached
+    memberships = list(Membership.objects.filter(user=user).values_list("organization_id", "role"))
+    scope = Scope(
+        user_id=user.pk,
+        is_superuser=user.is_superuser,
+        agency_ids=frozenset(org for org, role in memberships if role in AGENCY_ROLES),
+        agency_admin_ids=frozenset(org for org, role in memberships if role == Role.AGENCY_ADMIN),
+        employer_ids=frozenset(org for org, role in memberships if role in EMPLOYER_ROLES),
+        employer_admin_ids=frozenset(
+            org for org, role in memberships if role == Role.EMPLOYER_ADMIN
+        ),
+    )
+    user._tracker_scope = scope
+    return scope
+
+
+def member_org_ids(user) -> frozenset[int]:
+    return scope_for(user).member_org_ids
+
+
+def admin_org_ids(user) -> frozenset[int]:
+    """Organizations the user administers (agency admin or employer admin)."""
+    return scope_for(user).admin_org_ids
+
+
+# --- Who may act on organizations, members and applicants ---------------------------------------
+def can_administer(user, organization: Organization) -> bool:
+    scope = scope_for(user)
+    return scope.is_superuser or organization.pk in scope.admin_org_ids
+
+
+def check_can_change_organization(user, organization: Organization) -> None:
+    if user is SYSTEM:
+        return
+    if not can_administer(user, organization):
+        raise PermissionDenied(_("Only the organization's admins can change it."))
+
+
+def check_can_manage_members(user, organization: Organization) -> None:
+    if user is SYSTEM:
+        return
+    if not can_administer(user, organization):
+        raise PermissionDenied(_("Only the organization's admins can manage its members."))
+
+
+def can_edit_applicants(user) -> bool:
+    """Agency and employer members keep applicants' data; an applicant reads their own."""
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.member_org_ids)
+
+
+def check_can_edit_applicant(user) -> None:
+    if user is SYSTEM:
+        return
+    if not can_edit_applicants(user):
+        raise PermissionDenied(_("Only the agency or the employer can change an applicant."))
+
+
+def check_can_add_applicant(user, organization: Organization) -> None:
+    """An applicant is added by a member of the organization that will act for or employ them."""
+    if user is SYSTEM:
+        return
+    scope = scope_for(user)
+    if not (scope.is_superuser or organization.pk in scope.member_org_ids):
+        raise PermissionDenied(_("Only the organization's members can add its applicants."))

@@ -1,0 +1,88 @@
+"""Every write to cases and supplements. The pages, the API, the admin and the commands call these.
+
+Each service takes keyword-only arguments and the acting user, checks that the user may act
+(cases.tenancy.checks; `actor=None` is the system), locks the supplement row before it changes
+anything under it (cases.locking), records who and when through the change history, and keeps
+submitted supplements frozen. By subject: `cases`, `supplements`, `parts` (comments and items),
+`documents` (adding, reviewing, ordering, downloads), `packing`, `deadlines`. Import from
+`cases.services`; the submodules are the layout.
+"""
+
+from cases.editable import CASE_EDITABLE_FIELDS
+from cases.readiness_facts import item_facts, refresh_readiness, supplement_facts
+from cases.services.cases import case_create, case_transition, case_update
+from cases.services.deadlines import propose_deadline, taiwan_calendar
+from cases.services.documents import (
+    document_add,
+    document_approve,
+    document_mark_checked,
+    document_reject,
+    document_remove,
+    document_reorder,
+    record_download,
+)
+from cases.services.packing import (
+    discard_packs_with,
+    pack_recover_stale,
+    pack_request,
+    pack_run,
+)
+from cases.services.parts import (
+    comment_add,
+    comment_reopen,
+    comment_resolve,
+    item_add,
+    item_set_state,
+)
+from cases.services.supplements import (
+    UNCHANGED,
+    check_assignee,
+    supplement_assign,
+    supplement_create,
+    supplement_deadlines,
+    supplement_override_deadline,
+    supplement_record_outcome,
+    supplement_set_reply,
+    supplement_submit,
+    supplement_update,
+    supplement_withdraw,
+)
+
+__all__ = [
+    "CASE_EDITABLE_FIELDS",
+    "UNCHANGED",
+    "case_create",
+    "case_transition",
+    "case_update",
+    "check_assignee",
+    "comment_add",
+    "comment_reopen",
+    "comment_resolve",
+    "discard_packs_with",
+    "document_add",
+    "document_approve",
+    "document_mark_checked",
+    "document_reject",
+    "document_remove",
+    "document_reorder",
+    "item_add",
+    "item_facts",
+    "item_set_state",
+    "pack_recover_stale",
+    "pack_request",
+    "pack_run",
+    "propose_deadline",
+    "record_download",
+    "refresh_readiness",
+    "supplement_assign",
+    "supplement_create",
+    "supplement_deadlines",
+    "supplement_facts",
+    "supplement_override_deadline",
+    "supplement_record_outcome",
+    "supplement_set_reply",
+    "supplement_submit",
+    "supplement_update",
+    "supplement_withdraw",
+    "taiwan_calendar",
+]

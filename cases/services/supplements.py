@@ -1,0 +1,253 @@
+"""Supplement requests (補正): recording one, its deadline, reply, assignment, submission (送出),
+outcome and withdrawal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from cases import lifecycle, tenancy
+from cases.choices import (
+    CaseStatus,
+    DeadlineRule,
+    Party,
+    SupplementOutcome,
+    SupplementState,
+)
+from cases.errors import (
+    InvalidInput,
+    NotReady,
+    StaleVersion,
+)
+from cases.locking import lock_open_supplement, lock_supplement, touch
+from cases.models import (
+    Case,
+    SupplementRequest,
+    history_user,
+)
+from cases.readiness_facts import refresh_readiness
+from cases.services.cases import case_transition
+from cases.services.deadlines import propose_deadline
+
+
+def supplement_deadlines(
+    *, notice_date: dt.date, rule: str, deadline_override: dt.date | None, override_reason: str
+) -> tuple[dt.date | None, dt.date, str]:
+    """(proposed deadline, the deadline that counts, the override's reason) for a notice; refuses an
+    unknown rule, a custom rule without its date, an unexplained override, a deadline before the
+    notice. Creating a supplement and the admin's form both ask here."""
+    if rule not in DeadlineRule.values:
+        raise InvalidInput(_("Unknown deadline rule."), field="rule")
+    if rule == DeadlineRule.CUSTOM and deadline_override is None:
+        raise InvalidInput(
+            _("A custom rule needs the deadline printed in the notice."), field="deadline_override"
+        )
+    if deadline_override is not None and not override_reason.strip():
+        override_reason = _("Date printed in the notice") if rule == DeadlineRule.CUSTOM else ""
+        if not override_reason:
+            raise InvalidInput(_("Say why the deadline differs."), field="override_reason")
+    result = propose_deadline(notice_date=notice_date, rule=rule)
+    proposed = result.last_day if result else None
+    deadline = deadline_override or proposed
+    if deadline < notice_date:
+        raise InvalidInput(_("The deadline cannot be before the notice date."), field="deadline")
+    return proposed, deadline, override_reason
+
+
+def check_assignee(*, case: Case, assignee) -> None:
+    """Work on a supplement is assigned to someone at the agency or the employer on its case."""
+    if assignee is not None and tenancy.party_for(assignee, case) not in (
+        Party.AGENCY,
+        Party.EMPLOYER,
+    ):
+        raise InvalidInput(
+            _("Assign the supplement to someone at the agency or the employer on the case."),
+            field="assignee",
+            code="invalid_assignee",
+        )
+
+
+@transaction.atomic
+def supplement_create(
+    *,
+    case: Case,
+    actor,
+    requesting_body: str,
+    notice_date: dt.date,
+    rule: str,
+    received_at: dt.datetime | None = None,
+    authority_code: str = "",
+    deadline_override: dt.date | None = None,
+    override_reason: str = "",
+    assignee=None,
+) -> SupplementRequest:
+    tenancy.check_can_manage_supplement(actor, case)
+    if assignee is not None:
+        tenancy.check_can_assign(actor, case)
+    check_assignee(case=case, assignee=assignee)
+    proposed, deadline, override_reason = supplement_deadlines(
+        notice_date=notice_date,
+        rule=rule,
+        deadline_override=deadline_override,
+        override_reason=override_reason,
+    )
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    last_round = case.supplements.aggregate(last=Max("round"))["last"] or 0
+    supplement = SupplementRequest(
+        case=case,
+        round=last_round + 1,
+        requesting_body=requesting_body,
+        authority_code=authority_code,
+        notice_date=notice_date,
+        received_at=received_at or timezone.now(),
+        rule=rule,
+        proposed_deadline=proposed,
+        deadline_override=deadline_override,
+        override_reason=override_reason.strip(),
+        deadline=deadline,
+        assignee=assignee,
+    )
+    history_user(actor, supplement)
+    supplement.save()
+    refresh_readiness(supplement)
+    if lifecycle.can_transition(case.status, CaseStatus.SUPPLEMENT_REQUESTED):
+        case_transition(
+            case=case,
+            actor=actor,
+            status=CaseStatus.SUPPLEMENT_REQUESTED,
+            happened_on=notice_date,
+            note=gettext_noop("Supplement requested"),
+        )
+    return supplement
+
+
+@transaction.atomic
+def supplement_override_deadline(
+    *, supplement: SupplementRequest, actor, deadline: dt.date | None, reason: str = ""
+) -> SupplementRequest:
+    """Set the deadline printed in the notice (with a reason), or clear the override (None)."""
+    tenancy.check_can_manage_supplement(actor, supplement.case)
+    supplement = lock_open_supplement(supplement.pk)
+    if deadline is None:
+        if supplement.rule == DeadlineRule.CUSTOM:
+            raise InvalidInput(_("A custom rule needs its date."), field="deadline")
+        supplement.deadline_override, supplement.override_reason = None, ""
+    else:
+        if not reason.strip():
+            raise InvalidInput(_("Say why the deadline differs."), field="reason")
+        if deadline < supplement.notice_date:
+            raise InvalidInput(
+                _("The deadline cannot be before the notice date."), field="deadline"
+            )
+        supplement.deadline_override, supplement.override_reason = deadline, reason.strip()
+    supplement.deadline = supplement.deadline_override or supplement.proposed_deadline
+    touch(supplement, actor, "deadline_override", "override_reason", "deadline")
+    return supplement
+
+
+@transaction.atomic
+def supplement_set_reply(
+    *, supplement: SupplementRequest, actor, reply: str, expected_version: int | None = None
+) -> SupplementRequest:
+    tenancy.check_can_manage_supplement(actor, supplement.case)
+    supplement = lock_open_supplement(supplement.pk, expected_version)
+    supplement.reply = reply.strip()
+    touch(supplement, actor, "reply")
+    return supplement
+
+
+@transaction.atomic
+def supplement_assign(*, supplement: SupplementRequest, actor, assignee) -> SupplementRequest:
+    """Assignment is not content: it may change after submission too (someone records the outcome)."""
+    tenancy.check_can_assign(actor, supplement.case)
+    supplement = lock_supplement(supplement.pk)
+    check_assignee(case=supplement.case, assignee=assignee)
+    supplement.assignee = assignee
+    history_user(actor, supplement)
+    supplement.save(update_fields=["assignee", "updated_at"])
+    return supplement
+
+
+@transaction.atomic
+def supplement_submit(
+    *,
+    supplement: SupplementRequest,
+    actor,
+    submitted_at: dt.datetime | None = None,
+    force: bool = False,
+) -> SupplementRequest:
+    """Record that the supplement was sent (送出) on the platform; from now on it is read-only.
+    Refused while not ready unless `force` (the platform took it anyway)."""
+    tenancy.check_can_manage_supplement(actor, supplement.case)
+    supplement = lock_open_supplement(supplement.pk)
+    readiness = refresh_readiness(supplement)
+    if not readiness.ready and not force:
+        raise NotReady(missing=[item.as_dict() for item in readiness.missing])
+    supplement.state = SupplementState.SUBMITTED
+    supplement.submitted_at = submitted_at or timezone.now()
+    supplement.submitted_by = actor
+    history_user(actor, supplement)
+    supplement.save(update_fields=["state", "submitted_at", "submitted_by", "updated_at"])
+    return supplement
+
+
+@transaction.atomic
+def supplement_record_outcome(
+    *, supplement: SupplementRequest, actor, outcome: str
+) -> SupplementRequest:
+    """The one change a submitted supplement still accepts."""
+    tenancy.check_can_manage_supplement(actor, supplement.case)
+    supplement = lock_supplement(supplement.pk)
+    if supplement.state != SupplementState.SUBMITTED:
+        raise InvalidInput(_("Record an outcome after submitting."), field="outcome")
+    if outcome not in SupplementOutcome.values:
+        raise InvalidInput(_("Unknown outcome."), field="outcome")
+    supplement.outcome = outcome
+    supplement.outcome_recorded_at = timezone.now()
+    history_user(actor, supplement)
+    supplement.save(update_fields=["outcome", "outcome_recorded_at", "updated_at"])
+    return supplement
+
+
+@transaction.atomic
+def supplement_withdraw(*, supplement: SupplementRequest, actor) -> SupplementRequest:
+    tenancy.check_can_manage_supplement(actor, supplement.case)
+    supplement = lock_open_supplement(supplement.pk)
+    supplement.state = SupplementState.WITHDRAWN
+    history_user(actor, supplement)
+    supplement.save(update_fields=["state", "updated_at"])
+    return supplement
+
+
+UNCHANGED = object()
+
+
+@transaction.atomic
+def supplement_update(
+    *,
+    supplement: SupplementRequest,
+    actor,
+    reply: str | None = None,
+    assignee=UNCHANGED,
+    expected_version: int | None = None,
+) -> SupplementRequest:
+    """Write the reply to the reviewer (審核意見回覆) and/or (re)assign the supplement in one call.
+    The reply is content (refused once submitted); assignment may change after submission.
+    `expected_version` refuses the change if someone changed the supplement meanwhile."""
+    if reply is not None:
+        supplement = supplement_set_reply(
+            supplement=supplement, actor=actor, reply=reply, expected_version=expected_version
+        )
+    elif expected_version is not None:
+        tenancy.check_can_manage_supplement(actor, supplement.case)
+        supplement = lock_supplement(supplement.pk)
+        if supplement.version != expected_version:
+            raise StaleVersion(current_version=supplement.version)
+    if assignee is not UNCHANGED:
+        supplement = supplement_assign(supplement=supplement, actor=actor, assignee=assignee)
+    return supplement

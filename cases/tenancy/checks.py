@@ -1,0 +1,207 @@
+"""Who may act: one named check per action, called by the service that performs it.
+
+Each `can_*` answers a yes/no for a template or a serializer (the view computes the booleans; the
+template never decides); each `check_*` raises PermissionDenied (403) with the reason in words and is
+called by the service itself, so the pages, the API, the admin and the commands get one answer.
+
+Reading comes first: callers fetch objects through the `access_*` functions, which answer 404 for
+"not yours". A check meeting someone with no standing on the case answers 404 too, never 403.
+
+`actor=None` is the system itself (a command, a Celery task, the demo seed): it passes every check.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.standing import (  # noqa: F401 - one place to import every check from
+    SYSTEM,
+    can_administer,
+    can_edit_applicants,
+    check_can_add_applicant,
+    check_can_change_organization,
+    check_can_edit_applicant,
+    check_can_manage_members,
+)
+from cases.choices import Channel, Party
+from cases.documents.review import may_review
+from cases.errors import ReviewNotAllowed
+from cases.models import Case, Document
+from cases.tenancy.scope import party_for, scope_for
+
+
+def _standing(user, case: Case) -> str:
+    """The user's party on the case; 404 for someone who may not see it at all."""
+    party = party_for(user, case)
+    if party is None:
+        raise Http404(_("No such case."))
+    return party
+
+
+# --- Supplements and their content ------------------------------------------------------------
+def can_manage_supplement(user, case: Case) -> bool:
+    """The filing party: the agency working the case; for a case the employer files, its HR; for a
+    self-filed case, the applicant. They edit comments, items, the deadline, the reply, submit,
+    record the outcome, withdraw, order documents, pack, remind, and move the case."""
+    party = party_for(user, case)
+    if party == Party.AGENCY:
+        return True
+    if party == Party.EMPLOYER:
+        return case.channel == Channel.EMPLOYER
+    if party == Party.APPLICANT:
+        return case.channel == Channel.SELF
+    return False
+
+
+def check_can_manage_supplement(user, case: Case) -> None:
+    if user is SYSTEM:
+        return
+    _standing(user, case)
+    if not can_manage_supplement(user, case):
+        raise PermissionDenied(_("Only the agency or the filing party can change this."))
+
+
+def can_assign(user, case: Case) -> bool:
+    """The filing party, but not an applicant: work is assigned to agency staff or HR."""
+    return party_for(user, case) in (Party.AGENCY, Party.EMPLOYER) and can_manage_supplement(
+        user, case
+    )
+
+
+def check_can_assign(user, case: Case) -> None:
+    if user is SYSTEM:
+        return
+    _standing(user, case)
+    if not can_assign(user, case):
+        raise PermissionDenied(_("Only the agency or the filing employer assigns this work."))
+
+
+def can_pack(user, case: Case) -> bool:
+    """Packing on demand is for whoever will upload the set on the platform: the filing party.
+    Everyone who sees the supplement still gets the set packed after each document change."""
+    return can_manage_supplement(user, case)
+
+
+def check_can_pack(user, case: Case) -> None:
+    if user is SYSTEM:
+        return
+    _standing(user, case)
+    if not can_pack(user, case):
+        raise PermissionDenied(_("You cannot pack this supplement's documents."))
+
+
+def can_remind(user, case: Case, party: str) -> bool:
+    """Chasing the applicant or HR (催件) is the filing party's, and asks the other side."""
+    return can_manage_supplement(user, case) and party_for(user, case) != party
+
+
+def check_can_remind(user, case: Case, party: str) -> None:
+    if user is SYSTEM:
+        return
+    _standing(user, case)
+    if not can_remind(user, case, party):
+        raise PermissionDenied(_("Only the party filing this supplement can send reminders."))
+
+
+# --- Documents --------------------------------------------------------------------------------
+def can_upload(user, case: Case) -> bool:
+    """Every party on the case may add documents (HR the employer's, the applicant their own)."""
+    return party_for(user, case) is not None
+
+
+def check_can_upload(user, case: Case) -> None:
+    if user is SYSTEM:
+        return
+    _standing(user, case)
+
+
+def can_remove_document(user, document: Document, case: Case | None = None) -> bool:
+    """Its uploader, or whoever manages the supplement (`case`: the document's, when at hand)."""
+    case = case or document.supplement.case
+    return can_manage_supplement(user, case) or (
+        document.uploaded_by_id is not None and document.uploaded_by_id == scope_for(user).user_id
+    )
+
+
+def check_can_remove_document(user, document: Document) -> None:
+    if user is SYSTEM:
+        return
+    _standing(user, document.supplement.case)
+    if not can_remove_document(user, document):
+        raise PermissionDenied(_("Only the uploader or the filing party can remove this."))
+
+
+def can_review_document(user, case: Case, target: str) -> bool:
+    """Marking a document checked, approved or rejected (cases.documents.review.may_review)."""
+    return may_review(
+        party=party_for(user, case),
+        manages=can_manage_supplement(user, case),
+        case_has_agency=case.agency_id is not None,
+        target=target,
+    )
+
+
+def check_can_review_document(user, document: Document, target: str) -> None:
+    if user is SYSTEM:
+        return
+    case = document.supplement.case
+    _standing(user, case)
+    if not can_review_document(user, case, target):
+        raise ReviewNotAllowed()  # a 403 with its own code: review_not_allowed
+
+
+# --- Cases ------------------------------------------------------------------------------------
+def can_edit_case(user, case: Case) -> bool:
+    """Details and status are the filing party's."""
+    return can_manage_supplement(user, case)
+
+
+def check_can_edit_case(user, case: Case) -> None:
+    if user is SYSTEM:
+        return
+    _standing(user, case)
+    if not can_edit_case(user, case):
+        raise PermissionDenied(_("Only the filing party can change this case."))
+
+
+def can_edit_notes(user, case: Case) -> bool:
+    """The internal notes are the agency's: only its members read and write them, on any channel."""
+    return party_for(user, case) == Party.AGENCY
+
+
+def can_see_internal_notes(user, case: Case) -> bool:
+    return can_edit_notes(user, case)
+
+
+def check_can_edit_notes(user, case: Case) -> None:
+    if user is SYSTEM:
+        return
+    _standing(user, case)
+    if not can_edit_notes(user, case):
+        raise PermissionDenied(_("Only the agency writes its internal notes."))
+
+
+def check_case_create(
+    user, *, channel: str, agency, employer, applicant, internal_notes: str = ""
+) -> None:
+    """The filing party opens the case: an agency's members for the agency channel, the
+    employer's HR for the employer channel, the applicant for a self-filed one. Only a case an
+    agency works starts with the agency's internal notes."""
+    if user is SYSTEM:
+        return
+    if internal_notes and agency is None:
+        raise PermissionDenied(_("Only the agency writes its internal notes."))
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return
+    if channel == Channel.AGENCY:
+        allowed = agency is not None and agency.pk in scope.agency_ids
+    elif channel == Channel.EMPLOYER:
+        allowed = employer is not None and employer.pk in scope.employer_ids
+        allowed = allowed and (agency is None or agency.pk in scope.agency_ids)
+    else:
+        allowed = applicant.user_id == scope.user_id and agency is None
+    if not allowed:
+        raise PermissionDenied(_("Only the filing party can open a case on this channel."))

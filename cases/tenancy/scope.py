@@ -1,0 +1,66 @@
+"""The Q filters every tenant query is built on, from a user's standing (accounts.standing, which
+knows memberships but not cases), and the party a user is on one case."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from accounts.models import Applicant, Authorisation
+from accounts.standing import NOBODY, Scope, admin_org_ids, member_org_ids, scope_for
+from cases.choices import Party
+from cases.models import Case
+
+__all__ = [
+    "NOBODY",
+    "Scope",
+    "admin_org_ids",
+    "agency_client_filter",
+    "case_filter",
+    "member_org_ids",
+    "party_for",
+    "scope_for",
+]
+
+
+def case_filter(scope: Scope, prefix: str = "") -> Q:
+    """The Q that keeps only the cases in scope; `prefix` reaches a case from a related model."""
+    if scope.is_superuser:
+        return Q()
+    if scope.anonymous:
+        return Q(pk__in=[])
+    # A sub-select, not a join: PostgreSQL then need not join the applicant onto every case.
+    own = Applicant.objects.filter(user_id=scope.user_id).values("id")
+    condition = Q(**{f"{prefix}applicant_id__in": own})
+    if scope.agency_ids:
+        condition |= Q(**{f"{prefix}agency_id__in": scope.agency_ids})
+    if scope.employer_ids:
+        condition |= Q(**{f"{prefix}employer_id__in": scope.employer_ids})
+    return condition
+
+
+def agency_client_filter(scope: Scope, field: str = "pk") -> Q:
+    """The Q that keeps only the applicants an agency of the user works for: on its cases, or by an
+    authorisation (委任書) not revoked. This is the agency side of who sees an applicant, for rows an
+    employer must not read (another employer's employment, an applicant's invitation); `field`
+    names the applicant's id on the filtered model."""
+    if scope.is_superuser:
+        return Q()
+    if not scope.agency_ids:
+        return Q(**{f"{field}__in": []})
+    cases = Case.objects.filter(agency_id__in=scope.agency_ids).values("applicant_id")
+    authorised = Authorisation.objects.filter(
+        agency_id__in=scope.agency_ids, revoked_at__isnull=True
+    ).values("applicant_id")
+    return Q(**{f"{field}__in": cases}) | Q(**{f"{field}__in": authorised})
+
+
+def party_for(user, case: Case) -> str | None:
+    """The side a user stands on for one case: agency, employer or applicant (None: no access)."""
+    scope = scope_for(user)
+    if scope.is_superuser or case.agency_id in scope.agency_ids:
+        return Party.AGENCY
+    if case.employer_id in scope.employer_ids:
+        return Party.EMPLOYER
+    if scope.user_id is not None and case.applicant.user_id == scope.user_id:
+        return Party.APPLICANT
+    return None
