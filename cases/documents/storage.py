@@ -44,6 +44,8 @@ def file_response(field: FieldFile, filename: str, content_type: str) -> FileRes
     """How a stored file leaves (pages and API alike): an attachment that runs nothing."""
     # The name came from the uploader: no control characters in a header.
     safe_name = "".join(char for char in filename if char.isprintable()) or "document"
+    if not field.name:
+        raise FileNotFoundError("the field holds no file")
     response = FileResponse(
         field.storage.open(field.name or "", "rb"),
         as_attachment=True,
