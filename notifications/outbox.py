@@ -215,9 +215,9 @@ class Sender:
         column = self.kind.group_by or "pk"
         free = claimable(due_by=self.now if due else None)
         token = uuid.uuid4()
-        taken = self.kind.model._default_manager.filter(free, **{f"{column}__in": list(keys)}).update(
-            status=OutboxStatus.SENDING, claim=token, claimed_at=timezone.now()
-        )
+        taken = self.kind.model._default_manager.filter(
+            free, **{f"{column}__in": list(keys)}
+        ).update(status=OutboxStatus.SENDING, claim=token, claimed_at=timezone.now())
         if not taken:
             return []
         return list(self.kind.rows().filter(claim=token).order_by(column, "pk"))
