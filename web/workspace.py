@@ -107,6 +107,8 @@ def workspace(request, pk: int):
 
 
 def _write_access(request, pk: int):
+    """For the actions whose rule is "manage the supplement", refused (403) before their form is
+    read; the service makes the same check (cases.tenancy.checks) again."""
     return access_supplement(request.user, pk, for_write=True)
 
 
@@ -251,7 +253,7 @@ def assign(request, pk: int):
 @require_POST
 def remind(request, pk: int):
     """Ask the applicant or the employer's HR by email for what still waits on them (催件)."""
-    supplement = _write_access(request, pk)
+    supplement = access_supplement(request.user, pk)  # who may: the service's check
     try:
         sent = reminders.remind(
             supplement=supplement, actor=request.user, party=request.POST.get("party", "")
@@ -416,7 +418,7 @@ def review_document(request, pk: int, document_id: int):
 @login_required
 @require_POST
 def pack(request, pk: int):
-    supplement = _write_access(request, pk)
+    supplement = access_supplement(request.user, pk)  # who may: the service's check
     try:
         web_documents.pack(supplement=supplement, actor=request.user)
     except DomainError as exc:
