@@ -10,7 +10,8 @@ from __future__ import annotations
 from cases.choices import CaseStatus as S
 from cases.choices import HoldingBody as H
 
-_REVIEW_STAGES = {
+# The stages a supplement request can interrupt, and to which its submission returns the case.
+REVIEW_STAGES = {
     S.NIA_INITIAL_REVIEW,
     S.QUALIFICATION_REVIEW,
     S.PASSPORT_INSPECTION,
@@ -24,7 +25,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.NIA_INITIAL_REVIEW: frozenset(
         {S.SUPPLEMENT_REQUESTED, S.QUALIFICATION_REVIEW, S.REFUSED, S.WITHDRAWN}
     ),
-    S.SUPPLEMENT_REQUESTED: frozenset(_REVIEW_STAGES | {S.REFUSED, S.WITHDRAWN}),
+    S.SUPPLEMENT_REQUESTED: frozenset(REVIEW_STAGES | {S.REFUSED, S.WITHDRAWN}),
     S.QUALIFICATION_REVIEW: frozenset(
         {S.SUPPLEMENT_REQUESTED, S.PASSPORT_INSPECTION, S.NIA_FINAL_REVIEW, S.REFUSED, S.WITHDRAWN}
     ),

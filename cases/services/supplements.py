@@ -22,6 +22,7 @@ from cases.choices import (
     SupplementOutcome,
     SupplementState,
 )
+from cases.clock import taipei_today
 from cases.errors import (
     InvalidInput,
     NotReady,
@@ -203,7 +204,35 @@ def supplement_submit(
     supplement.submitted_by = actor
     history_user(actor, supplement)
     supplement.save(update_fields=["state", "submitted_at", "submitted_by", "updated_at"])
+    _return_case_to_review(
+        supplement,
+        actor,
+        happened_on=taipei_today(supplement.submitted_at),
+        note=gettext_noop("Supplement submitted"),
+    )
     return supplement
+
+
+def _return_case_to_review(
+    supplement: SupplementRequest, actor: Writer, *, happened_on: dt.date, note: str
+) -> None:
+    """One fact, one place: the case's status follows its supplements. Once none is open, a case
+    that reads "supplement requested" goes back to the review stage the request interrupted, held
+    by the body reviewing it. Called under the supplement's lock (the supplement first, always)."""
+    case = Case.objects.select_for_update().get(pk=supplement.case_id)
+    if case.status != CaseStatus.SUPPLEMENT_REQUESTED:
+        return  # staff moved the case on by hand meanwhile: theirs is the later fact
+    if case.supplements.filter(state=SupplementState.OPEN).exists():
+        return
+    came_from = (
+        case.status_changes.filter(status=CaseStatus.SUPPLEMENT_REQUESTED)
+        .order_by("-happened_on", "-id")
+        .values_list("from_status", flat=True)
+        .first()
+    )
+    if came_from not in lifecycle.REVIEW_STAGES:
+        return  # recorded without a stage to return to: staff say where it is
+    case_transition(case=case, actor=actor, status=came_from, happened_on=happened_on, note=note)
 
 
 @transaction.atomic
@@ -231,6 +260,9 @@ def supplement_withdraw(*, supplement: SupplementRequest, actor: Writer) -> Supp
     supplement.state = SupplementState.WITHDRAWN
     history_user(actor, supplement)
     supplement.save(update_fields=["state", "updated_at"])
+    _return_case_to_review(
+        supplement, actor, happened_on=taipei_today(), note=gettext_noop("Supplement withdrawn")
+    )
     return supplement
 
 

@@ -734,6 +734,7 @@ def test_history_records_the_actor_of_each_change(world):
     assert [(h.status, h.history_user) for h in case_history] == [
         ("nia_initial_review", staff),
         ("supplement_requested", staff),
+        ("nia_initial_review", admin),  # the submission returns the case to its review stage
     ]
 
 
