@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import ADMIN_ROLES, Membership, Organization
+from accounts.models import Organization
+from accounts.standing import admin_org_ids
 from cases.clock import taipei_today
 from cases.models import SupplementRequest
 from cases.tenancy import access_case, access_supplement, visible_cases
@@ -131,9 +132,7 @@ def administered_organizations(*, user) -> QuerySet[Organization]:
     """Organizations whose alert policy the user may set (agency or employer admins)."""
     if user.is_superuser:
         return Organization.objects.all()
-    return Organization.objects.filter(
-        pk__in=Membership.objects.filter(user=user, role__in=ADMIN_ROLES).values("organization_id")
-    )
+    return Organization.objects.filter(pk__in=admin_org_ids(user))
 
 
 def obligations_for(*, user) -> QuerySet[Obligation]:

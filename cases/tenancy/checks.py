@@ -40,6 +40,16 @@ def _standing(user: Actor, case: Case) -> str:
     return party
 
 
+def _require(user: Actor, case: Case, allowed: bool, message: str) -> None:
+    """The shape of every case check: the system passes; no standing on the case is 404; standing
+    without the right is 403 with the reason. `allowed` is the matching `can_*` answer."""
+    if user is SYSTEM:
+        return
+    _standing(user, case)
+    if not allowed:
+        raise PermissionDenied(message)
+
+
 # --- Supplements and their content ------------------------------------------------------------
 def can_manage_supplement(user: Actor, case: Case) -> bool:
     """The filing party: the agency working the case; for a case the employer files, its HR; for a
@@ -56,11 +66,12 @@ def can_manage_supplement(user: Actor, case: Case) -> bool:
 
 
 def check_can_manage_supplement(user: Actor, case: Case) -> None:
-    if user is SYSTEM:
-        return
-    _standing(user, case)
-    if not can_manage_supplement(user, case):
-        raise PermissionDenied(_("Only the agency or the filing party can change this."))
+    _require(
+        user,
+        case,
+        can_manage_supplement(user, case),
+        _("Only the agency or the filing party can change this."),
+    )
 
 
 def can_assign(user: Actor, case: Case) -> bool:
@@ -71,11 +82,12 @@ def can_assign(user: Actor, case: Case) -> bool:
 
 
 def check_can_assign(user: Actor, case: Case) -> None:
-    if user is SYSTEM:
-        return
-    _standing(user, case)
-    if not can_assign(user, case):
-        raise PermissionDenied(_("Only the agency or the filing employer assigns this work."))
+    _require(
+        user,
+        case,
+        can_assign(user, case),
+        _("Only the agency or the filing employer assigns this work."),
+    )
 
 
 def can_pack(user: Actor, case: Case) -> bool:
@@ -85,11 +97,12 @@ def can_pack(user: Actor, case: Case) -> bool:
 
 
 def check_can_pack(user: Actor, case: Case) -> None:
-    if user is SYSTEM:
-        return
-    _standing(user, case)
-    if not can_pack(user, case):
-        raise PermissionDenied(_("You cannot pack this supplement's documents."))
+    _require(
+        user,
+        case,
+        can_pack(user, case),
+        _("You cannot pack this supplement's documents."),
+    )
 
 
 def can_remind(user: Actor, case: Case, party: str) -> bool:
@@ -98,11 +111,12 @@ def can_remind(user: Actor, case: Case, party: str) -> bool:
 
 
 def check_can_remind(user: Actor, case: Case, party: str) -> None:
-    if user is SYSTEM:
-        return
-    _standing(user, case)
-    if not can_remind(user, case, party):
-        raise PermissionDenied(_("Only the party filing this supplement can send reminders."))
+    _require(
+        user,
+        case,
+        can_remind(user, case, party),
+        _("Only the party filing this supplement can send reminders."),
+    )
 
 
 # --- Documents --------------------------------------------------------------------------------
@@ -126,11 +140,13 @@ def can_remove_document(user: Actor, document: Document, case: Case | None = Non
 
 
 def check_can_remove_document(user: Actor, document: Document) -> None:
-    if user is SYSTEM:
-        return
-    _standing(user, document.supplement.case)
-    if not can_remove_document(user, document):
-        raise PermissionDenied(_("Only the uploader or the filing party can remove this."))
+    case = document.supplement.case
+    _require(
+        user,
+        case,
+        can_remove_document(user, document, case),
+        _("Only the uploader or the filing party can remove this."),
+    )
 
 
 def can_review_document(user: Actor, case: Case, target: str) -> bool:
@@ -159,11 +175,12 @@ def can_edit_case(user: Actor, case: Case) -> bool:
 
 
 def check_can_edit_case(user: Actor, case: Case) -> None:
-    if user is SYSTEM:
-        return
-    _standing(user, case)
-    if not can_edit_case(user, case):
-        raise PermissionDenied(_("Only the filing party can change this case."))
+    _require(
+        user,
+        case,
+        can_edit_case(user, case),
+        _("Only the filing party can change this case."),
+    )
 
 
 def can_edit_notes(user: Actor, case: Case) -> bool:
@@ -176,11 +193,12 @@ def can_see_internal_notes(user: Actor, case: Case) -> bool:
 
 
 def check_can_edit_notes(user: Actor, case: Case) -> None:
-    if user is SYSTEM:
-        return
-    _standing(user, case)
-    if not can_edit_notes(user, case):
-        raise PermissionDenied(_("Only the agency writes its internal notes."))
+    _require(
+        user,
+        case,
+        can_edit_notes(user, case),
+        _("Only the agency writes its internal notes."),
+    )
 
 
 def check_case_create(

@@ -82,29 +82,28 @@ def access_membership(
     return membership
 
 
+def _active_members(members: QuerySet[Membership]) -> QuerySet[Any]:
+    return (
+        get_user_model()
+        .objects.filter(pk__in=members.values("user_id"), is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 def assignable_users(user: Actor) -> QuerySet[Any]:
     """Agency members a supplement can be assigned to: the staff of the user's agencies."""
     scope = scope_for(user)
     members = Membership.objects.filter(role__in=[Role.AGENCY_ADMIN, Role.AGENCY_STAFF])
     if not scope.is_superuser:
         members = members.filter(organization_id__in=scope.agency_ids)
-    return (
-        get_user_model()
-        .objects.filter(pk__in=members.values("user_id"), is_active=True)
-        .order_by("first_name", "last_name", "username")
-    )
+    return _active_members(members)
 
 
 def assignable_on(case: Case) -> QuerySet[Any]:
     """Who a supplement of `case` may be assigned to: the active people of the agency and the
     employer on the case (the services' check_assignee rule)."""
     organizations = [pk for pk in (case.agency_id, case.employer_id) if pk is not None]
-    members = Membership.objects.filter(organization_id__in=organizations)
-    return (
-        get_user_model()
-        .objects.filter(pk__in=members.values("user_id"), is_active=True)
-        .order_by("first_name", "last_name", "username")
-    )
+    return _active_members(Membership.objects.filter(organization_id__in=organizations))
 
 
 def invitable_organizations(user: Actor) -> QuerySet[Organization]:
