@@ -1,6 +1,6 @@
 """API endpoints of the documents capability (issue 5), kept apart from the API package's own
 views: the upload set (pack, progress, files), document review, document order, and the packed
-files' download. Wire them with `*documents.urlpatterns` in cases/api/urls.py, before the
+files' download. Wire them with `*documents.urlpatterns` in api/urls.py, before the
 catch-all.
 
     GET  /api/v1/supplements/{id}/upload-set/        the packing for the current documents

@@ -1,7 +1,8 @@
 """Admin for cases and supplements, scoped by the tenancy rule for staff who are not superusers.
 
-Content edits still meet the rule that a submitted supplement is frozen: its fields and inlines turn
-read-only, and saves recompute the deadline and readiness through the services' helpers.
+An operator's tool: every save goes through the services (who may act, the supplement lock, the
+freeze after submission, the history); what a supplement holds is shown, and changed in the
+workspace or the API.
 """
 
 from __future__ import annotations
