@@ -157,6 +157,8 @@ def test_agency_staff_triage_upload_pack_reply_print_and_submit(
     # The filing sheet: copy a value, print it.
     page.get_by_role("link", name="Filing sheet").click()
     expect(page.locator("#sheet-basic-h")).to_have_text("1. Basic data (基本資料)")
+    # The heading exists once the page is parsed; the copy script (deferred) runs just after.
+    page.wait_for_load_state("load")
     # The live region keeps the confirmation (the button's own "Copied" reverts after 1.5 s).
     page.locator(f'button[data-copy-target="v-c{comment.pk}"]').click()
     expect(page.locator("#copy-status")).to_have_text("Copied: Copy 英文名字")
