@@ -232,6 +232,8 @@ def build(case_name: str) -> World:
     )
     submitted = _supplement(case, filer, days_ago=20)
     services.supplement_submit(supplement=submitted, actor=filer, force=True)
+    withdrawn = _supplement(case, filer, days_ago=10)
+    services.supplement_withdraw(supplement=withdrawn, actor=filer)
     supplement = _supplement(case, filer)
     open_comment = services.comment_add(
         supplement=supplement, actor=filer, tab=PlatformTab.PASSPORT, text="護照影本不清楚。"
@@ -278,6 +280,7 @@ def build(case_name: str) -> World:
         item=item,
         applicants_document=applicants_document,
         filers_document=filers_document,
+        extra={"withdrawn": withdrawn},
     )
 
 
@@ -444,13 +447,23 @@ ACTIONS: list[Action] = [
     Action(
         "withdraw",
         MANAGE,
-        page=None,
+        page=lambda w, p: Request("post", ws(w, "withdraw/")),
         api=lambda w, p: Request("post", api(f"supplements/{w.supplement.pk}/withdraw/")),
+    ),
+    Action(
+        "reopen",
+        MANAGE,
+        page=lambda w, p: Request("post", f"/supplements/{w.extra['withdrawn'].pk}/reopen/"),
+        api=lambda w, p: Request("post", api(f"supplements/{w.extra['withdrawn'].pk}/reopen/")),
     ),
     Action(
         "record_outcome",
         MANAGE,
-        page=None,
+        page=lambda w, p: Request(
+            "post",
+            f"/supplements/{w.submitted.pk}/outcome/",
+            {"outcome": SupplementOutcome.ACCEPTED},
+        ),
         api=lambda w, p: Request(
             "post",
             api(f"supplements/{w.submitted.pk}/outcome/"),
@@ -495,7 +508,11 @@ ACTIONS: list[Action] = [
     Action(
         "case_details",
         MANAGE,
-        page=None,
+        page=lambda w, p: Request(
+            "post",
+            f"/cases/{w.case.pk}/details/",
+            {"kind": CaseKind.NEW, "applying_from": "domestic", "collection_station": "Taipei"},
+        ),
         api=lambda w, p: Request(
             "patch", api(f"cases/{w.case.pk}/"), {"collection_station": "Taipei"}
         ),
@@ -503,7 +520,11 @@ ACTIONS: list[Action] = [
     Action(
         "case_status",
         MANAGE,
-        page=None,
+        page=lambda w, p: Request(
+            "post",
+            f"/cases/{w.case.pk}/status/",
+            {"status": "qualification_review", "happened_on": timezone.localdate().isoformat()},
+        ),
         api=lambda w, p: Request(
             "post", api(f"cases/{w.case.pk}/transition/"), {"status": "qualification_review"}
         ),
@@ -511,7 +532,9 @@ ACTIONS: list[Action] = [
     Action(
         "internal_notes",
         INTERNAL_NOTES,
-        page=None,
+        page=lambda w, p: Request(
+            "post", f"/cases/{w.case.pk}/notes/", {"internal_notes": "Call the client Monday."}
+        ),
         api=lambda w, p: Request(
             "patch", api(f"cases/{w.case.pk}/"), {"internal_notes": "Call the client Monday."}
         ),
@@ -588,11 +611,6 @@ ACTIONS: list[Action] = [
 
 # Actions with no page (or no API) to run them: only the other surface is tested.
 ONLY_ON_ONE_SURFACE = {
-    "withdraw": "no page (API only: POST /api/v1/supplements/{id}/withdraw/)",
-    "record_outcome": "no page (API only: POST /api/v1/supplements/{id}/outcome/)",
-    "case_details": "no page (API only: PATCH /api/v1/cases/{id}/)",
-    "case_status": "no page (API only: POST /api/v1/cases/{id}/transition/)",
-    "internal_notes": "no page (API only: PATCH /api/v1/cases/{id}/ internal_notes)",
     # A batch form on the dashboard; the API assigns one supplement at a time (the `assign` row
     # above). Tested on its own in test_bulk_assign_follows_the_assign_rule.
     "bulk_assign": "no API (page only: POST /dashboard/assign/)",
@@ -622,6 +640,7 @@ TOUCHES = {
     "override_deadline": "supplements",
     "submit": "supplements",
     "withdraw": "supplements",
+    "reopen": "supplements",
     "record_outcome": "supplements",
     "reorder_documents": "documents",
     "supplement_add": "supplements",
@@ -803,6 +822,12 @@ PAGE_ROUTES = {
     "submit": "submit",
     "remind": "remind",
     "supplement_new": "supplement_add",
+    "withdraw": "withdraw",
+    "reopen": "reopen",
+    "outcome": "record_outcome",
+    "case_details": "case_details",
+    "case_status": "case_status",
+    "case_notes": "internal_notes",
     "bulk_assign": "bulk_assign",
 }
 # Pages that change nothing on a case: reads, exports, previews, or organisation-level work.
@@ -816,7 +841,9 @@ PAGE_NOT_CASE_WRITES = {
     "applicant_import_template",
     "hr",
     "applicant",
-    "case_search",
+    "cases",
+    "case_export",  # reads the list
+    "case_new",  # opens a case: tested in tests/web/test_case_pages.py
     "case",
     "deadline_preview",
     "workspace",
@@ -834,6 +861,7 @@ API_WRITES = {
     ("supplement-deadline", "post"): "override_deadline",
     ("supplement-submit", "post"): "submit",
     ("supplement-withdraw", "post"): "withdraw",
+    ("supplement-reopen", "post"): "reopen",
     ("supplement-outcome", "post"): "record_outcome",
     ("supplement-document-order", "post"): "reorder_documents",
     ("supplement-list", "post"): "supplement_add",

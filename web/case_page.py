@@ -13,42 +13,52 @@ from django.utils.translation import gettext as _
 
 from cases import services
 from cases.errors import DomainError
-from cases.tenancy import access_case, can_manage_supplement, can_see_internal_notes, party_for
+from cases.tenancy import (
+    access_case,
+    can_edit_case,
+    can_edit_notes,
+    can_manage_supplement,
+    can_see_internal_notes,
+    party_for,
+)
 from web import queries
+from web.case_forms import CaseDetailsForm, CaseTransitionForm, NotesForm
 from web.common import error_text
 from web.forms import SupplementCreateForm
 
 
 def _case_context(request, case, **extra) -> dict:
-    party = party_for(request.user, case)
+    user = request.user
+    party = party_for(user, case)
+    can_edit = can_edit_case(user, case)
     context = {
         "case": case,
         "party": party,
-        "can_see_notes": can_see_internal_notes(request.user, case),
+        "can_see_notes": can_see_internal_notes(user, case),
+        "can_edit_notes": can_edit_notes(user, case),
+        "can_edit": can_edit,
         "timeline": queries.case_timeline(case),
         "supplements": queries.case_supplements(case),
-        "documents": queries.case_documents(request.user, case),
-        "history": queries.case_history(request.user, case),
-        "can_add_supplement": can_manage_supplement(request.user, case),
+        "documents": queries.case_documents(user, case),
+        "history": queries.case_history(user, case),
+        "can_add_supplement": can_manage_supplement(user, case),
     }
+    if can_edit:
+        context["transition_form"] = CaseTransitionForm(case=case)
+        context["details_form"] = CaseDetailsForm(instance=case, user=user)
+        context["notes_form"] = NotesForm(initial={"internal_notes": case.internal_notes})
     context.update(extra)
     return context
 
 
-@login_required
-def case_search(request):
-    """Journey 2: a notice names an application number; find the case to record the request."""
-    text = request.GET.get("q", "")
-    found = queries.find_cases(request.user, text)
-    if len(found) == 1 and text.strip():
-        return redirect("web:case", pk=found[0].pk)
-    return render(request, "cases/case_search.html", {"q": text, "found": found})
+def render_case(request, case, *, status: int = 200, **extra):
+    """The case page; a refused post passes its bound form (with the errors) in `extra`."""
+    return render(request, "cases/case.html", _case_context(request, case, **extra), status=status)
 
 
 @login_required
 def case_detail(request, pk: int):
-    case = access_case(request.user, pk)
-    return render(request, "cases/case.html", _case_context(request, case))
+    return render_case(request, access_case(request.user, pk))
 
 
 @login_required

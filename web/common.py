@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -48,3 +48,18 @@ def error_text(exc: DomainError) -> str:
     if missing:
         return exc.message + " " + "; ".join(Readiness.from_stored(missing).messages())
     return exc.message
+
+
+def add_errors(form, exc: DomainError | PermissionDenied | ValidationError) -> None:
+    """A refusal from a service, on the form beside the field it names (else above the form):
+    the person sees the reason where they typed, and nothing was saved."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return
+    if isinstance(exc, DomainError):
+        field = exc.params.get("field") if isinstance(exc.params, dict) else None
+        form.add_error(field if field in form.fields else None, error_text(exc))
+        return
+    text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    form.add_error(None, text or _("You may not do this."))

@@ -10,7 +10,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -124,21 +124,12 @@ def bulk_assign(request):
 @agency_required
 def export_list(request, fmt: str):
     """The current list (the same filters) as CSV or XLSX."""
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in export.CONTENT_TYPES:
         raise Http404
     today = taipei_today()
     filterset = _filtered(request, today)
-    queryset = filterset.qs
-    rows = queries.rows_for(list(queryset[:EXPORT_LIMIT]), today)
-    if fmt == "xlsx":
-        body = export.as_xlsx(rows)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = export.as_csv(rows)
-        content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename(fmt, today)}"'
-    return response
+    rows = queries.rows_for(list(filterset.qs[:EXPORT_LIMIT]), today)
+    return export.download(export.supplements_dataset(rows), fmt, "supplements", today)
 
 
 def _month(value: str | None, today: dt.date) -> dt.date:

@@ -18,6 +18,7 @@ from cases.choices import (
     Party,
     PlatformTab,
     RequestingBody,
+    SupplementOutcome,
     Visibility,
 )
 
@@ -280,3 +281,10 @@ class InvitationForm(forms.Form):
         if organization and not data.get("role"):
             self.add_error("role", _("Choose the role in the organization."))
         return data
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Reviewer's outcome"),
+        choices=[c for c in SupplementOutcome.choices if c[0] != SupplementOutcome.PENDING],
+    )

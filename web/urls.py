@@ -4,11 +4,14 @@ from django.urls import path
 
 from web import (
     applicant_import,
+    case_life,
+    case_list,
     case_page,
     dashboard,
     invitations,
     portals,
     sheet,
+    supplement_life,
     workspace,
 )
 
@@ -29,8 +32,13 @@ urlpatterns = [
     ),
     path("hr/", portals.hr_portal, name="hr"),
     path("me/", portals.applicant_view, name="applicant"),
-    path("cases/", case_page.case_search, name="case_search"),
+    path("cases/", case_list.case_list, name="cases"),
+    path("cases/export.<str:fmt>", case_list.case_export, name="case_export"),
+    path("cases/new/", case_list.case_new, name="case_new"),
     path("cases/<int:pk>/", case_page.case_detail, name="case"),
+    path("cases/<int:pk>/status/", case_life.change_status, name="case_status"),
+    path("cases/<int:pk>/details/", case_life.edit_details, name="case_details"),
+    path("cases/<int:pk>/notes/", case_life.edit_notes, name="case_notes"),
     path("cases/<int:pk>/supplements/new/", case_page.supplement_new, name="supplement_new"),
     path("cases/<int:pk>/deadline-preview/", case_page.deadline_preview, name="deadline_preview"),
     path("supplements/<int:pk>/", workspace.workspace, name="workspace"),
@@ -75,4 +83,7 @@ urlpatterns = [
     path("supplements/<int:pk>/pack/progress/", workspace.pack_progress, name="pack_progress"),
     path("supplements/<int:pk>/submit/", workspace.submit, name="submit"),
     path("supplements/<int:pk>/remind/", workspace.remind, name="remind"),
+    path("supplements/<int:pk>/withdraw/", supplement_life.withdraw, name="withdraw"),
+    path("supplements/<int:pk>/reopen/", supplement_life.reopen, name="reopen"),
+    path("supplements/<int:pk>/outcome/", supplement_life.record_outcome, name="outcome"),
 ]

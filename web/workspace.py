@@ -37,6 +37,7 @@ from web.forms import (
     CommentForm,
     ItemForm,
     ItemStateForm,
+    OutcomeForm,
     OverrideDeadlineForm,
     ReplyForm,
     ResolveForm,
@@ -46,7 +47,7 @@ from web.forms import (
 )
 
 
-def _back(supplement, anchor: str = ""):
+def back(supplement, anchor: str = ""):
     url = reverse("web:workspace", args=[supplement.pk])
     return redirect(f"{url}#{anchor}" if anchor else url)
 
@@ -84,6 +85,7 @@ def workspace_context(request, supplement, **overrides) -> dict:
         "reminder_options": reminders.options_for(supplement, request.user, space.items),
         "pack": web_documents.pack_status(supplement),
         "tabs": PlatformTab,
+        "outcome_form": OutcomeForm(),
         "resolve_errors": {},
         "review_errors": {},
     }
@@ -106,13 +108,13 @@ def workspace(request, pk: int):
     return render_workspace(request, supplement)
 
 
-def _write_access(request, pk: int):
+def write_access(request, pk: int):
     """For the actions whose rule is "manage the supplement", refused (403) before their form is
     read; the service makes the same check (cases.tenancy.checks) again."""
     return access_supplement(request.user, pk, for_write=True)
 
 
-def _failed(request, supplement, exc: DomainError, **overrides):
+def failed(request, supplement, exc: DomainError, **overrides):
     messages.error(request, error_text(exc))
     return render_workspace(request, supplement, status=exc.status, **overrides)
 
@@ -120,7 +122,7 @@ def _failed(request, supplement, exc: DomainError, **overrides):
 @login_required
 @require_POST
 def save_reply(request, pk: int):
-    supplement = _write_access(request, pk)
+    supplement = write_access(request, pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return render_workspace(request, supplement, status=400, reply_form=form)
@@ -141,15 +143,15 @@ def save_reply(request, pk: int):
             request, supplement, status=409, reply_form=kept, reply_conflict=supplement.reply
         )
     except DomainError as exc:
-        return _failed(request, supplement, exc, reply_form=form)
+        return failed(request, supplement, exc, reply_form=form)
     messages.success(request, _("Reply saved."))
-    return _back(supplement, "tab-submit")
+    return back(supplement, "tab-submit")
 
 
 @login_required
 @require_POST
 def add_comment(request, pk: int):
-    supplement = _write_access(request, pk)
+    supplement = write_access(request, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
         return render_workspace(request, supplement, status=400, comment_form=form)
@@ -158,13 +160,13 @@ def add_comment(request, pk: int):
             supplement=supplement, actor=request.user, **form.cleaned_data
         )
     except DomainError as exc:
-        return _failed(request, supplement, exc, comment_form=form)
+        return failed(request, supplement, exc, comment_form=form)
     messages.success(request, _("Comment added."))
-    return _back(supplement, f"tab-{comment.tab}")
+    return back(supplement, f"tab-{comment.tab}")
 
 
 def _comment(request, pk: int, comment_id: int) -> tuple:
-    supplement = _write_access(request, pk)
+    supplement = write_access(request, pk)
     comment = access_comment(request.user, comment_id)
     if comment.supplement_id != supplement.pk:
         raise Http404
@@ -181,9 +183,9 @@ def resolve_comment(request, pk: int, comment_id: int):
     try:
         services.comment_resolve(comment=comment, actor=request.user, **form.cleaned_data)
     except DomainError as exc:
-        return _failed(request, supplement, exc, resolve_errors={comment.pk: form})
+        return failed(request, supplement, exc, resolve_errors={comment.pk: form})
     messages.success(request, _("Comment marked resolved."))
-    return _back(supplement, f"comment-{comment.pk}")
+    return back(supplement, f"comment-{comment.pk}")
 
 
 @login_required
@@ -193,41 +195,41 @@ def reopen_comment(request, pk: int, comment_id: int):
     try:
         services.comment_reopen(comment=comment, actor=request.user)
     except DomainError as exc:
-        return _failed(request, supplement, exc)
+        return failed(request, supplement, exc)
     messages.success(request, _("Comment reopened."))
-    return _back(supplement, f"comment-{comment.pk}")
+    return back(supplement, f"comment-{comment.pk}")
 
 
 @login_required
 @require_POST
 def add_item(request, pk: int):
-    supplement = _write_access(request, pk)
+    supplement = write_access(request, pk)
     form = ItemForm(request.POST, supplement=supplement)
     if not form.is_valid():
         return render_workspace(request, supplement, status=400, item_form=form)
     try:
         services.item_add(supplement=supplement, actor=request.user, **form.cleaned_data)
     except DomainError as exc:
-        return _failed(request, supplement, exc, item_form=form)
+        return failed(request, supplement, exc, item_form=form)
     messages.success(request, _("Requested item added."))
-    return _back(supplement, "items")
+    return back(supplement, "items")
 
 
 @login_required
 @require_POST
 def set_item_state(request, pk: int, item_id: int):
-    supplement = _write_access(request, pk)
+    supplement = write_access(request, pk)
     item = get_object_or_404(RequestedItem, pk=item_id, supplement=supplement)
     form = ItemStateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a state."))
-        return _back(supplement, "items")
+        return back(supplement, "items")
     try:
         services.item_set_state(item=item, actor=request.user, state=form.cleaned_data["state"])
     except DomainError as exc:
-        return _failed(request, supplement, exc)
+        return failed(request, supplement, exc)
     messages.success(request, _("Item updated."))
-    return _back(supplement, f"item-{item.pk}")
+    return back(supplement, f"item-{item.pk}")
 
 
 @login_required
@@ -244,9 +246,9 @@ def assign(request, pk: int):
             supplement=supplement, actor=request.user, assignee=form.cleaned_data["assignee"]
         )
     except DomainError as exc:
-        return _failed(request, supplement, exc)
+        return failed(request, supplement, exc)
     messages.success(request, _("Assignment saved."))
-    return _back(supplement)
+    return back(supplement)
 
 
 @login_required
@@ -259,7 +261,7 @@ def remind(request, pk: int):
             supplement=supplement, actor=request.user, party=request.POST.get("party", "")
         )
     except DomainError as exc:
-        return _failed(request, supplement, exc)
+        return failed(request, supplement, exc)
     messages.success(
         request,
         ngettext(
@@ -267,13 +269,13 @@ def remind(request, pk: int):
         )
         % {"emails": ", ".join(row.email for row in sent)},
     )
-    return _back(supplement, "items")
+    return back(supplement, "items")
 
 
 @login_required
 @require_POST
 def override_deadline(request, pk: int):
-    supplement = _write_access(request, pk)
+    supplement = write_access(request, pk)
     form = OverrideDeadlineForm(request.POST)
     if not form.is_valid():
         return render_workspace(request, supplement, status=400, override_form=form)
@@ -285,9 +287,9 @@ def override_deadline(request, pk: int):
             reason=form.cleaned_data["reason"],
         )
     except DomainError as exc:
-        return _failed(request, supplement, exc, override_form=form)
+        return failed(request, supplement, exc, override_form=form)
     messages.success(request, _("Deadline saved."))
-    return _back(supplement)
+    return back(supplement)
 
 
 @login_required
@@ -317,20 +319,20 @@ def upload(request, pk: int):
         if next_url.startswith("/"):
             messages.error(request, error_text(exc))
             return redirect(next_url)
-        return _failed(request, supplement, exc, upload_form=form)
+        return failed(request, supplement, exc, upload_form=form)
     messages.success(request, _("“%(name)s” uploaded.") % {"name": document.original_name})
     if next_url.startswith("/"):
         return redirect(next_url)
-    return _back(supplement, "documents")
+    return back(supplement, "documents")
 
 
 @login_required
 def submit(request, pk: int):
     """Record that the supplement was sent (送出) on the platform, after confirmation."""
-    supplement = _write_access(request, pk)
+    supplement = write_access(request, pk)
     if supplement.state != SupplementState.OPEN:
         messages.info(request, _("This supplement is already submitted."))
-        return _back(supplement)
+        return back(supplement)
     form = SubmitForm(request.POST or None)
     readiness = Readiness.from_stored(supplement.missing)
     if request.method == "POST" and form.is_valid():
@@ -349,7 +351,7 @@ def submit(request, pk: int):
                 request,
                 _("Submission recorded. The supplement is now read-only and its alerts stop."),
             )
-            return _back(supplement)
+            return back(supplement)
     else:
         status = 400 if request.method == "POST" else 200
     context = {
@@ -378,9 +380,9 @@ def remove_document(request, pk: int, document_id: int):
     try:
         web_documents.remove(document=document, actor=request.user)
     except DomainError as exc:
-        return _failed(request, supplement, exc)
+        return failed(request, supplement, exc)
     messages.success(request, _("“%(name)s” removed.") % {"name": document.original_name})
-    return _back(supplement, "documents")
+    return back(supplement, "documents")
 
 
 @login_required
@@ -391,8 +393,8 @@ def move_document(request, pk: int, document_id: int):
     try:
         web_documents.move(supplement=supplement, actor=request.user, document=document, step=step)
     except DomainError as exc:
-        return _failed(request, supplement, exc)
-    return _back(supplement, f"document-{document.pk}")
+        return failed(request, supplement, exc)
+    return back(supplement, f"document-{document.pk}")
 
 
 @login_required
@@ -410,9 +412,9 @@ def review_document(request, pk: int, document_id: int):
             note=form.cleaned_data["note"],
         )
     except DomainError as exc:
-        return _failed(request, supplement, exc)
+        return failed(request, supplement, exc)
     messages.success(request, _("Review saved."))
-    return _back(supplement, f"document-{document.pk}")
+    return back(supplement, f"document-{document.pk}")
 
 
 @login_required
@@ -422,9 +424,9 @@ def pack(request, pk: int):
     try:
         web_documents.pack(supplement=supplement, actor=request.user)
     except DomainError as exc:
-        return _failed(request, supplement, exc)
+        return failed(request, supplement, exc)
     messages.info(request, _("Packing the upload set…"))
-    return _back(supplement, "upload-set")
+    return back(supplement, "upload-set")
 
 
 @login_required

@@ -173,6 +173,14 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         supplement = services.supplement_withdraw(supplement=supplement, actor=request.user)
         return self._detail(supplement)
 
+    @extend_schema(request=None, responses={200: SupplementDetailSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def reopen(self, request, pk=None):
+        """Reopen a supplement withdrawn by mistake (a submitted one never reopens)."""
+        supplement = access_supplement(request.user, pk, for_write=True)
+        supplement = services.supplement_reopen(supplement=supplement, actor=request.user)
+        return self._detail(supplement)
+
     @extend_schema(request=OutcomeSerializer, responses={200: SupplementDetailSerializer})
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def outcome(self, request, pk=None):

@@ -250,7 +250,23 @@ def supplement_record_outcome(
     supplement.outcome_recorded_at = timezone.now()
     history_user(actor, supplement)
     supplement.save(update_fields=["outcome", "outcome_recorded_at", "updated_at"])
+    if outcome == SupplementOutcome.REFUSED:
+        _refuse_case(supplement, actor)
     return supplement
+
+
+def _refuse_case(supplement: SupplementRequest, actor: Writer) -> None:
+    """One fact, one place: a supplement refused (不予許可) is the case refused. Where the lifecycle
+    does not allow it (staff already moved the case on), theirs is the later fact."""
+    case = Case.objects.select_for_update().get(pk=supplement.case_id)
+    if lifecycle.can_transition(case.status, CaseStatus.REFUSED):
+        case_transition(
+            case=case,
+            actor=actor,
+            status=CaseStatus.REFUSED,
+            happened_on=taipei_today(),
+            note=gettext_noop("Refused after the supplement"),
+        )
 
 
 @transaction.atomic
@@ -263,6 +279,29 @@ def supplement_withdraw(*, supplement: SupplementRequest, actor: Writer) -> Supp
     _return_case_to_review(
         supplement, actor, happened_on=taipei_today(), note=gettext_noop("Supplement withdrawn")
     )
+    return supplement
+
+
+@transaction.atomic
+def supplement_reopen(*, supplement: SupplementRequest, actor: Writer) -> SupplementRequest:
+    """Undo a withdrawal recorded by mistake: the supplement is open again, and a case back in
+    review reads "supplement requested" again. A submitted (送出) supplement never reopens: the
+    platform does not take it back."""
+    tenancy.check_can_manage_supplement(actor, supplement.case)
+    supplement = lock_supplement(supplement.pk)
+    if supplement.state != SupplementState.WITHDRAWN:
+        raise InvalidInput(_("Only a withdrawn supplement can be reopened."), field="state")
+    supplement.state = SupplementState.OPEN
+    touch(supplement, actor, "state")
+    case = Case.objects.select_for_update().get(pk=supplement.case_id)
+    if case.status in lifecycle.REVIEW_STAGES:
+        case_transition(
+            case=case,
+            actor=actor,
+            status=CaseStatus.SUPPLEMENT_REQUESTED,
+            happened_on=taipei_today(),
+            note=gettext_noop("Supplement reopened"),
+        )
     return supplement
 
 

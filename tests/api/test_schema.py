@@ -34,8 +34,9 @@ def test_schema_is_valid_openapi_3(db):
 
 def test_every_route_is_described_with_its_errors(db):
     paths = schema()["paths"]
-
-    assert len(paths) == 36
+    # Every named route is described (the catch-all 404 has no name); a route added without its
+    # schema, or a schema path without a route, changes one count and not the other.
+    assert len(paths) == len({p.pattern for p in urlpatterns if p.name})
     assert "/api/v1/supplements/{supplement_pk}/upload-set/" in paths
     for path, operations in paths.items():
         for method, operation in operations.items():

@@ -28,6 +28,7 @@ def tracker_nav(context) -> list[dict]:
     if persona.is_agency or persona.is_superuser:
         links += [
             {"url": reverse("web:dashboard"), "label": _("Dashboard")},
+            {"url": reverse("web:cases"), "label": _("Cases")},
             {"url": reverse("web:calendar"), "label": _("Deadline calendar")},
         ]
     if persona.is_agency_admin:
