@@ -1,5 +1,7 @@
-"""Demo data: one agency, the employers Acme and Globex, applicants, cases in every status and open
-supplements with different readiness and deadlines. Built through the services, like real data.
+"""Demo data: the journeys' agency, the employers Acme and Globex, applicants, cases in every status
+and open supplements with different readiness and deadlines; around them (cases/demo_portfolio.py)
+a second agency, a dozen client employers, ~40 open supplements and the tutorial's case
+112551035430. Built through the services, like real data.
 
 Deadlines are placed relative to today (Taipei) so the demo always shows an overdue supplement, one
 due in 3 days, one due in 20 days and a submitted one.
@@ -27,7 +29,7 @@ from accounts.models import (
     OrganizationKind,
     Role,
 )
-from cases import lifecycle, services
+from cases import demo_portfolio, lifecycle, services
 from cases.choices import (
     CaseKind,
     CaseStatus,
@@ -43,7 +45,23 @@ from cases.models import Case, FieldOfExpertise
 
 DEMO_AGENCY = "Formosa Talent Partners"
 DEMO_EMPLOYERS = ("Acme", "Globex")
-DEMO_USERNAMES = ("admin", "agency-admin", "agency-staff", "hr-acme", "hr-globex", "applicant")
+DEMO_USERNAMES = (
+    "admin",
+    "agency-admin",
+    "agency-staff",
+    "agency2-admin",
+    "hr-acme",
+    "hr-globex",
+    "applicant",
+)
+DEMO_ORGANIZATIONS = frozenset(
+    {
+        DEMO_AGENCY,
+        *DEMO_EMPLOYERS,
+        demo_portfolio.SECOND_AGENCY,
+        *(name for name, _zh, _tax_id in demo_portfolio.EMPLOYERS),
+    }
+)
 DEFAULT_PASSWORD = "tracker-demo"
 
 
@@ -62,10 +80,14 @@ def foreign_data() -> list[str]:
     users = user_model.objects.exclude(username__in=DEMO_USERNAMES).count()
     if users:
         found.append(f"{users} other user(s)")
-    orgs = Organization.objects.exclude(name__in=(DEMO_AGENCY, *DEMO_EMPLOYERS)).count()
+    orgs = Organization.objects.exclude(name__in=DEMO_ORGANIZATIONS).count()
     if orgs:
         found.append(f"{orgs} other organization(s)")
-    applicants = Applicant.objects.exclude(passport_number__startswith="DEMO").count()
+    applicants = (
+        Applicant.objects.exclude(passport_number__startswith="DEMO")
+        .exclude(passport_number=demo_portfolio.TUTORIAL_PASSPORT)
+        .count()
+    )
     if applicants:
         found.append(f"{applicants} other applicant(s)")
     return found
@@ -103,6 +125,13 @@ def ensure_users() -> dict:
         "agency-staff": _user(
             "agency-staff", email="lin@formosa-talent.example", first="Lin", last="Hsu", staff=True
         ),
+        "agency2-admin": _user(
+            "agency2-admin",
+            email="kai@harbour-mobility.example",
+            first="Kai",
+            last="Lin",
+            staff=True,
+        ),
         "hr-acme": _user("hr-acme", email="chen@acme.example", first="Chen", last="Wang"),
         "hr-globex": _user("hr-globex", email="ana@globex.example", first="Ana", last="Lopez"),
         "applicant": _user("applicant", email="priya@example.in", first="Priya", last="Sharma"),
@@ -112,7 +141,7 @@ def ensure_users() -> dict:
         content_type__app_label="cases",
         codename__regex=r"^(view|change)_",
     )
-    for name in ("agency-admin", "agency-staff"):
+    for name in ("agency-admin", "agency-staff", "agency2-admin"):
         users[name].user_permissions.set(perms)
     return users
 
@@ -442,4 +471,17 @@ def seed(*, today: dt.date | None = None) -> dict:
             continue
         new_case(index, status, kind=CaseKind.EXTENSION if status == "approved" else CaseKind.NEW)
 
-    return {"created": True, "users": users, "supplements": [s1.pk, s2.pk, s3.pk, s4.pk, s5.pk]}
+    portfolio = demo_portfolio.add(
+        today=today,
+        users=users,
+        agency=agency,
+        acme=acme,
+        globex=globex,
+        tools=demo_portfolio.Tools(walk=_walk, supplement_due=_supplement_due, pdf=_pdf),
+    )
+    return {
+        "created": True,
+        "users": users,
+        "supplements": [s1.pk, s2.pk, s3.pk, s4.pk, s5.pk],
+        "portfolio": portfolio,
+    }

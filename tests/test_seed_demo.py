@@ -22,9 +22,10 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
+from stdnum.tw import ubn
 
 from accounts.models import Membership, Organization
-from cases import services
+from cases import demo_portfolio, services
 from cases.choices import CaseStatus
 from cases.demo import DEFAULT_PASSWORD, DEMO_USERNAMES
 from cases.models import Case, SupplementRequest
@@ -36,7 +37,15 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 TAIPEI = zoneinfo.ZoneInfo("Asia/Taipei")
 # The project's hashers, before the test suite's fast one replaces them.
 REAL_HASHERS = list(django_settings.PASSWORD_HASHERS)
-LOGINS = ["admin", "agency-admin", "agency-staff", "hr-acme", "hr-globex", "applicant"]
+LOGINS = [
+    "admin",
+    "agency-admin",
+    "agency-staff",
+    "agency2-admin",
+    "hr-acme",
+    "hr-globex",
+    "applicant",
+]
 
 
 def seed(*args: str) -> str:
@@ -69,9 +78,11 @@ def test_seed_creates_the_demo_and_a_second_run_creates_nothing(monkeypatch):
     assert first.splitlines()[0] == "Demo data created."
     assert second.splitlines()[0] == "Demo data already present; demo logins refreshed."
     assert counts() == after_first
-    assert after_first["accounts.Organization"] == 3
-    assert after_first["accounts.Applicant"] == 6
-    assert after_first["cases.SupplementRequest"] == 5
+    # Two agencies and twelve employers; the journeys' six applicants, the portfolio's and the
+    # tutorial's; the journeys' five supplements and one per portfolio applicant.
+    assert after_first["accounts.Organization"] == 2 + 12
+    assert after_first["accounts.Applicant"] == 6 + len(demo_portfolio.PEOPLE) + 1
+    assert after_first["cases.SupplementRequest"] == 5 + len(demo_portfolio.PEOPLE)
     assert sorted(DEMO_USERNAMES) == sorted(LOGINS)
     assert sorted(get_user_model().objects.values_list("username", flat=True)) == sorted(LOGINS)
     assert logins_accepting("tracker-demo") == LOGINS
@@ -102,7 +113,7 @@ def test_who_is_who():
     users = {user.username: user for user in get_user_model().objects.all()}
 
     assert (users["admin"].is_superuser, users["admin"].is_staff) == (True, True)
-    for name in ("agency-admin", "agency-staff"):
+    for name in ("agency-admin", "agency-staff", "agency2-admin"):
         assert (users[name].is_superuser, users[name].is_staff) == (False, True)
         assert users[name].has_perm("cases.view_supplementrequest")
         assert users[name].has_perm("cases.change_supplementrequest")
@@ -116,6 +127,7 @@ def test_who_is_who():
     assert memberships == {
         ("agency-admin", "Formosa Talent Partners", "agency_admin"),
         ("agency-staff", "Formosa Talent Partners", "agency_staff"),
+        ("agency2-admin", "Harbour Mobility Consultants", "agency_admin"),
         ("hr-acme", "Acme", "employer_hr"),
         ("hr-globex", "Globex", "employer_hr"),
     }
@@ -135,9 +147,11 @@ def test_cases_in_every_status_and_the_journeys_supplements(today):
         seed()
 
     assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
+    journeys = SupplementRequest.objects.filter(
+        case__applicant__passport_number__startswith="DEMO1"
+    )
     open_ones = {
-        (s.deadline - today).days: s
-        for s in SupplementRequest.objects.open().select_related("case__applicant")
+        (s.deadline - today).days: s for s in journeys.open().select_related("case__applicant")
     }
     six_months = services.propose_deadline(
         notice_date=today - dt.timedelta(days=10), rule="6m"
@@ -145,7 +159,7 @@ def test_cases_in_every_status_and_the_journeys_supplements(today):
     assert sorted(open_ones) == [-2, 3, 20, (six_months - today).days]
     assert [open_ones[days].is_ready for days in (-2, 3, 20)] == [False, False, True]
     assert open_ones[-2].case.applicant.given_name_en == "Priya"
-    submitted = SupplementRequest.objects.exclude(state="open").get()
+    submitted = journeys.exclude(state="open").get()
     assert (submitted.state, submitted.is_ready, submitted.outcome) == (
         "submitted",
         True,
@@ -166,12 +180,37 @@ def test_the_three_day_supplement_on_a_weekend_is_an_override():
     with time_machine.travel(dt.datetime.combine(today, dt.time(9, 0), tzinfo=TAIPEI), tick=False):
         seed()
 
-    due = SupplementRequest.objects.get(deadline=dt.date(2026, 3, 14))
+    due = SupplementRequest.objects.get(
+        deadline=dt.date(2026, 3, 14), case__applicant__passport_number__startswith="DEMO1"
+    )
     assert (due.deadline_override, due.override_reason) == (
         dt.date(2026, 3, 14),
         "Date printed in the notice",
     )
     assert due.proposed_deadline != due.deadline
+
+
+def test_a_practice_to_work_in():
+    """Journey 1's Monday: ~40 open supplements across a dozen employers; journey 4's Acme has
+    cases at both agencies; journey 2's tutorial case waits for its notice."""
+    seed()
+
+    open_ones = SupplementRequest.objects.open()
+    assert 35 <= open_ones.count() <= 45
+    employers = set(open_ones.values_list("case__employer__name", flat=True)) - {None}
+    assert len(employers) == 12
+    assert set(
+        Case.objects.filter(employer__name="Acme").values_list("agency__name", flat=True)
+    ) == {
+        "Formosa Talent Partners",
+        "Harbour Mobility Consultants",
+    }
+    readiness = set(open_ones.values_list("is_ready", flat=True))
+    assert readiness == {True, False}
+    tutorial = Case.objects.get(application_number="112551035430")
+    assert (tutorial.status, tutorial.supplements.count()) == (CaseStatus.NIA_INITIAL_REVIEW, 0)
+    assert tutorial.applicant.passport_number == "A12345678"
+    assert all(ubn.is_valid(o.tax_id) for o in Organization.objects.filter(kind="employer"))
 
 
 @pytest.mark.parametrize(
@@ -238,4 +277,4 @@ def test_embedded_default_from_an_empty_data_folder(tmp_path, settings):
     )
     assert all(check_password("tracker-demo", encoded) for encoded in hashes.values())
     assert statuses == set(CaseStatus.values)
-    assert supplements == 5
+    assert supplements == 5 + len(demo_portfolio.PEOPLE)
