@@ -40,8 +40,11 @@ def _home(request) -> str:
     return reverse(persona_for(user).home)
 
 
-def _page(request, template: str, status: int, **context):
-    context |= {"home_url": _home(request), "back_url": _back(request)}
+def _page(request, template: str, status: int, *, message: str, **context):
+    context |= {"home_url": _home(request), "back_url": _back(request), "message": message}
+    if getattr(request, "htmx", False):
+        # htmx swaps a 4xx answer into the box that asked (base.html): the sentence, not a page.
+        template = "_error_fragment.html"
     return render(request, template, context, status=status)
 
 
@@ -50,7 +53,7 @@ def page_not_found(request, exception=None):
     if _is_api(request):
         return api_not_found(request)
     # Http404's message is for developers ("No Case matches the given query."): not shown.
-    return _page(request, "404.html", 404)
+    return _page(request, "404.html", 404, message=_("Not found."))
 
 
 @requires_csrf_token
@@ -60,7 +63,7 @@ def permission_denied(request, exception=None):
         return JsonResponse(
             error_body([{"code": "permission_denied", "message": reason}], 403), status=403
         )
-    return _page(request, "403.html", 403, reason=reason)
+    return _page(request, "403.html", 403, message=reason)
 
 
 def server_error(request):

@@ -171,3 +171,16 @@ def test_a_superuser_gets_the_same_pages(client):
 
     assert response.status_code == 404
     assert 'class="button" href="/dashboard/"' in response.text
+
+
+def test_htmx_gets_the_reason_alone_to_swap_in(client, world, ready_supplement):
+    client.force_login(world.hr_acme)
+
+    response = client.post(
+        f"/supplements/{ready_supplement.pk}/pack/", headers={"hx-request": "true"}
+    )
+
+    assert response.status_code == 403
+    assert "<html" not in response.text
+    assert 'role="alert"' in response.text
+    assert "You cannot pack this supplement&#x27;s documents." in response.text
