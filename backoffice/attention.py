@@ -1,4 +1,5 @@
-"""The admin's "Supplements needing attention" page: open supplements in triage order, scoped."""
+"""The admin's "Supplements needing attention" page: open supplements in triage order, scoped (the
+same query, cases.selectors, feeds the "Needs attention" panel of the staff dashboard)."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from backoffice.reference import OperatorOnlyAdminMixin
 from backoffice.scoping import CaseScopedAdminMixin
 from cases import services
 from cases.clock import days_left
@@ -121,14 +122,14 @@ class SupplementInline(admin.TabularInline):
 
 
 @admin.register(FieldOfExpertise)
-class FieldOfExpertiseAdmin(SimpleHistoryAdmin):
+class FieldOfExpertiseAdmin(OperatorOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["name_en", "name_zh", "authority_code", "authority_name_en", "active"]
     list_filter = ["active", "authority_code"]
     search_fields = ["name_en", "name_zh", "authority_code"]
 
 
 @admin.register(ClosureDay)
-class ClosureDayAdmin(SimpleHistoryAdmin):
+class ClosureDayAdmin(OperatorOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["date", "reason"]
     search_fields = ["reason"]
     date_hierarchy = "date"

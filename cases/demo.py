@@ -15,7 +15,6 @@ import os
 from collections import deque
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
@@ -97,13 +96,13 @@ def is_seeded() -> bool:
     return Organization.objects.filter(name=DEMO_AGENCY, kind=OrganizationKind.AGENCY).exists()
 
 
-def _user(username: str, *, email: str, first: str, last: str, staff=False, superuser=False):
+def _user(username: str, *, email: str, first: str, last: str, superuser=False):
     user_model = get_user_model()
     user, _created = user_model.objects.get_or_create(
         username=username,
         defaults={"email": email, "first_name": first, "last_name": last},
     )
-    user.is_staff = staff or superuser
+    user.is_staff = superuser
     user.is_superuser = superuser
     user.set_password(demo_password())
     user.save()
@@ -116,33 +115,24 @@ def ensure_users() -> dict:
             "admin", email="admin@example.com", first="Site", last="Admin", superuser=True
         ),
         "agency-admin": _user(
-            "agency-admin",
-            email="mei@formosa-talent.example",
-            first="Mei",
-            last="Chang",
-            staff=True,
+            "agency-admin", email="mei@formosa-talent.example", first="Mei", last="Chang"
         ),
         "agency-staff": _user(
-            "agency-staff", email="lin@formosa-talent.example", first="Lin", last="Hsu", staff=True
+            "agency-staff", email="lin@formosa-talent.example", first="Lin", last="Hsu"
         ),
         "agency2-admin": _user(
-            "agency2-admin",
-            email="kai@harbour-mobility.example",
-            first="Kai",
-            last="Lin",
-            staff=True,
+            "agency2-admin", email="kai@harbour-mobility.example", first="Kai", last="Lin"
         ),
         "hr-acme": _user("hr-acme", email="chen@acme.example", first="Chen", last="Wang"),
         "hr-globex": _user("hr-globex", email="ana@globex.example", first="Ana", last="Lopez"),
         "applicant": _user("applicant", email="priya@example.in", first="Priya", last="Sharma"),
     }
-    # Agency staff use the admin's attention page and case screens, scoped by tenancy.
-    perms = Permission.objects.filter(
-        content_type__app_label="cases",
-        codename__regex=r"^(view|change)_",
-    )
-    for name in ("agency-admin", "agency-staff", "agency2-admin"):
-        users[name].user_permissions.set(perms)
+    # The admin is the operators' (here the superuser's): agency and employer people work in the
+    # tracker's pages, and a tenant's grant there once let it change every tenant's closure days.
+    # A database seeded before keeps no grant from then.
+    for name, user in users.items():
+        if name != "admin":
+            user.user_permissions.clear()
     return users
 
 

@@ -1,8 +1,9 @@
 """The admin: the "Supplements needing attention" page (/admin/attention/) and the scoping of the
 case and supplement screens for agency staff who are not superusers.
 
-Agency staff get the admin the way seed_demo sets them up: is_staff with view/change permissions on
-the cases app, scoped by the tenancy rule.
+The admin is the operators' (seed_demo gives agency users none of it); an agency member whom an
+operator grants it anyway (is_staff with view/change permissions on the cases app) stays scoped by
+the tenancy rule, which is what these tests prove.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def _today():
 
 
 def make_staff(user):
-    """What seed_demo gives agency staff: the admin, with view/change on the cases app."""
+    """The admin granted by hand to an agency member: view/change on the cases app."""
     user.is_staff = True
     user.save()
     user.user_permissions.set(

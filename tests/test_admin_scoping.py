@@ -5,7 +5,8 @@ alert tables and API tokens.
 World (tests/conftest.py): Formosa (an admin and a staff member) works Priya's Acme case and Gus's
 Globex case; Elsewhere (one staff member) works Eve's Acme case, holds Lone's authorisation before
 any case, and also one from Priya. Acme's HR sees both Acme cases. Each is_staff, with every model
-permission on these apps, as the admin's user screen would grant them.
+permission on these apps, as the admin's user screen would grant them (seed_demo grants tenants
+none: the admin is the operators', and a grant like this one stays scoped).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ PERSONAS = ["formosa_admin", "formosa_staff", "elsewhere_staff", "acme_hr"]
 
 
 def make_staff(user):
-    """The admin with every permission on these apps, and the cases app's view/change (seed_demo)."""
+    """The admin with every permission on these apps, and the cases app's view/change."""
     user.is_staff = True
     user.save()
     user.user_permissions.set(

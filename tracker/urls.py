@@ -30,5 +30,8 @@ urlpatterns = [
     path("", include("web.urls", namespace="web")),
 ]
 
-# Errors outside API views (middleware, say) still answer JSON under /api/.
-handler500 = "api.errors.server_error"
+# The error pages in the site's layout; under /api/ (errors outside API views, in middleware say)
+# they still answer JSON.
+handler403 = "tracker.errors.permission_denied"
+handler404 = "tracker.errors.page_not_found"
+handler500 = "tracker.errors.server_error"

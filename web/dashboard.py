@@ -72,6 +72,9 @@ def dashboard(request):
     template = "cases/dashboard.html"
     if request.htmx and request.htmx.target == "results":
         template = "cases/_dashboard_results.html"
+    else:
+        # Unfiltered, as on the admin's attention page: the filters narrow only the list below.
+        context["attention"] = queries.attention_panel(user=request.user, today=today)
     return render(request, template, context)
 
 

@@ -154,6 +154,26 @@ def dashboard_queryset(*, user, today: dt.date | None = None) -> QuerySet[Supple
     return supplements_needing_attention(user=user, today=today or taipei_today())
 
 
+# The dashboard's "Needs attention" panel: the admin's attention list, its first rows.
+ATTENTION_PANEL_SIZE = 10
+
+
+@dataclass
+class AttentionPanel:
+    rows: list[Row]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def attention_panel(*, user, today: dt.date) -> AttentionPanel:
+    queryset = supplements_needing_attention(user=user, today=today)
+    first = list(queryset[:ATTENTION_PANEL_SIZE])
+    return AttentionPanel(rows=rows_for(first, today), total=queryset.count())
+
+
 def deadlines_between(
     supplements: QuerySet[SupplementRequest], first: dt.date, last: dt.date
 ) -> dict[dt.date, list[SupplementRequest]]:

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 
 from django import template
+from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -42,9 +43,20 @@ def tracker_nav(context) -> list[dict]:
     with contextlib.suppress(NoReverseMatch):
         links.append({"url": reverse("notifications:alerts"), "label": _("Alerts")})
     links.append({"url": reverse("account_settings"), "label": _("Settings")})
-    if user.is_staff:
+    if _uses_admin(request):
         links.append({"url": reverse("admin:index"), "label": _("Admin")})
     return links
+
+
+def _uses_admin(request) -> bool:
+    """Staff with something to do there (is_staff alone opens an empty index): superusers, and
+    staff to whom the admin lists at least one model."""
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or bool(
+        user.get_all_permissions() and admin.site.get_app_list(request)
+    )
 
 
 @register.filter
