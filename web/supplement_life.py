@@ -4,7 +4,6 @@ with the workspace, its result in view at the top (the services move the case al
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,8 +11,9 @@ from django.views.decorators.http import require_POST
 from cases import services
 from cases.choices import SupplementOutcome
 from cases.errors import DomainError
+from web import feedback
 from web.forms import OutcomeForm
-from web.workspace import back, failed, render_workspace, write_access
+from web.workspace import done, failed, render_workspace, write_access
 
 
 @login_required
@@ -23,12 +23,9 @@ def withdraw(request, pk: int):
     try:
         services.supplement_withdraw(supplement=supplement, actor=request.user)
     except DomainError as exc:
-        return failed(request, supplement, exc)
-    messages.success(
-        request,
-        _("Supplement withdrawn. Its alerts stop; reopen it if this was a mistake."),
-    )
-    return back(supplement)
+        return failed(request, supplement, exc, "life")
+    text = _("Supplement withdrawn. Its alerts stop; reopen it if this was a mistake.")
+    return done(request, supplement, text, "life")
 
 
 @login_required
@@ -38,9 +35,9 @@ def reopen(request, pk: int):
     try:
         services.supplement_reopen(supplement=supplement, actor=request.user)
     except DomainError as exc:
-        return failed(request, supplement, exc)
-    messages.success(request, _("Supplement reopened; the case reads “supplement requested”."))
-    return back(supplement)
+        return failed(request, supplement, exc, "life")
+    text = _("Supplement reopened; the case reads “supplement requested”.")
+    return done(request, supplement, text, "life")
 
 
 @login_required
@@ -49,7 +46,7 @@ def record_outcome(request, pk: int):
     supplement = write_access(request, pk)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the outcome the reviewer gave."))
+        feedback.error(request, _("Choose the outcome the reviewer gave."), "life")
         return render_workspace(request, supplement, status=400, outcome_form=form)
     outcome = form.cleaned_data["outcome"]
     try:
@@ -57,14 +54,11 @@ def record_outcome(request, pk: int):
             supplement=supplement, actor=request.user, outcome=outcome
         )
     except DomainError as exc:
-        return failed(request, supplement, exc, outcome_form=form)
+        return failed(request, supplement, exc, "life", outcome_form=form)
     if outcome == SupplementOutcome.FURTHER_REQUEST:
-        messages.success(
-            request,
-            _("Outcome recorded. Record the new supplement request from the case page."),
-        )
+        text = _("Outcome recorded. Record the new supplement request from the case page.")
     elif outcome == SupplementOutcome.REFUSED:
-        messages.success(request, _("Outcome recorded; the case is now refused (不予許可)."))
+        text = _("Outcome recorded; the case is now refused (不予許可).")
     else:
-        messages.success(request, _("Outcome recorded."))
-    return back(supplement)
+        text = _("Outcome recorded.")
+    return done(request, supplement, text, "life")

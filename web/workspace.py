@@ -30,7 +30,7 @@ from cases.tenancy import (
 )
 from notifications import reminders
 from web import documents as web_documents
-from web import queries
+from web import feedback, queries
 from web.common import error_text
 from web.forms import (
     AssignForm,
@@ -50,6 +50,12 @@ from web.forms import (
 def back(supplement, anchor: str = ""):
     url = reverse("web:workspace", args=[supplement.pk])
     return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def done(request, supplement, text: str, *at):
+    """The action worked: say so beside what was clicked, and return there."""
+    feedback.success(request, text, *at)
+    return back(supplement, feedback.at(*at))
 
 
 def workspace_context(request, supplement, **overrides) -> dict:
@@ -114,8 +120,9 @@ def write_access(request, pk: int):
     return access_supplement(request.user, pk, for_write=True)
 
 
-def failed(request, supplement, exc: DomainError, **overrides):
-    messages.error(request, error_text(exc))
+def failed(request, supplement, exc: DomainError, at: str, **overrides):
+    """The action was refused: the reason beside what was clicked, the form as typed."""
+    feedback.error(request, error_text(exc), at)
     return render_workspace(request, supplement, status=exc.status, **overrides)
 
 
@@ -143,9 +150,8 @@ def save_reply(request, pk: int):
             request, supplement, status=409, reply_form=kept, reply_conflict=supplement.reply
         )
     except DomainError as exc:
-        return failed(request, supplement, exc, reply_form=form)
-    messages.success(request, _("Reply saved."))
-    return back(supplement, "tab-submit")
+        return failed(request, supplement, exc, "reply", reply_form=form)
+    return done(request, supplement, _("Reply saved."), "reply")
 
 
 @login_required
@@ -160,9 +166,8 @@ def add_comment(request, pk: int):
             supplement=supplement, actor=request.user, **form.cleaned_data
         )
     except DomainError as exc:
-        return failed(request, supplement, exc, comment_form=form)
-    messages.success(request, _("Comment added."))
-    return back(supplement, f"tab-{comment.tab}")
+        return failed(request, supplement, exc, "add-comment", comment_form=form)
+    return done(request, supplement, _("Comment added."), "comment", comment.pk)
 
 
 def _comment(request, pk: int, comment_id: int) -> tuple:
@@ -183,9 +188,10 @@ def resolve_comment(request, pk: int, comment_id: int):
     try:
         services.comment_resolve(comment=comment, actor=request.user, **form.cleaned_data)
     except DomainError as exc:
-        return failed(request, supplement, exc, resolve_errors={comment.pk: form})
-    messages.success(request, _("Comment marked resolved."))
-    return back(supplement, f"comment-{comment.pk}")
+        return failed(
+            request, supplement, exc, f"comment-{comment.pk}", resolve_errors={comment.pk: form}
+        )
+    return done(request, supplement, _("Comment marked resolved."), "comment", comment.pk)
 
 
 @login_required
@@ -195,9 +201,8 @@ def reopen_comment(request, pk: int, comment_id: int):
     try:
         services.comment_reopen(comment=comment, actor=request.user)
     except DomainError as exc:
-        return failed(request, supplement, exc)
-    messages.success(request, _("Comment reopened."))
-    return back(supplement, f"comment-{comment.pk}")
+        return failed(request, supplement, exc, f"comment-{comment.pk}")
+    return done(request, supplement, _("Comment reopened."), "comment", comment.pk)
 
 
 @login_required
@@ -210,9 +215,8 @@ def add_item(request, pk: int):
     try:
         services.item_add(supplement=supplement, actor=request.user, **form.cleaned_data)
     except DomainError as exc:
-        return failed(request, supplement, exc, item_form=form)
-    messages.success(request, _("Requested item added."))
-    return back(supplement, "items")
+        return failed(request, supplement, exc, "add-item", item_form=form)
+    return done(request, supplement, _("Requested item added."), "items")
 
 
 @login_required
@@ -222,14 +226,13 @@ def set_item_state(request, pk: int, item_id: int):
     item = get_object_or_404(RequestedItem, pk=item_id, supplement=supplement)
     form = ItemStateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a state."))
-        return back(supplement, "items")
+        feedback.error(request, _("Choose a state."), "item", item.pk)
+        return render_workspace(request, supplement, status=400)
     try:
         services.item_set_state(item=item, actor=request.user, state=form.cleaned_data["state"])
     except DomainError as exc:
-        return failed(request, supplement, exc)
-    messages.success(request, _("Item updated."))
-    return back(supplement, f"item-{item.pk}")
+        return failed(request, supplement, exc, f"item-{item.pk}")
+    return done(request, supplement, _("Item updated."), "item", item.pk)
 
 
 @login_required
@@ -239,16 +242,17 @@ def assign(request, pk: int):
     tenancy.check_can_assign(request.user, supplement.case)  # the service's check, before the form
     form = AssignForm(request.POST, case=supplement.case)
     if not form.is_valid():
-        messages.error(request, _("Choose someone at the agency or the employer on the case."))
+        feedback.error(
+            request, _("Choose someone at the agency or the employer on the case."), "assign"
+        )
         return render_workspace(request, supplement, status=400)
     try:
         services.supplement_assign(
             supplement=supplement, actor=request.user, assignee=form.cleaned_data["assignee"]
         )
     except DomainError as exc:
-        return failed(request, supplement, exc)
-    messages.success(request, _("Assignment saved."))
-    return back(supplement)
+        return failed(request, supplement, exc, "assign")
+    return done(request, supplement, _("Assignment saved."), "assign")
 
 
 @login_required
@@ -261,15 +265,11 @@ def remind(request, pk: int):
             supplement=supplement, actor=request.user, party=request.POST.get("party", "")
         )
     except DomainError as exc:
-        return failed(request, supplement, exc)
-    messages.success(
-        request,
-        ngettext(
-            "Reminder on its way to %(emails)s.", "Reminders on their way to %(emails)s.", len(sent)
-        )
-        % {"emails": ", ".join(row.email for row in sent)},
-    )
-    return back(supplement, "items")
+        return failed(request, supplement, exc, "reminders")
+    text = ngettext(
+        "Reminder on its way to %(emails)s.", "Reminders on their way to %(emails)s.", len(sent)
+    ) % {"emails": ", ".join(row.email for row in sent)}
+    return done(request, supplement, text, "reminders")
 
 
 @login_required
@@ -287,9 +287,14 @@ def override_deadline(request, pk: int):
             reason=form.cleaned_data["reason"],
         )
     except DomainError as exc:
-        return failed(request, supplement, exc, override_form=form)
-    messages.success(request, _("Deadline saved."))
-    return back(supplement)
+        return failed(request, supplement, exc, "deadline", override_form=form)
+    return done(request, supplement, _("Deadline saved."), "deadline")
+
+
+def _upload_part(form) -> str:
+    """An upload for a requested item answers in the item's row; any other in the upload form."""
+    item = form.cleaned_data.get("item") if hasattr(form, "cleaned_data") else None
+    return f"item-{item.pk}" if item is not None else "upload"
 
 
 @login_required
@@ -306,6 +311,7 @@ def upload(request, pk: int):
                 for error in errors:
                     messages.error(request, error)
             return redirect(next_url)
+        feedback.error(request, _("The file was not uploaded; see below."), _upload_part(form))
         return render_workspace(request, supplement, status=400, upload_form=form)
     try:
         document = web_documents.add(
@@ -319,11 +325,12 @@ def upload(request, pk: int):
         if next_url.startswith("/"):
             messages.error(request, error_text(exc))
             return redirect(next_url)
-        return failed(request, supplement, exc, upload_form=form)
-    messages.success(request, _("“%(name)s” uploaded.") % {"name": document.original_name})
+        return failed(request, supplement, exc, _upload_part(form), upload_form=form)
+    text = _("“%(name)s” uploaded.") % {"name": document.original_name}
     if next_url.startswith("/"):
+        messages.success(request, text)
         return redirect(next_url)
-    return back(supplement, "documents")
+    return done(request, supplement, text, _upload_part(form))
 
 
 @login_required
@@ -331,8 +338,8 @@ def submit(request, pk: int):
     """Record that the supplement was sent (送出) on the platform, after confirmation."""
     supplement = write_access(request, pk)
     if supplement.state != SupplementState.OPEN:
-        messages.info(request, _("This supplement is already submitted."))
-        return back(supplement)
+        feedback.info(request, _("This supplement is already submitted."), "life")
+        return back(supplement, "life")
     form = SubmitForm(request.POST or None)
     readiness = Readiness.from_stored(supplement.missing)
     if request.method == "POST" and form.is_valid():
@@ -347,11 +354,8 @@ def submit(request, pk: int):
             messages.error(request, error_text(exc))
             status = exc.status
         else:
-            messages.success(
-                request,
-                _("Submission recorded. The supplement is now read-only and its alerts stop."),
-            )
-            return back(supplement)
+            text = _("Submission recorded. The supplement is now read-only and its alerts stop.")
+            return done(request, supplement, text, "life")
     else:
         status = 400 if request.method == "POST" else 200
     context = {
@@ -380,9 +384,9 @@ def remove_document(request, pk: int, document_id: int):
     try:
         web_documents.remove(document=document, actor=request.user)
     except DomainError as exc:
-        return failed(request, supplement, exc)
-    messages.success(request, _("“%(name)s” removed.") % {"name": document.original_name})
-    return back(supplement, "documents")
+        return failed(request, supplement, exc, f"document-{document.pk}")
+    text = _("“%(name)s” removed.") % {"name": document.original_name}
+    return done(request, supplement, text, "documents")
 
 
 @login_required
@@ -393,8 +397,8 @@ def move_document(request, pk: int, document_id: int):
     try:
         web_documents.move(supplement=supplement, actor=request.user, document=document, step=step)
     except DomainError as exc:
-        return failed(request, supplement, exc)
-    return back(supplement, f"document-{document.pk}")
+        return failed(request, supplement, exc, f"document-{document.pk}")
+    return done(request, supplement, _("Order saved."), "document", document.pk)
 
 
 @login_required
@@ -412,9 +416,8 @@ def review_document(request, pk: int, document_id: int):
             note=form.cleaned_data["note"],
         )
     except DomainError as exc:
-        return failed(request, supplement, exc)
-    messages.success(request, _("Review saved."))
-    return back(supplement, f"document-{document.pk}")
+        return failed(request, supplement, exc, f"document-{document.pk}")
+    return done(request, supplement, _("Review saved."), "document", document.pk)
 
 
 @login_required
@@ -424,8 +427,8 @@ def pack(request, pk: int):
     try:
         web_documents.pack(supplement=supplement, actor=request.user)
     except DomainError as exc:
-        return failed(request, supplement, exc)
-    messages.info(request, _("Packing the upload set…"))
+        return failed(request, supplement, exc, "upload-set")
+    feedback.info(request, _("Packing the upload set…"), "upload-set")
     return back(supplement, "upload-set")
 
 

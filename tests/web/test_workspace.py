@@ -86,8 +86,12 @@ def test_save_reply(client, world, open_supplement):
     )
 
     assert response.status_code == 302
-    assert response.headers["Location"] == _url(open_supplement) + "#tab-submit"
+    assert response.headers["Location"] == _url(open_supplement) + "#reply"
     assert SupplementRequest.objects.get(pk=open_supplement.pk).reply == "您好，已補件。"
+    page = client.get(response.headers["Location"])
+    # The result is said beside the reply, not at the top of the page.
+    assert '<div class="messages" data-feedback="reply">' in page.text
+    assert page.text.index('data-feedback="reply"') > page.text.index('id="reply"')
 
 
 @pytest.mark.django_db
@@ -122,7 +126,7 @@ def test_comments_add_resolve_reopen(client, world, open_supplement):
         {"tab": PlatformTab.FIELD, "text": "請補充專業證明。", "field_label": ""},
     )
     comment = ReviewerComment.objects.get(supplement=open_supplement)
-    assert added.headers["Location"] == _url(open_supplement) + "#tab-field"
+    assert added.headers["Location"] == _url(open_supplement) + f"#comment-{comment.pk}"
 
     empty = client.post(_url(open_supplement, f"comments/{comment.pk}/resolve/"), {})
     assert empty.status_code == 400

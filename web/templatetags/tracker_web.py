@@ -112,3 +112,13 @@ def days_class(days: int) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.inclusion_tag("cases/_section_messages.html", takes_context=True)
+def feedback(context, *parts) -> dict:
+    """The messages of one part of a page, shown beside the control that caused them (views tag
+    them with web.feedback.at(...)); `{% feedback "" %}` shows the untagged ones. The part's id
+    doubles as the anchor the page returns to."""
+    section = "-".join(str(part) for part in parts if part != "")
+    mine = [m for m in context.get("messages") or () if (m.extra_tags or "") == section]
+    return {"section_messages": mine, "section": section}

@@ -2,7 +2,10 @@
  *  - [data-select-all="name"]: a checkbox that ticks every checkbox named `name` in its form;
  *  - [data-print]: a button that opens the print dialog;
  *  - form[data-confirm="question"]: asks before submitting (removing a document, say);
- *  - details[data-collapse-on-phone]: starts closed on a narrow screen, so the list shows first. */
+ *  - details[data-collapse-on-phone]: starts closed on a narrow screen, so the list shows first;
+ *  - [data-feedback]: an action's result beside what was clicked; after a page load or an htmx
+ *    swap the first one is brought into view and focused (so a screen reader reads it too);
+ *  - [data-dismiss]: removes the message it sits in (a refusal stays until then). */
 (function () {
   "use strict";
 
@@ -42,5 +45,30 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+  function showFeedback(root) {
+    var message = (root || document).querySelector("[data-feedback] .message");
+    if (!message) return;
+    var box = message.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) {
+      message.scrollIntoView({block: "center"});
+    }
+    message.focus({preventScroll: true});
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { showFeedback(); });
+  } else {
+    showFeedback();
+  }
+  document.addEventListener("htmx:afterSettle", function (event) { showFeedback(event.target); });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-dismiss]");
+    if (!button) return;
+    var message = button.closest(".message");
+    var box = message && message.parentElement;
+    if (message) message.remove();
+    if (box && !box.querySelector(".message")) box.remove();
+  });
 
 })();
