@@ -5,6 +5,7 @@ from django.urls import path
 from web import (
     applicant_import,
     case_page,
+    case_requests,
     dashboard,
     invitations,
     portals,
@@ -75,4 +76,23 @@ urlpatterns = [
     path("supplements/<int:pk>/pack/progress/", workspace.pack_progress, name="pack_progress"),
     path("supplements/<int:pk>/submit/", workspace.submit, name="submit"),
     path("supplements/<int:pk>/remind/", workspace.remind, name="remind"),
+    # Case requests: employer HR asks an agency for a case (issue 10).
+    path("case-requests/", case_requests.case_request_list, name="case_requests"),
+    path("case-requests/new/", case_requests.case_request_new, name="case_request_new"),
+    path("case-requests/<int:pk>/", case_requests.case_request_detail, name="case_request"),
+    path(
+        "case-requests/<int:pk>/accept/",
+        case_requests.case_request_accept,
+        name="case_request_accept",
+    ),
+    path(
+        "case-requests/<int:pk>/decline/",
+        case_requests.case_request_decline,
+        name="case_request_decline",
+    ),
+    path(
+        "case-requests/<int:pk>/cancel/",
+        case_requests.case_request_cancel,
+        name="case_request_cancel",
+    ),
 ]
