@@ -822,6 +822,14 @@ PAGE_NOT_CASE_WRITES = {
     "workspace",
     "sheet",
     "pack_progress",
+    # Case requests: their own rule (the asking employer, the asked agency; accepting opens a new
+    # case), tested in tests/web/test_case_requests.py and tests/cases/test_case_requests.py.
+    "case_requests",
+    "case_request",
+    "case_request_new",
+    "case_request_accept",
+    "case_request_decline",
+    "case_request_cancel",
 }
 # API write routes (api/urls.py, namespace "api") by (route name, method) → the action above.
 API_WRITES = {

@@ -47,7 +47,8 @@ def ask(world, applicant, *, actor=None, agency=None, employer=None, kind=CaseKi
 def test_hr_asks_and_the_agency_accepts_which_opens_the_case(world, newcomer):
     request = ask(world, newcomer, kind=CaseKind.EXTENSION)
     assert request.state == CaseRequestState.WAITING
-    assert request.requested_by == world.hr_acme and request.requested_at is not None
+    assert request.requested_by == world.hr_acme
+    assert request.requested_at is not None
     field = FieldOfExpertise.objects.first()
 
     accepted = services.case_request_accept(
@@ -56,7 +57,8 @@ def test_hr_asks_and_the_agency_accepts_which_opens_the_case(world, newcomer):
 
     case = accepted.case
     assert accepted.state == CaseRequestState.ACCEPTED
-    assert accepted.decided_by == world.agency_staff and accepted.decided_at is not None
+    assert accepted.decided_by == world.agency_staff
+    assert accepted.decided_at is not None
     assert (case.applicant, case.employer, case.agency) == (newcomer, world.acme, world.agency)
     assert (case.kind, case.channel, case.field) == (CaseKind.EXTENSION, Channel.AGENCY, field)
     # The change history records who made each change.
@@ -114,7 +116,8 @@ def test_hr_cancels_its_own_request_but_cannot_accept(world, newcomer):
     services.case_request_cancel(case_request=request, actor=world.hr_acme)
     request.refresh_from_db()
     assert request.state == CaseRequestState.CANCELLED
-    assert request.decided_by == world.hr_acme and request.decided_at is not None
+    assert request.decided_by == world.hr_acme
+    assert request.decided_at is not None
 
 
 def test_outsiders_get_404_not_403(world, newcomer):
@@ -172,6 +175,10 @@ def test_emails_go_out_after_commit_in_each_recipients_language(
     assert set(to_agency) == {world.agency_admin.email, world.agency_staff.email}
     assert newcomer.family_name_en in to_agency[world.agency_staff.email].subject
     assert f"/case-requests/{request.pk}/" in to_agency[world.agency_staff.email].body
+    # Each in their own language: the admin reads Chinese, the staff member (no profile) English.
+    assert to_agency[world.agency_admin.email].subject.startswith("[就業金卡]")
+    assert "您好" in to_agency[world.agency_admin.email].body
+    assert to_agency[world.agency_staff.email].subject.startswith("[Gold Card]")
 
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -180,4 +187,6 @@ def test_emails_go_out_after_commit_in_each_recipients_language(
         )
     (message,) = mailoutbox
     assert message.to == [world.hr_acme.email]
-    assert "declined" in message.subject and "No capacity." in message.body
+    assert message.subject.startswith("[Gold Card]")
+    assert "declined" in message.subject
+    assert "No capacity." in message.body
