@@ -51,7 +51,7 @@ def render_case_request_mail(case_request: CaseRequest, event: str, user) -> tup
             "who": _name(
                 case_request.decided_by if event != REQUESTED else case_request.requested_by
             ),
-            "reference": case_request.case.reference if case_request.case_id else "",
+            "reference": case_request.case.reference if case_request.case else "",
             "link": settings.SITE_URL + link,
         }
         subject = {

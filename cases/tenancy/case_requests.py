@@ -3,6 +3,8 @@ members see one; everyone else gets 404, as for "does not exist"."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -35,7 +37,7 @@ def access_case_request(user: Actor, request_id: int | str) -> CaseRequest:
         raise Http404(_("No such case request.")) from exc
 
 
-def requestable_agencies(employer_ids) -> QuerySet[Organization]:
+def requestable_agencies(employer_ids: Iterable[int]) -> QuerySet[Organization]:
     """The agencies an employer may ask: those working its employees' cases."""
     working = Case.objects.filter(employer_id__in=list(employer_ids), agency__isnull=False)
     return Organization.objects.filter(

@@ -190,3 +190,26 @@ def test_emails_go_out_after_commit_in_each_recipients_language(
     assert message.subject.startswith("[Gold Card]")
     assert "declined" in message.subject
     assert "No capacity." in message.body
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_accepting_at_once_open_one_case(world, newcomer, postgres_only):
+    from tests.cases.test_concurrency import race
+
+    request = ask(world, newcomer)
+    one, two = race(
+        lambda: services.case_request_accept(
+            case_request=CaseRequest.objects.get(pk=request.pk), actor=world.agency_staff
+        ),
+        lambda: services.case_request_accept(
+            case_request=CaseRequest.objects.get(pk=request.pk), actor=world.agency_admin
+        ),
+    )
+    outcomes = sorted(type(writer.error).__name__ for writer in (one, two))
+    assert outcomes == ["CaseRequestDecided", "NoneType"]
+    assert Case.objects.filter(applicant=newcomer).count() == 1
+    request.refresh_from_db()
+    assert request.state == CaseRequestState.ACCEPTED
+    winner = one if one.error is None else two
+    assert request.decided_by == winner.result.decided_by
