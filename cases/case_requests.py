@@ -74,7 +74,7 @@ class CaseRequest(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="request",
+        related_name="case_request",
         verbose_name=_("case"),
     )
     history = HistoricalRecords()

@@ -110,11 +110,14 @@ def _conflict(request, case_request, exc: DomainError):
 def case_request_accept(request, pk: int):
     case_request = tenancy.access_case_request(request.user, pk)
     form = CaseRequestAcceptForm(request.POST)
-    if not form.is_valid():
+    # A request decided meanwhile goes on to the service, which says so (409).
+    if case_request.is_waiting and not form.is_valid():
         return _detail(request, case_request, status=400, accept_form=form)
     try:
         case_request = services.case_request_accept(
-            case_request=case_request, actor=request.user, field=form.cleaned_data["field"]
+            case_request=case_request,
+            actor=request.user,
+            field=form.cleaned_data.get("field") if form.is_valid() else None,
         )
     except DomainError as exc:
         return _conflict(request, case_request, exc)
@@ -131,11 +134,14 @@ def case_request_accept(request, pk: int):
 def case_request_decline(request, pk: int):
     case_request = tenancy.access_case_request(request.user, pk)
     form = CaseRequestDeclineForm(request.POST)
-    if not form.is_valid():
+    # A request decided meanwhile goes on to the service, which says so (409).
+    if case_request.is_waiting and not form.is_valid():
         return _detail(request, case_request, status=400, decline_form=form)
     try:
         services.case_request_decline(
-            case_request=case_request, actor=request.user, reason=form.cleaned_data["reason"]
+            case_request=case_request,
+            actor=request.user,
+            reason=form.cleaned_data.get("reason", "") if form.is_valid() else "",
         )
     except DomainError as exc:
         if exc.status == 409:

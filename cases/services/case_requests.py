@@ -91,13 +91,25 @@ def case_request_create(
 def _lock_waiting(case_request: CaseRequest) -> CaseRequest:
     """The row, locked; refused when someone decided it meanwhile (the second of two clicks)."""
     locked = CaseRequest.objects.select_for_update().get(pk=case_request.pk)
-    if locked.state != CaseRequestState.WAITING:
-        raise CaseRequestDecided(
-            _("This case request was already %(state)s; nothing was changed.")
-            % {"state": locked.get_state_display().lower()},
-            state=locked.state,
-        )
-    return locked
+    if locked.state == CaseRequestState.WAITING:
+        return locked
+    message = {
+        CaseRequestState.ACCEPTED: _(
+            "%(who)s already accepted this case request on %(when)s; nothing was changed."
+        ),
+        CaseRequestState.DECLINED: _(
+            "%(who)s already declined this case request on %(when)s; nothing was changed."
+        ),
+        CaseRequestState.CANCELLED: _(
+            "%(who)s already cancelled this case request on %(when)s; nothing was changed."
+        ),
+    }[CaseRequestState(locked.state)]
+    decider = locked.decided_by
+    who = (decider.get_full_name() or decider.get_username()) if decider else _("Someone")
+    when = timezone.localtime(locked.decided_at) if locked.decided_at else timezone.now()
+    raise CaseRequestDecided(
+        message % {"who": who, "when": when.strftime("%Y-%m-%d %H:%M")}, state=locked.state
+    )
 
 
 def _decide(case_request: CaseRequest, actor: Writer, state: str) -> None:
@@ -138,10 +150,11 @@ def case_request_accept(
 def case_request_decline(*, case_request: CaseRequest, actor: Writer, reason: str) -> CaseRequest:
     """The agency will not take the request on; HR is told why."""
     tenancy.check_can_decide_case_request(actor, case_request)
+    # Locked first: a request decided meanwhile says so, whatever the reason typed.
+    case_request = _lock_waiting(case_request)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Say why the request is declined."), field="reason")
-    case_request = _lock_waiting(case_request)
     case_request.decline_reason = reason
     _decide(case_request, actor, CaseRequestState.DECLINED)
     _tell_requester(case_request, DECLINED)

@@ -137,10 +137,12 @@ def test_deciding_twice_is_refused_and_changes_nothing(client, world, waiting):
     client.force_login(world.agency_admin)
     again = client.post(f"/case-requests/{waiting.pk}/accept/", {})
     assert again.status_code == 409
-    assert "already" in again.text
+    assert f"{world.agency_staff.username} already accepted this case request" in again.text
     assert 'id="req-conflict"' in again.text
     declined = client.post(f"/case-requests/{waiting.pk}/decline/", {"reason": "Too late."})
     assert declined.status_code == 409
+    # Decided is said first, even with the reason left out.
+    assert client.post(f"/case-requests/{waiting.pk}/decline/", {"reason": ""}).status_code == 409
     assert CaseRequest.objects.values().get(pk=waiting.pk) == before
     assert Case.objects.count() == cases
 
