@@ -864,6 +864,11 @@ API_NOT_CASE_WRITES = {
     ("applicant-list", "post"),
     ("applicant-detail", "patch"),
     ("case-list", "post"),  # opening a case: api.access.check_case_create, no existing case
+    # Case requests: their own rule, tested in tests/api/test_case_requests.py.
+    ("case-request-list", "post"),
+    ("case-request-accept", "post"),
+    ("case-request-decline", "post"),
+    ("case-request-cancel", "post"),
 }
 WRITE_METHODS = ("post", "put", "patch", "delete")
 

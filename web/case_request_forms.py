@@ -52,17 +52,10 @@ class CaseRequestForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        applicant = data.get("applicant")
-        if applicant is not None:
-            # The employer asking: the user's employer the person works at (HR of one employer
-            # has one; someone in several takes the current employment's).
-            employment = (
-                Employment.objects.filter(applicant=applicant, employer_id__in=self.employer_ids)
-                .select_related("employer")
-                .order_by("-start_date")
-                .first()
-            )
-            data["employer"] = employment.employer if employment else None
+        if data.get("applicant") is not None:
+            data["employer"] = tenancy.asking_employer(self.user, data["applicant"])
+            if data["employer"] is None:
+                self.add_error("applicant", _("This person is not one of your employees."))
         return data
 
 

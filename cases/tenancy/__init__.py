@@ -13,6 +13,7 @@ Import from `cases.tenancy`; the submodules are the layout, not the interface.
 
 from cases.tenancy.case_requests import (
     access_case_request,
+    asking_employer,
     requestable_agencies,
     visible_case_requests,
 )
@@ -109,6 +110,7 @@ __all__ = [
     "admin_org_ids",
     "agency_client_filter",
     "allowed_visibilities",
+    "asking_employer",
     "assignable_on",
     "assignable_users",
     "can_administer",

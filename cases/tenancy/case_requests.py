@@ -7,9 +7,10 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organization, OrganizationKind
+from accounts.models import Applicant, Employment, Organization, OrganizationKind
 from accounts.standing import Actor
 from cases.models import Case, CaseRequest
 from cases.tenancy.scope import scope_for
@@ -43,3 +44,16 @@ def requestable_agencies(employer_ids: Iterable[int]) -> QuerySet[Organization]:
     return Organization.objects.filter(
         kind=OrganizationKind.AGENCY, pk__in=working.values("agency_id")
     ).order_by("name")
+
+
+def asking_employer(user: Actor, applicant: Applicant) -> Organization | None:
+    """The employer a user asks for `applicant` on behalf of: the user's employer the person works
+    at now (HR of one employer has one; someone in several takes the latest employment's)."""
+    employment = (
+        Employment.objects.filter(applicant=applicant, employer_id__in=scope_for(user).employer_ids)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+        .select_related("employer")
+        .order_by("-start_date", "-id")
+        .first()
+    )
+    return employment.employer if employment else None
