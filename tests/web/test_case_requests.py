@@ -195,3 +195,16 @@ def test_the_only_agency_is_preselected(client, world, newcomer):
     form = client.get("/hr/").text.split('id="ask-case"')[1]
     agencies = form.split('name="agency"')[1].split("</select>")[0]
     assert '<option value="" selected>' in agencies
+
+
+def test_the_request_form_page_is_for_hr(client, world, newcomer):
+    client.force_login(world.hr_acme)
+    page = client.get("/case-requests/new/")
+    assert page.status_code == 200
+    assert str(newcomer) in page.text
+    client.force_login(world.agency_staff)
+    assert client.get("/case-requests/new/").status_code == 403
+    # Chinese pages render too (the strings are translated later; the page must not break).
+    client.force_login(world.hr_acme)
+    Profile.objects.update_or_create(user=world.hr_acme, defaults={"language": "zh-hant"})
+    assert client.get("/hr/", headers={"accept-language": "zh-hant"}).status_code == 200
