@@ -9,6 +9,7 @@ from api import documents as document_api
 from api.errors import not_found
 from api.views.accounts import ApplicantViewSet, MembershipViewSet, OrganizationViewSet
 from api.views.auth import MeView, TokenObtainView, TokenViewSet
+from api.views.case_requests import CaseRequestViewSet
 from api.views.cases import CaseViewSet
 from api.views.parts import (
     CommentViewSet,
@@ -40,6 +41,7 @@ router.register("supplements", SupplementViewSet, basename="supplement")
 router.register("comments", CommentViewSet, basename="comment")
 router.register("items", ItemViewSet, basename="item")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("case-requests", CaseRequestViewSet, basename="case-request")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token-obtain"),

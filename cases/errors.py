@@ -141,3 +141,10 @@ class UploadSetTooLarge(DomainError):
     code = "upload_set_too_large"
     status = 422
     default_message = _("The documents cannot fit the platform's upload limits.")
+
+
+# --- Case requests (employer HR asks an agency for a case) -----------------------------------------
+class CaseRequestDecided(DomainError):
+    code = "case_request_decided"
+    status = 409
+    default_message = _("This case request was already decided; nothing was changed.")

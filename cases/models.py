@@ -484,5 +484,7 @@ class Document(models.Model):
 
 
 # The documents capability's own models (packing jobs, packed files, downloads) live in their
-# package; importing them here is how Django finds them for the `cases` app.
+# package, and case requests from employer HR in their module; importing them here is how Django
+# finds them for the `cases` app.
+from cases.case_requests import CaseRequest, CaseRequestState  # noqa: E402, F401
 from cases.documents.models import DocumentDownload, PackedFile, PackJob  # noqa: E402, F401

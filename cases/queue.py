@@ -11,6 +11,8 @@ from django.db import transaction
 
 PACK_UPLOAD_SET = "cases.documents.pack_upload_set"
 RECOVER_STALE_PACK_JOBS = "cases.documents.recover_stale_pack_jobs"
+# The notifications app's: a case request's email to one person (notifications.case_requests).
+CASE_REQUEST_MAIL = "notifications.send_case_request_mail"
 
 
 def send(task_name: str, *args: object) -> None:

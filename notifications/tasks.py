@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from notifications import reminders
+from cases.queue import CASE_REQUEST_MAIL
+from notifications import case_requests, reminders
 from notifications.reminders import SEND_REMINDER
 from notifications.schedule import SWEEP_TASK
 from notifications.sweep import run_sweep
@@ -35,3 +36,16 @@ def send_reminder(self, reminder_id: int) -> None:
     wait = reminders.deliver(reminder_id)
     if wait is not None:
         raise self.retry(countdown=wait.total_seconds(), max_retries=None)
+
+
+# One email to one person: retried on a refused or failed connection (SMTP errors are OSErrors),
+# which resends only that person's email.
+@shared_task(
+    name=CASE_REQUEST_MAIL,
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    max_retries=5,
+)
+def send_case_request_mail(request_id: int, event: str, user_id: int) -> None:
+    case_requests.send_case_request_mail(request_id, event, user_id)

@@ -849,6 +849,14 @@ PAGE_NOT_CASE_WRITES = {
     "workspace",
     "sheet",
     "pack_progress",
+    # Case requests: their own rule (the asking employer, the asked agency; accepting opens a new
+    # case), tested in tests/web/test_case_requests.py and tests/cases/test_case_requests.py.
+    "case_requests",
+    "case_request",
+    "case_request_new",
+    "case_request_accept",
+    "case_request_decline",
+    "case_request_cancel",
 }
 # API write routes (api/urls.py, namespace "api") by (route name, method) → the action above.
 API_WRITES = {
@@ -884,6 +892,11 @@ API_NOT_CASE_WRITES = {
     ("applicant-list", "post"),
     ("applicant-detail", "patch"),
     ("case-list", "post"),  # opening a case: api.access.check_case_create, no existing case
+    # Case requests: their own rule, tested in tests/api/test_case_requests.py.
+    ("case-request-list", "post"),
+    ("case-request-accept", "post"),
+    ("case-request-decline", "post"),
+    ("case-request-cancel", "post"),
 }
 WRITE_METHODS = ("post", "put", "patch", "delete")
 

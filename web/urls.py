@@ -7,6 +7,7 @@ from web import (
     case_life,
     case_list,
     case_page,
+    case_requests,
     dashboard,
     invitations,
     portals,
@@ -86,4 +87,23 @@ urlpatterns = [
     path("supplements/<int:pk>/withdraw/", supplement_life.withdraw, name="withdraw"),
     path("supplements/<int:pk>/reopen/", supplement_life.reopen, name="reopen"),
     path("supplements/<int:pk>/outcome/", supplement_life.record_outcome, name="outcome"),
+    # Case requests: employer HR asks an agency for a case (issue 10).
+    path("case-requests/", case_requests.case_request_list, name="case_requests"),
+    path("case-requests/new/", case_requests.case_request_new, name="case_request_new"),
+    path("case-requests/<int:pk>/", case_requests.case_request_detail, name="case_request"),
+    path(
+        "case-requests/<int:pk>/accept/",
+        case_requests.case_request_accept,
+        name="case_request_accept",
+    ),
+    path(
+        "case-requests/<int:pk>/decline/",
+        case_requests.case_request_decline,
+        name="case_request_decline",
+    ),
+    path(
+        "case-requests/<int:pk>/cancel/",
+        case_requests.case_request_cancel,
+        name="case_request_cancel",
+    ),
 ]

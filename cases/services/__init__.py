@@ -4,12 +4,19 @@ Each service takes keyword-only arguments and the acting user, checks that the u
 (cases.tenancy.checks; `actor=None` is the system), locks the supplement row before it changes
 anything under it (cases.locking), records who and when through the change history, and keeps
 submitted supplements frozen. By subject: `cases`, `supplements`, `parts` (comments and items),
-`documents` (adding, reviewing, ordering, downloads), `packing`, `deadlines`. Import from
-`cases.services`; the submodules are the layout.
+`documents` (adding, reviewing, ordering, downloads), `packing`, `deadlines`, `case_requests`
+(employer HR asking an agency for a case). Import from `cases.services`; the submodules are the
+layout.
 """
 
 from cases.editable import CASE_EDITABLE_FIELDS
 from cases.readiness_facts import item_facts, refresh_readiness, supplement_facts
+from cases.services.case_requests import (
+    case_request_accept,
+    case_request_cancel,
+    case_request_create,
+    case_request_decline,
+)
 from cases.services.cases import case_create, case_transition, case_update
 from cases.services.deadlines import propose_deadline, taiwan_calendar
 from cases.services.documents import (
@@ -53,6 +60,10 @@ __all__ = [
     "CASE_EDITABLE_FIELDS",
     "UNCHANGED",
     "case_create",
+    "case_request_accept",
+    "case_request_cancel",
+    "case_request_create",
+    "case_request_decline",
     "case_transition",
     "case_update",
     "check_assignee",

@@ -28,7 +28,7 @@ from accounts.standing import check_can_manage_members as check_can_manage_membe
 from cases.choices import Channel, Party
 from cases.documents.review import may_review
 from cases.errors import ReviewNotAllowed
-from cases.models import Case, Document
+from cases.models import Case, CaseRequest, Document
 from cases.tenancy.scope import party_for, scope_for
 
 
@@ -229,3 +229,74 @@ def check_case_create(
         allowed = applicant.user_id == scope.user_id and agency is None
     if not allowed:
         raise PermissionDenied(_("Only the filing party can open a case on this channel."))
+
+
+# --- Case requests (employer HR asks an agency to open a case) ---------------------------------
+def case_request_party(user: Actor, case_request: CaseRequest) -> str | None:
+    """The side a user stands on for a case request: the agency asked, or the employer asking."""
+    scope = scope_for(user)
+    if scope.is_superuser or case_request.agency_id in scope.agency_ids:
+        return Party.AGENCY
+    if case_request.employer_id in scope.employer_ids:
+        return Party.EMPLOYER
+    return None
+
+
+def _require_on_request(
+    user: Actor, case_request: CaseRequest, allowed: bool, message: str
+) -> None:
+    """`_require` for a case request: no standing is 404, standing without the right 403."""
+    if user is SYSTEM:
+        return
+    if case_request_party(user, case_request) is None:
+        raise Http404(_("No such case request."))
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def can_request_case(user: Actor, employer: Organization) -> bool:
+    """The employer's HR and admins ask an agency for a case for one of their employees."""
+    scope = scope_for(user)
+    return scope.is_superuser or employer.pk in scope.employer_ids
+
+
+def check_can_request_case(user: Actor, employer: Organization) -> None:
+    if user is SYSTEM:
+        return
+    if not can_request_case(user, employer):
+        raise PermissionDenied(_("Only the employer's HR can ask for a case for its employees."))
+
+
+def can_decide_case_request(user: Actor, case_request: CaseRequest) -> bool:
+    """The agency asked accepts or declines; HR cannot accept its own request."""
+    return case_request_party(user, case_request) == Party.AGENCY
+
+
+def check_can_decide_case_request(user: Actor, case_request: CaseRequest) -> None:
+    _require_on_request(
+        user,
+        case_request,
+        can_decide_case_request(user, case_request),
+        _("Only the agency asked can accept or decline this request."),
+    )
+
+
+def can_cancel_case_request(user: Actor, case_request: CaseRequest) -> bool:
+    """Only the HR person who asked withdraws the request; the agency declines instead."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    return (
+        case_request.employer_id in scope.employer_ids
+        and case_request.requested_by_id is not None
+        and case_request.requested_by_id == scope.user_id
+    )
+
+
+def check_can_cancel_case_request(user: Actor, case_request: CaseRequest) -> None:
+    _require_on_request(
+        user,
+        case_request,
+        can_cancel_case_request(user, case_request),
+        _("Only the person who asked can cancel this request."),
+    )

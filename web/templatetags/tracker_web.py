@@ -31,6 +31,7 @@ def tracker_nav(context) -> list[dict]:
             {"url": reverse("web:dashboard"), "label": _("Dashboard")},
             {"url": reverse("web:cases"), "label": _("Cases")},
             {"url": reverse("web:calendar"), "label": _("Deadline calendar")},
+            {"url": reverse("web:case_requests"), "label": _("Case requests")},
         ]
     if persona.is_agency_admin:
         links.append({"url": reverse("web:invite"), "label": _("Invite people")})
