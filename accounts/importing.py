@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import services
+from accounts import checks, services
 from accounts.models import Organization
 
 if TYPE_CHECKING:
@@ -78,6 +78,7 @@ class RowResult:
     name: str
     passport: str
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -252,8 +253,9 @@ def run_import(
                     errors=errors,
                 )
                 result.rows.append(row)
-                if errors:
-                    continue
+                row.warnings = checks.warnings_for(applicant, today=today)
+                # A cell that could not be read is left out and the rest still checked, so the
+                # row shows every problem at once, not one per upload.
                 try:
                     with transaction.atomic():  # a failed row leaves the others usable
                         services.applicant_create(

@@ -6,8 +6,8 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cases.errors import DomainError
@@ -48,3 +48,22 @@ def error_text(exc: DomainError) -> str:
     if missing:
         return exc.message + " " + "; ".join(Readiness.from_stored(missing).messages())
     return exc.message
+
+
+def denied(request, reason: str):
+    """A 403 that says why, in the page frame (Django's bare 403 page names no reason)."""
+    return render(request, "cases/denied.html", {"reason": reason}, status=403)
+
+
+def add_service_errors(exc: ValidationError, *forms) -> None:
+    """Put a service's ValidationError beside the fields it names, on whichever of the page's
+    forms has them; the rest at the top of the first form."""
+    if not hasattr(exc, "error_dict"):
+        forms[0].add_error(None, exc)
+        return
+    for key, errors in exc.error_dict.items():
+        target = next((form for form in forms if key in form.fields), None)
+        if target is None:
+            forms[0].add_error(None, errors)
+        else:
+            target.add_error(key, errors)
