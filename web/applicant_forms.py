@@ -77,9 +77,15 @@ class AuthorisationForm(forms.ModelForm):
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
-        if len(agencies) == 1:
-            self.fields["agency"].initial = agencies[0]
+        if len(agencies) == 1:  # nothing to choose: not asked
+            self.fields["agency"].required = False
             self.fields["agency"].widget = forms.HiddenInput()
+            self.only_agency = agencies[0]
+
+    only_agency = None
+
+    def clean_agency(self):
+        return self.cleaned_data.get("agency") or self.only_agency
 
     def clean(self):
         data = super().clean()

@@ -38,9 +38,15 @@ class ClientForm(forms.Form):
             del self.fields["agency"]
             return
         self.fields["agency"].queryset = agencies
-        if len(agencies) == 1:
-            self.fields["agency"].initial = agencies[0]
+        if len(agencies) == 1:  # nothing to choose: not asked
+            self.fields["agency"].required = False
             self.fields["agency"].widget = forms.HiddenInput()
+            self.only_agency = agencies[0]
+
+    only_agency = None
+
+    def clean_agency(self):
+        return self.cleaned_data.get("agency") or self.only_agency
 
     def clean_tax_id(self) -> str:
         # The service checks again; here the mistake is shown beside the field at once.
