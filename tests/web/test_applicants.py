@@ -38,7 +38,9 @@ def applicant_fields(**overrides) -> dict:
 
 @pytest.fixture
 def tatung(world):
-    return client_add(actor=world.agency_admin, agency=world.agency, name="Tatung", tax_id="22099131")
+    return client_add(
+        actor=world.agency_admin, agency=world.agency, name="Tatung", tax_id="22099131"
+    )
 
 
 @pytest.fixture

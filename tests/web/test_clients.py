@@ -176,4 +176,3 @@ def test_others_meet_404_on_every_client_url(client, world, other_admin, tatung,
         assert client.post(url, new_client(contact_name="X")).status_code == 404, url
     tatung.refresh_from_db()
     assert tatung.contact_name == "Lin Mei-ling"
-
