@@ -138,23 +138,18 @@ class ClientCreateSerializer(serializers.Serializer):
         help_text="Your agency; may be left out when you belong to one agency only.",
     )
     name = serializers.CharField(max_length=200)
-    name_zh = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    name_zh = serializers.CharField(max_length=200, required=False, allow_blank=True)
     tax_id = serializers.CharField(
         max_length=12,
         required=False,
-        default="",
         allow_blank=True,
         help_text="統一編號: eight digits with their check digit.",
     )
-    email = serializers.EmailField(required=False, default="", allow_blank=True)
-    contact_name = serializers.CharField(
-        max_length=100, required=False, default="", allow_blank=True
-    )
-    contact_email = serializers.EmailField(required=False, default="", allow_blank=True)
-    contact_phone = serializers.CharField(
-        max_length=30, required=False, default="", allow_blank=True
-    )
-    note = serializers.CharField(required=False, default="", allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
 
     def validate_tax_id(self, value: str) -> str:
         tax_id = checks.clean_tax_id(value)

@@ -15,6 +15,8 @@ from accounts.models import Applicant, Authorisation, Employment, Role
 from tests.factories import MembershipFactory
 from tests.web.conftest import pdf_bytes
 
+SIGNED = pdf_bytes()  # one file: a PDF carries its creation time, so two calls differ
+
 
 def today() -> dt.date:
     return timezone.localdate()
@@ -61,7 +63,7 @@ def add_by_agency(client, tatung, **overrides):
         "auth-signed_on": today().isoformat(),
         "auth-valid_from": today().isoformat(),
         "auth-valid_until": (today() + dt.timedelta(days=365)).isoformat(),
-        "auth-signed_file": SimpleUploadedFile("signed.pdf", pdf_bytes(), "application/pdf"),
+        "auth-signed_file": SimpleUploadedFile("signed.pdf", SIGNED, "application/pdf"),
         "job-employer": tatung.employer_id,
         "job-job_title": "Data scientist",
         "job-start_date": "2026-09-01",
@@ -105,7 +107,7 @@ def test_the_signed_paper_is_downloaded_by_the_agency_only(client, world, chidi,
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content) == pdf_bytes()
+    assert b"".join(response.streaming_content) == SIGNED
     assert "attachment" in response["Content-Disposition"]
     client.force_login(other_admin)
     assert client.get(url).status_code == 404
@@ -130,14 +132,14 @@ def test_a_file_is_attached_later_and_a_non_pdf_is_refused(client, world, chidi)
         url, {"file-signed_file": SimpleUploadedFile("x.pdf", b"MZ\x90\x00 a program")}
     )
     attached = client.post(
-        url, {"file-signed_file": SimpleUploadedFile("scan.pdf", pdf_bytes())}, follow=True
+        url, {"file-signed_file": SimpleUploadedFile("scan.pdf", SIGNED)}, follow=True
     )
 
     assert refused.status_code == 400
     assert "must be a PDF, PNG or JPEG file" in refused.content.decode()
     assert "Attached the signed authorisation" in attached.content.decode()
     pickup.refresh_from_db()
-    assert pickup.signed_file.read() == pdf_bytes()
+    assert pickup.signed_file.read() == SIGNED
 
 
 def test_an_authorisation_with_its_dates_reversed_shows_the_error(client, world, chidi):
