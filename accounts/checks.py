@@ -10,6 +10,7 @@ import zoneinfo
 from typing import Any
 
 import pycountry
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,8 @@ SIGNED_FILE_KINDS = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xf
 
 
 def _today() -> dt.date:
-    return timezone.localdate()  # Taipei (settings.TIME_ZONE), as every deadline here
+    # Taipei's date (settings.TIME_ZONE), as every deadline here, whatever zone the person reads in.
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
 # --- Organizations --------------------------------------------------------------------------------

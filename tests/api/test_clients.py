@@ -78,3 +78,21 @@ def test_a_bad_tax_id_is_a_field_error(world, client_for):
     assert [e["field"] for e in errors] == ["tax_id"]
     assert "is not a valid Tax ID (統一編號)" in errors[0]["message"]
     assert not Organization.objects.filter(name="Tatung").exists()
+
+
+def test_the_applicant_field_checks_apply_to_the_api(world, client_for):
+    response = client_for(world.hr_acme).post(
+        "/api/v1/applicants/",
+        {
+            "organization": world.acme.pk,
+            "family_name_en": "Kim",
+            "passport_number": "M1234567",
+            "nationality": "XX",
+            "date_of_birth": "2999-01-01",
+            "employment": {"start_date": "2026-01-05"},
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["nationality", "date_of_birth"]

@@ -221,7 +221,8 @@ def test_a_duplicate_passport_is_named_in_words(client, world, tatung, chidi):
     assert response.status_code == 400
     body = response.content.decode()
     assert "An applicant with this passport number and nationality already exists." in body
-    assert "UNIQUE" not in body and "IntegrityError" not in body
+    assert "UNIQUE" not in body
+    assert "IntegrityError" not in body
 
 
 def test_a_passport_expiring_soon_is_a_warning_not_an_error(client, world, tatung):

@@ -176,3 +176,15 @@ def test_others_meet_404_on_every_client_url(client, world, other_admin, tatung,
         assert client.post(url, new_client(contact_name="X")).status_code == 404, url
     tatung.refresh_from_db()
     assert tatung.contact_name == "Lin Mei-ling"
+
+
+def test_the_navigation_offers_clients_to_the_agency_and_applicants_to_hr(client, world):
+    client.force_login(world.agency_staff)
+    agency_nav = client.get("/clients/").content.decode()
+    client.force_login(world.hr_acme)
+    hr_nav = client.get("/applicants/").content.decode()
+
+    assert '<a href="/clients/" aria-current="page">Clients</a>' in agency_nav
+    assert '<a href="/applicants/">Applicants</a>' in agency_nav
+    assert '<a href="/applicants/" aria-current="page">Applicants</a>' in hr_nav
+    assert 'href="/clients/"' not in hr_nav
