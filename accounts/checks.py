@@ -137,3 +137,11 @@ def validate_signed_file(upload: Any) -> None:
             _("The signed authorisation (委任書) must be a PDF, PNG or JPEG file."),
             code="file_type",
         )
+
+
+def signed_file_name(upload: Any) -> str:
+    """The name to store a checked file under: its extension from its content, not its name."""
+    upload.seek(0)
+    kind = signed_file_kind(upload.read(16)) or "bin"
+    upload.seek(0)
+    return f"authorisation.{kind}"

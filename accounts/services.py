@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.checks import validate_signed_file
+from accounts.checks import signed_file_name, validate_signed_file
 from accounts.models import (
     ADMIN_ROLES,
     Applicant,
@@ -207,7 +207,7 @@ def applicant_create(
             _record(actor, link)
             link.save()
     if record is not None and signed_file is not None:
-        record.signed_file.save(signed_file.name or "authorisation", signed_file)
+        record.signed_file.save(signed_file_name(signed_file), signed_file)
     return applicant
 
 
@@ -275,7 +275,7 @@ def authorisation_add(
     record = Authorisation(applicant=applicant, agency=agency, **fields)
     record.full_clean(exclude=["signed_file"])
     if signed_file is not None:
-        record.signed_file.save(signed_file.name or "authorisation", signed_file, save=False)
+        record.signed_file.save(signed_file_name(signed_file), signed_file, save=False)
     _record(actor, record)
     record.save()
     return record
@@ -290,7 +290,7 @@ def authorisation_attach(
     validate_signed_file(signed_file)
     record = Authorisation.objects.select_for_update().get(pk=authorisation.pk)
     replaced = record.signed_file.name
-    record.signed_file.save(signed_file.name or "authorisation", signed_file, save=False)
+    record.signed_file.save(signed_file_name(signed_file), signed_file, save=False)
     _record(actor, record)
     record.save(update_fields=["signed_file"])
     if replaced:

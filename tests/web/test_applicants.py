@@ -132,7 +132,7 @@ def test_a_file_is_attached_later_and_a_non_pdf_is_refused(client, world, chidi)
         url, {"file-signed_file": SimpleUploadedFile("x.pdf", b"MZ\x90\x00 a program")}
     )
     attached = client.post(
-        url, {"file-signed_file": SimpleUploadedFile("scan.pdf", SIGNED)}, follow=True
+        url, {"file-signed_file": SimpleUploadedFile("scan.exe", SIGNED)}, follow=True
     )
 
     assert refused.status_code == 400
@@ -140,6 +140,10 @@ def test_a_file_is_attached_later_and_a_non_pdf_is_refused(client, world, chidi)
     assert "Attached the signed authorisation" in attached.content.decode()
     pickup.refresh_from_db()
     assert pickup.signed_file.read() == SIGNED
+    # Stored and served by what it is, whatever the uploader named it.
+    assert pickup.signed_file.name.endswith(".pdf")
+    download = client.get(f"/applicants/{chidi.pk}/authorisations/{pickup.pk}/file/")
+    assert download["Content-Type"] == "application/pdf"
 
 
 def test_an_authorisation_with_its_dates_reversed_shows_the_error(client, world, chidi):
