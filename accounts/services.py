@@ -265,7 +265,7 @@ def authorisation_add(
     applicant: Applicant,
     agency: Organization,
     actor: AbstractBaseUser | None,
-    signed_file: File | None = None,
+    signed_file: File[Any] | None = None,
     **fields: Any,
 ) -> Authorisation:
     """Record the applicant's authorisation of the agency (scope, dates, and the signed paper)."""
@@ -283,7 +283,7 @@ def authorisation_add(
 
 @transaction.atomic
 def authorisation_attach(
-    *, authorisation: Authorisation, actor: AbstractBaseUser | None, signed_file: File
+    *, authorisation: Authorisation, actor: AbstractBaseUser | None, signed_file: File[Any]
 ) -> Authorisation:
     """Attach the signed paper to an authorisation recorded without it (a new scan replaces it)."""
     check_can_authorise(actor, authorisation.agency)

@@ -301,3 +301,27 @@ def test_others_meet_404_on_every_applicant_url(client, world, chidi, other_admi
     authorisation.refresh_from_db()
     chidi.refresh_from_db()
     assert (authorisation.revoked_at, chidi.email) == (None, "chidi@example.com")
+
+
+def test_a_passport_saved_meanwhile_is_named_in_words_not_database_text(world, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from accounts import services
+
+    # Another request saves the same passport between this one's check and its save.
+    monkeypatch.setattr(Applicant, "validate_constraints", lambda self, exclude=None: None)
+
+    with pytest.raises(ValidationError) as refused:
+        services.applicant_create(
+            actor=world.agency_staff,
+            organization=world.agency,
+            authorisation={"signed_on": today(), "valid_from": today()},
+            family_name_en="Twin",
+            passport_number=world.priya.passport_number,
+            nationality=world.priya.nationality,
+        )
+
+    assert refused.value.messages == [
+        "An applicant with this passport number and nationality already exists."
+    ]
+    assert not Applicant.objects.filter(family_name_en="Twin").exists()
