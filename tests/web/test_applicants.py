@@ -325,3 +325,22 @@ def test_a_passport_saved_meanwhile_is_named_in_words_not_database_text(world, m
         "An applicant with this passport number and nationality already exists."
     ]
     assert not Applicant.objects.filter(family_name_en="Twin").exists()
+
+
+def test_the_pages_show_each_person_what_they_may_do(client, world, chidi, tatung_hr):
+    client.force_login(world.agency_admin)
+    agency_new = client.get("/applicants/new/").content.decode()
+    agency_page = client.get(f"/applicants/{chidi.pk}/").content.decode()
+    client.force_login(tatung_hr)
+    hr_new = client.get("/applicants/new/").content.decode()
+    hr_page = client.get(f"/applicants/{chidi.pk}/")
+
+    assert "Authorisation (委任書)" in agency_new
+    assert "Record an authorisation (委任書)" in agency_page
+    assert "Authorisation (委任書)" not in hr_new
+    assert 'name="job-employer"' in hr_new
+    assert hr_page.status_code == 200
+    # HR sees the employment but not the agency's authorisation or its signed paper.
+    assert "Record an employment" in hr_page.content.decode()
+    assert "/file/" not in hr_page.content.decode()
+    assert list(hr_page.context["authorisations"]) == []
