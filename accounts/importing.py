@@ -3,7 +3,8 @@ authorisation (委任書), or an employer's employment.
 
 tablib reads the formats (as for the dashboard's export); the row rules are the ones
 `accounts.services.applicant_create` applies to one applicant, so a row is checked exactly as the
-API and the admin check it. The import is all or nothing: `run_import(commit=False)` tries every
+API and the admin check it, and every problem of every row is reported at once (a cell that cannot
+be read is named and the rest of the row still checked). The import is all or nothing: `run_import(commit=False)` tries every
 row inside a transaction that is rolled back and reports each row's problems; only a file without
 problems is imported, in one transaction, with every row recorded in the history as the importer's.
 django-import-export's resources were not used: their save path would bypass that service.

@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.checks import validate_signed_file
 from accounts.models import Applicant, Authorisation, Employment, Organization
-from accounts.services import APPLICANT_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ApplicantForm(forms.ModelForm):
+    """The fields accounts.services.APPLICANT_FIELDS names: what the services take, no more."""
+
     class Meta:
         model = Applicant
         fields = [
@@ -27,7 +28,6 @@ class ApplicantForm(forms.ModelForm):
             "email",
             "time_zone",
         ]
-        assert set(fields) == APPLICANT_FIELDS  # what the service takes, no more
         widgets = {"passport_expiry": DATE, "date_of_birth": DATE}
         help_texts = {
             "nationality": _("The ISO 3166 two-letter code, such as IN or US."),
