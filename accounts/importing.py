@@ -3,7 +3,8 @@ authorisation (委任書), or an employer's employment.
 
 tablib reads the formats (as for the dashboard's export); the row rules are the ones
 `accounts.services.applicant_create` applies to one applicant, so a row is checked exactly as the
-API and the admin check it. The import is all or nothing: `run_import(commit=False)` tries every
+API and the admin check it, and every problem of every row is reported at once (a cell that cannot
+be read is named and the rest of the row still checked). The import is all or nothing: `run_import(commit=False)` tries every
 row inside a transaction that is rolled back and reports each row's problems; only a file without
 problems is imported, in one transaction, with every row recorded in the history as the importer's.
 django-import-export's resources were not used: their save path would bypass that service.
@@ -22,7 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import services
+from accounts import checks, services
 from accounts.models import Organization
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ class RowResult:
     name: str
     passport: str
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -252,8 +254,9 @@ def run_import(
                     errors=errors,
                 )
                 result.rows.append(row)
-                if errors:
-                    continue
+                row.warnings = checks.warnings_for(applicant, today=today)
+                # A cell that could not be read is left out and the rest still checked, so the
+                # row shows every problem at once, not one per upload.
                 try:
                     with transaction.atomic():  # a failed row leaves the others usable
                         services.applicant_create(

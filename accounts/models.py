@@ -3,6 +3,7 @@ cases are tracked. This app knows nothing of cases: `cases` builds its tenancy r
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts import checks
 from accounts.email_providers import is_mainland_china_provider
 
 if TYPE_CHECKING:
@@ -112,11 +114,25 @@ class Applicant(models.Model):
     passport_number = models.CharField(
         _("passport number (護照號碼)"), max_length=20, validators=[passport_validator]
     )
-    passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
-    nationality = models.CharField(_("nationality (國籍)"), max_length=2, help_text="ISO 3166")
-    date_of_birth = models.DateField(_("date of birth (出生日期)"), null=True, blank=True)
+    passport_expiry = models.DateField(
+        _("passport expiry"), null=True, blank=True, validators=[checks.validate_passport_expiry]
+    )
+    nationality = models.CharField(
+        _("nationality (國籍)"),
+        max_length=2,
+        help_text="ISO 3166",
+        validators=[checks.validate_nationality],
+    )
+    date_of_birth = models.DateField(
+        _("date of birth (出生日期)"),
+        null=True,
+        blank=True,
+        validators=[checks.validate_date_of_birth],
+    )
     email = models.EmailField(_("email (電子郵件)"), blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Taipei")
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Taipei", validators=[checks.validate_time_zone]
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -134,7 +150,11 @@ class Applicant(models.Model):
         verbose_name_plural = _("applicants")
         constraints = [
             models.UniqueConstraint(
-                fields=["nationality", "passport_number"], name="applicant_unique_passport"
+                fields=["nationality", "passport_number"],
+                name="applicant_unique_passport",
+                violation_error_message=_(
+                    "An applicant with this passport number and nationality already exists."
+                ),
             ),
         ]
 
@@ -179,6 +199,12 @@ class Employment(models.Model):
         return f"{self.applicant} at {self.employer}"
 
 
+def authorisation_upload_path(instance: Authorisation, filename: str) -> str:
+    """A random name in a private folder: the uploader's file name is never part of the path."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"authorisations/{uuid.uuid4().hex}.{extension[:5]}"
+
+
 class Authorisation(models.Model):
     """The agency's written authorisation (委任書) from the applicant, with its scope and dates."""
 
@@ -198,6 +224,10 @@ class Authorisation(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # The signed paper, private: it leaves only through web.applicants' download, after the check.
+    signed_file = models.FileField(
+        _("signed authorisation (委任書)"), upload_to=authorisation_upload_path, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -227,6 +257,55 @@ class Authorisation(models.Model):
         if self.covers_pickup:
             labels.append(str(_("pickup")))
         return labels
+
+
+class AgencyClient(models.Model):
+    """An employer the agency works for (its client), with the contact person there. The employer
+    row is shared: two agencies serving one company link the same organization."""
+
+    agency = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="clients",
+        limit_choices_to={"kind": OrganizationKind.AGENCY},
+        verbose_name=_("agency"),
+    )
+    employer = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="agencies_serving",
+        limit_choices_to={"kind": OrganizationKind.EMPLOYER},
+        verbose_name=_("employer (雇主)"),
+    )
+    contact_name = models.CharField(_("contact person (聯絡人)"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone (電話)"), max_length=30, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["employer__name"]
+        verbose_name = _("client employer")
+        verbose_name_plural = _("client employers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "employer"],
+                name="agency_client_unique",
+                violation_error_message=_("This employer is already your agency's client."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} (client of {self.agency})"
 
 
 class Profile(models.Model):

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.checks import signed_file_name, validate_signed_file
 from accounts.models import (
     ADMIN_ROLES,
     Applicant,
@@ -24,13 +28,19 @@ from accounts.models import (
 )
 from accounts.standing import (
     check_can_add_applicant,
+    check_can_authorise,
+    check_can_change_applicant_email,
     check_can_change_organization,
     check_can_edit_applicant,
     check_can_manage_members,
+    check_can_record_employment,
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from django.contrib.auth.models import AbstractBaseUser, User
+    from django.core.files import File
     from django_stubs_ext import StrOrPromise
 
 ORGANIZATION_FIELDS = frozenset({"name", "name_zh", "licence_number", "tax_id", "email"})
@@ -176,21 +186,28 @@ def applicant_create(
             field="employment",
         )
     applicant = Applicant(**fields)
-    applicant.full_clean()
-    _record(actor, applicant)
-    applicant.save()
+    record = job = None
+    signed_file = None
     if authorisation:
+        authorisation = dict(authorisation)
+        signed_file = authorisation.pop("signed_file", None)
+        if signed_file is not None:
+            validate_signed_file(signed_file)
         record = Authorisation(applicant=applicant, agency=organization, **authorisation)
-        record.full_clean()
-        _record(actor, record)
-        record.save()
     if employment:
         employment = dict(employment)
         employer = employment.pop("employer", None) or organization
         job = Employment(applicant=applicant, employer=employer, **employment)
-        job.full_clean()
-        _record(actor, job)
-        job.save()
+    # Every problem at once (the import lists them all): the applicant's, then the links'.
+    _clean_all(applicant, record, job)
+    _save_applicant(actor, applicant)
+    for link in (record, job):
+        if link is not None:
+            link.applicant = applicant
+            _record(actor, link)
+            link.save()
+    if record is not None and signed_file is not None:
+        record.signed_file.save(signed_file_name(signed_file), signed_file)
     return applicant
 
 
@@ -203,9 +220,120 @@ def applicant_update(
         raise ValueError(f"not applicant fields: {sorted(unknown)}")
     check_can_edit_applicant(actor)
     applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    if "email" in changes and changes["email"] != applicant.email:
+        check_can_change_applicant_email(actor)
     for name, value in changes.items():
         setattr(applicant, name, value)
     applicant.full_clean()
-    _record(actor, applicant)
-    applicant.save()
+    _save_applicant(actor, applicant)
     return applicant
+
+
+def _clean_all(*objects: models.Model | None) -> None:
+    """full_clean each object and raise one ValidationError naming every field's problems (the
+    links are checked before the applicant they belong to is saved, so without it)."""
+    errors: dict[str, list[ValidationError]] = {}
+    for index, obj in enumerate(objects):
+        if obj is None:
+            continue
+        try:
+            obj.full_clean(exclude=None if index == 0 else ["applicant"])
+        except ValidationError as exc:
+            for key, messages in exc.error_dict.items():
+                errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_applicant(actor: AbstractBaseUser | None, applicant: Applicant) -> None:
+    _record(actor, applicant)
+    try:
+        with transaction.atomic():
+            applicant.save()
+    except IntegrityError as exc:
+        # full_clean checked uniqueness; someone saved the same passport in between. The database's
+        # own message names tables and columns: never shown.
+        raise ValidationError(
+            _("An applicant with this passport number and nationality already exists.")
+        ) from exc
+
+
+# --- Authorisations (委任書) and employments ---------------------------------------------------------
+@transaction.atomic
+def authorisation_add(
+    *,
+    applicant: Applicant,
+    agency: Organization,
+    actor: AbstractBaseUser | None,
+    signed_file: File[Any] | None = None,
+    **fields: Any,
+) -> Authorisation:
+    """Record the applicant's authorisation of the agency (scope, dates, and the signed paper)."""
+    check_can_authorise(actor, agency)
+    if signed_file is not None:
+        validate_signed_file(signed_file)
+    record = Authorisation(applicant=applicant, agency=agency, **fields)
+    record.full_clean(exclude=["signed_file"])
+    if signed_file is not None:
+        record.signed_file.save(signed_file_name(signed_file), signed_file, save=False)
+    _record(actor, record)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def authorisation_attach(
+    *, authorisation: Authorisation, actor: AbstractBaseUser | None, signed_file: File[Any]
+) -> Authorisation:
+    """Attach the signed paper to an authorisation recorded without it (a new scan replaces it)."""
+    check_can_authorise(actor, authorisation.agency)
+    validate_signed_file(signed_file)
+    record = Authorisation.objects.select_for_update().get(pk=authorisation.pk)
+    replaced = record.signed_file.name
+    record.signed_file.save(signed_file_name(signed_file), signed_file, save=False)
+    _record(actor, record)
+    record.save(update_fields=["signed_file"])
+    if replaced:
+        transaction.on_commit(lambda: default_storage.delete(replaced))
+    return record
+
+
+@transaction.atomic
+def authorisation_revoke(
+    *, authorisation: Authorisation, actor: AbstractBaseUser | None
+) -> Authorisation:
+    check_can_authorise(actor, authorisation.agency)
+    record = Authorisation.objects.select_for_update().get(pk=authorisation.pk)
+    if record.revoked_at is not None:
+        raise AccountsError(_("This authorisation (委任書) is already revoked."))
+    record.revoked_at = timezone.now()
+    _record(actor, record)
+    record.save(update_fields=["revoked_at"])
+    return record
+
+
+@transaction.atomic
+def employment_add(
+    *, applicant: Applicant, employer: Organization, actor: AbstractBaseUser | None, **fields: Any
+) -> Employment:
+    check_can_record_employment(actor, employer)
+    job = Employment(applicant=applicant, employer=employer, **fields)
+    job.full_clean()
+    _record(actor, job)
+    job.save()
+    return job
+
+
+@transaction.atomic
+def employment_end(
+    *, employment: Employment, actor: AbstractBaseUser | None, end_date: dt.date
+) -> Employment:
+    check_can_record_employment(actor, employment.employer)
+    job = Employment.objects.select_for_update().get(pk=employment.pk)
+    if job.end_date is not None:
+        raise AccountsError(_("This employment has already ended."))
+    job.end_date = end_date
+    job.full_clean()
+    _record(actor, job)
+    job.save(update_fields=["end_date"])
+    return job

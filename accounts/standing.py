@@ -125,3 +125,52 @@ def check_can_add_applicant(user: Actor, organization: Organization) -> None:
     scope = scope_for(user)
     if not (scope.is_superuser or organization.pk in scope.member_org_ids):
         raise PermissionDenied(_("Only the organization's members can add its applicants."))
+
+
+def can_manage_clients(user: Actor, agency: Organization) -> bool:
+    """An agency's client employers are added and changed by its admins; its staff read them."""
+    scope = scope_for(user)
+    return scope.is_superuser or agency.pk in scope.agency_admin_ids
+
+
+def check_can_manage_clients(user: Actor, agency: Organization) -> None:
+    if user is SYSTEM:
+        return
+    if not can_manage_clients(user, agency):
+        raise PermissionDenied(
+            _("Only the agency's admins can add or change its client employers (雇主).")
+        )
+
+
+def can_change_applicant_email(user: Actor) -> bool:
+    """The email is where the agency's and the NIA's mail goes: the agency keeps it, not HR."""
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.agency_ids)
+
+
+def check_can_change_applicant_email(user: Actor) -> None:
+    if user is SYSTEM:
+        return
+    if not can_change_applicant_email(user):
+        raise PermissionDenied(_("Only the agency can change an applicant's email."))
+
+
+def check_can_authorise(user: Actor, agency: Organization) -> None:
+    """An authorisation (委任書) is recorded or revoked by the members of the agency it names."""
+    if user is SYSTEM:
+        return
+    scope = scope_for(user)
+    if not (scope.is_superuser or agency.pk in scope.agency_ids):
+        raise PermissionDenied(
+            _("Only the agency's members can record its authorisations (委任書).")
+        )
+
+
+def check_can_record_employment(user: Actor, employer: Organization) -> None:
+    """An employment is recorded by the employer's own people, or by the agency acting for the
+    applicant (the caller has fetched the applicant through the tenancy rule)."""
+    if user is SYSTEM:
+        return
+    scope = scope_for(user)
+    if not (scope.is_superuser or scope.agency_ids or employer.pk in scope.employer_ids):
+        raise PermissionDenied(_("Only the employer or the agency can record its employments."))

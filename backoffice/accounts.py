@@ -86,6 +86,9 @@ class AuthorisationInline(ScopedAuthorisations, admin.TabularInline):
     model = Authorisation
     extra = 0
     autocomplete_fields = ["agency"]
+    # The signed paper is private and checked on the way in (PDF or image, 10 MB): it is attached
+    # and read on the applicant's page (web.applicants), never through the admin's file widget.
+    exclude = ["signed_file"]
 
 
 @admin.register(Organization)
@@ -235,6 +238,7 @@ class AuthorisationAdmin(ScopedAuthorisations, ScopedAdminMixin, SimpleHistoryAd
     ]
     search_fields = ["applicant__family_name_en", "applicant__passport_number", "agency__name"]
     autocomplete_fields = ["applicant", "agency"]
+    exclude = ["signed_file"]  # as on the inline above
 
 
 @admin.register(Invitation)

@@ -857,6 +857,21 @@ PAGE_NOT_CASE_WRITES = {
     "case_request_accept",
     "case_request_decline",
     "case_request_cancel",
+    # Client employers and applicants one by one: organisations and people, not a case.
+    "clients",
+    "client_new",
+    "client",
+    "client_edit",
+    "applicant_list",
+    "applicant_new",
+    "applicant_detail",
+    "applicant_edit",
+    "authorisation_add",
+    "authorisation_file",
+    "authorisation_attach",
+    "authorisation_revoke",
+    "employment_add",
+    "employment_end",
 }
 # API write routes (api/urls.py, namespace "api") by (route name, method) → the action above.
 API_WRITES = {
@@ -886,6 +901,7 @@ API_NOT_CASE_WRITES = {
     ("token-list", "post"),
     ("token-detail", "delete"),
     ("organization-detail", "patch"),  # organisations, memberships, applicants: not a case
+    ("organization-list", "post"),  # an agency's client employer
     ("membership-list", "post"),
     ("membership-detail", "patch"),
     ("membership-detail", "delete"),

@@ -53,13 +53,25 @@ def error_text(exc: DomainError) -> str:
 def add_errors(form, exc: DomainError | PermissionDenied | ValidationError) -> None:
     """A refusal from a service, on the form beside the field it names (else above the form):
     the person sees the reason where they typed, and nothing was saved."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
+    if isinstance(exc, ValidationError):
+        add_service_errors(exc, form)
         return
     if isinstance(exc, DomainError):
         field = exc.params.get("field") if isinstance(exc.params, dict) else None
         form.add_error(field if field in form.fields else None, error_text(exc))
         return
-    text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    form.add_error(None, text or _("You may not do this."))
+    form.add_error(None, str(exc) or _("You may not do this."))
+
+
+def add_service_errors(exc: ValidationError, *forms) -> None:
+    """Put a service's ValidationError beside the fields it names, on whichever of the page's
+    forms has them; the rest at the top of the first form."""
+    if not hasattr(exc, "error_dict"):
+        forms[0].add_error(None, exc)
+        return
+    for key, errors in exc.error_dict.items():
+        target = next((form for form in forms if key in form.fields), None)
+        if target is None:
+            forms[0].add_error(None, errors)
+        else:
+            target.add_error(key, errors)

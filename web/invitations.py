@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import invitations
+from accounts.models import Role
 from web import queries
 from web.common import agency_admin_required
 from web.forms import InvitationForm
@@ -25,7 +26,11 @@ def _link(request, invitation) -> str:
 
 @agency_admin_required
 def invite(request):
-    form = InvitationForm(request.POST or None, user=request.user)
+    # "Invite HR" on a client's page opens this form with the employer chosen.
+    initial = {}
+    if request.GET.get("organization"):
+        initial = {"organization": request.GET["organization"], "role": Role.EMPLOYER_HR}
+    form = InvitationForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

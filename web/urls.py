@@ -4,10 +4,12 @@ from django.urls import path
 
 from web import (
     applicant_import,
+    applicants,
     case_life,
     case_list,
     case_page,
     case_requests,
+    clients,
     dashboard,
     invitations,
     portals,
@@ -105,5 +107,40 @@ urlpatterns = [
         "case-requests/<int:pk>/cancel/",
         case_requests.case_request_cancel,
         name="case_request_cancel",
+    ),
+    # Client employers and applicants one by one (web.clients, web.applicants).
+    path("clients/", clients.client_list, name="clients"),
+    path("clients/new/", clients.client_new, name="client_new"),
+    path("clients/<int:pk>/", clients.client_detail, name="client"),
+    path("clients/<int:pk>/edit/", clients.client_edit, name="client_edit"),
+    path("applicants/", applicants.applicant_list, name="applicant_list"),
+    path("applicants/new/", applicants.applicant_new, name="applicant_new"),
+    path("applicants/<int:pk>/", applicants.applicant_detail, name="applicant_detail"),
+    path("applicants/<int:pk>/edit/", applicants.applicant_edit, name="applicant_edit"),
+    path(
+        "applicants/<int:pk>/authorisations/",
+        applicants.authorisation_add,
+        name="authorisation_add",
+    ),
+    path(
+        "applicants/<int:pk>/authorisations/<int:authorisation_id>/file/",
+        applicants.authorisation_file,
+        name="authorisation_file",
+    ),
+    path(
+        "applicants/<int:pk>/authorisations/<int:authorisation_id>/attach/",
+        applicants.authorisation_attach,
+        name="authorisation_attach",
+    ),
+    path(
+        "applicants/<int:pk>/authorisations/<int:authorisation_id>/revoke/",
+        applicants.authorisation_revoke,
+        name="authorisation_revoke",
+    ),
+    path("applicants/<int:pk>/employments/", applicants.employment_add, name="employment_add"),
+    path(
+        "applicants/<int:pk>/employments/<int:employment_id>/end/",
+        applicants.employment_end,
+        name="employment_end",
     ),
 ]

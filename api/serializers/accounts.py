@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import zoneinfo
-
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts import checks
 from accounts.models import (
     Applicant,
     Authorisation,
@@ -117,6 +115,55 @@ class OrganizationUpdateSerializer(serializers.ModelSerializer):
         model = Organization
         fields = ["name", "name_zh", "licence_number", "tax_id", "email"]
 
+    def validate_tax_id(self, value: str) -> str:
+        tax_id = checks.clean_tax_id(value)
+        # Checked when it changes: a number recorded before the check stays as it is.
+        if self.instance is None or tax_id != self.instance.tax_id:
+            checks.validate_tax_id(tax_id)
+        return tax_id
+
+
+def _my_agencies(user):
+    return Organization.objects.filter(pk__in=member_org_ids(user), kind=OrganizationKind.AGENCY)
+
+
+class ClientCreateSerializer(serializers.Serializer):
+    """A client employer of your agency (agency admins). An employer already known by its Tax ID
+    (統一編號) is linked, not created twice."""
+
+    agency = ScopedPrimaryKeyRelatedField(
+        scope=_my_agencies,
+        model=Organization,
+        required=False,
+        help_text="Your agency; may be left out when you belong to one agency only.",
+    )
+    name = serializers.CharField(max_length=200)
+    name_zh = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    tax_id = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text="統一編號: eight digits with their check digit.",
+    )
+    email = serializers.EmailField(required=False, allow_blank=True)
+    contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_tax_id(self, value: str) -> str:
+        tax_id = checks.clean_tax_id(value)
+        checks.validate_tax_id(tax_id)
+        return tax_id
+
+    def validate(self, attrs):
+        if "agency" not in attrs:
+            agencies = list(_my_agencies(self.context["request"].user)[:2])
+            if len(agencies) != 1:
+                raise serializers.ValidationError({"agency": _("Name the agency.")})
+            attrs["agency"] = agencies[0]
+        return attrs
+
 
 class MembershipSerializer(serializers.ModelSerializer):
     organization = OrganizationSummarySerializer()
@@ -146,17 +193,6 @@ class MembershipUpdateSerializer(serializers.Serializer):
 
 
 # --- Applicants -----------------------------------------------------------------------------------
-@functools.cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())  # reads the zone files: once per process
-
-
-def _check_time_zone(value: str) -> str:
-    if value not in _time_zones():
-        raise serializers.ValidationError(_("Unknown time zone."), code="invalid")
-    return value
-
-
 class ApplicantSerializer(serializers.ModelSerializer):
     has_login = serializers.SerializerMethodField()
     email_may_be_blocked = serializers.BooleanField(
@@ -187,7 +223,10 @@ class ApplicantSerializer(serializers.ModelSerializer):
 
 class ApplicantWriteSerializer(serializers.ModelSerializer):
     time_zone = serializers.CharField(
-        max_length=64, required=False, validators=[_check_time_zone], help_text="e.g. Asia/Taipei"
+        max_length=64,
+        required=False,
+        validators=[checks.validate_time_zone],
+        help_text="e.g. Asia/Taipei",
     )
 
     class Meta:

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from accounts import services
+from accounts import clients, services
 from accounts.models import Membership
 from api.filters import ApplicantFilter, MembershipFilter, OrganizationFilter, Search
 from api.idempotency import idempotent
@@ -15,6 +15,7 @@ from api.serializers.accounts import (
     ApplicantCreateSerializer,
     ApplicantSerializer,
     ApplicantWriteSerializer,
+    ClientCreateSerializer,
     MembershipCreateSerializer,
     MembershipSerializer,
     MembershipUpdateSerializer,
@@ -28,7 +29,8 @@ READ_AND_PATCH = ["get", "post", "patch", "delete", "head", "options"]
 
 @extend_schema(tags=["organizations"])
 class OrganizationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Your organizations and those on the cases you see. Admins change their own."""
+    """Your organizations, those on the cases you see and your agency's clients. Admins change
+    their own; agency admins add client employers."""
 
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilter
@@ -49,6 +51,15 @@ class OrganizationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         organization = access.access_organization(request.user, pk)
         return Response(self.get_serializer(organization).data)
+
+    @extend_schema(request=ClientCreateSerializer, responses={201: OrganizationSerializer})
+    @idempotent
+    def create(self, request):
+        """Add a client employer to your agency (agency admins)."""
+        serializer = ClientCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        client = clients.client_add(actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(client.employer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=OrganizationUpdateSerializer, responses={200: OrganizationSerializer})
     def partial_update(self, request, pk=None):

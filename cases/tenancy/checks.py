@@ -24,6 +24,7 @@ from accounts.standing import can_edit_applicants as can_edit_applicants
 from accounts.standing import check_can_add_applicant as check_can_add_applicant
 from accounts.standing import check_can_change_organization as check_can_change_organization
 from accounts.standing import check_can_edit_applicant as check_can_edit_applicant
+from accounts.standing import check_can_manage_clients as check_can_manage_clients
 from accounts.standing import check_can_manage_members as check_can_manage_members
 from cases.choices import Channel, Party
 from cases.documents.review import may_review

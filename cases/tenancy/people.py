@@ -12,13 +12,22 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import Applicant, Authorisation, Employment, Membership, Organization, Role
+from accounts.models import (
+    AgencyClient,
+    Applicant,
+    Authorisation,
+    Employment,
+    Membership,
+    Organization,
+    Role,
+)
 from accounts.standing import Actor
 from cases.models import Case
 from cases.tenancy.cases import visible_cases
 from cases.tenancy.checks import (
     check_can_change_organization,
     check_can_edit_applicant,
+    check_can_manage_clients,
     check_can_manage_members,
 )
 from cases.tenancy.scope import agency_client_filter, scope_for
@@ -26,8 +35,8 @@ from cases.tenancy.scope import agency_client_filter, scope_for
 
 # --- Organizations and memberships --------------------------------------------------------------
 def visible_organizations(user: Actor) -> QuerySet[Organization]:
-    """The user's own organizations, those on the cases they see, and the employers of the
-    applicants they see (so an agency can name them on a new case)."""
+    """The user's own organizations, those on the cases they see, the employers of the
+    applicants they see (so an agency can name them on a new case) and their agencies' clients."""
     scope = scope_for(user)
     if scope.is_superuser:
         return Organization.objects.all()
@@ -40,7 +49,36 @@ def visible_organizations(user: Actor) -> QuerySet[Organization]:
         | Q(pk__in=cases.exclude(agency=None).values("agency_id"))
         | Q(pk__in=cases.exclude(employer=None).values("employer_id"))
         | Q(pk__in=employers.values("employer_id"))
+        | Q(pk__in=_clients_of(scope.agency_ids).values("employer_id"))
     )
+
+
+def _clients_of(agency_ids: frozenset[int]) -> QuerySet[AgencyClient]:
+    return AgencyClient.objects.filter(agency_id__in=agency_ids)
+
+
+# --- Client employers -----------------------------------------------------------------------------
+def visible_clients(user: Actor) -> QuerySet[AgencyClient]:
+    """The client employers of the user's agencies. An employer's own people, and other agencies,
+    do not read an agency's client list (its contacts and notes are the agency's)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return AgencyClient.objects.all()
+    return _clients_of(scope.agency_ids)
+
+
+def access_client(user: Actor, client_id: int | str, *, for_write: bool = False) -> AgencyClient:
+    try:
+        client = (
+            visible_clients(user)
+            .select_related("agency", "employer", "created_by")
+            .get(pk=client_id)
+        )
+    except (AgencyClient.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("No such client.")) from exc
+    if for_write:
+        check_can_manage_clients(user, client.agency)
+    return client
 
 
 def own_agencies(user: Actor) -> QuerySet[Organization]:
@@ -115,8 +153,9 @@ def invitable_organizations(user: Actor) -> QuerySet[Organization]:
     employers = Case.objects.filter(
         agency_id__in=scope.agency_admin_ids, employer__isnull=False
     ).values("employer_id")
+    clients = _clients_of(scope.agency_admin_ids).values("employer_id")
     return Organization.objects.filter(
-        Q(pk__in=scope.admin_org_ids) | Q(pk__in=employers)
+        Q(pk__in=scope.admin_org_ids) | Q(pk__in=employers) | Q(pk__in=clients)
     ).order_by("kind", "name")
 
 
@@ -157,3 +196,30 @@ def invitable_applicants(user: Actor) -> QuerySet[Applicant]:
     scope = scope_for(user)
     administered = dataclasses.replace(scope, agency_ids=scope.agency_admin_ids)
     return Applicant.objects.filter(agency_client_filter(administered), user__isnull=True)
+
+
+def access_authorisation(
+    user: Actor, applicant: Applicant, authorisation_id: int | str
+) -> Authorisation:
+    """One of a visible applicant's authorisations. An employer sees that the applicant is
+    authorised, but the agency's own record (and its signed paper) is the agency's and theirs."""
+    scope = scope_for(user)
+    records = applicant.authorisations.select_related("agency")
+    if not scope.is_superuser:
+        records = records.filter(agency_id__in=scope.agency_ids)
+    try:
+        return records.get(pk=authorisation_id)
+    except (Authorisation.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("No such authorisation.")) from exc
+
+
+def access_employment(user: Actor, applicant: Applicant, employment_id: int | str) -> Employment:
+    """One of a visible applicant's employments; an employer reads only its own ones."""
+    scope = scope_for(user)
+    jobs = applicant.employments.select_related("employer")
+    if not (scope.is_superuser or scope.agency_ids):
+        jobs = jobs.filter(employer_id__in=scope.employer_ids)
+    try:
+        return jobs.get(pk=employment_id)
+    except (Employment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("No such employment.")) from exc

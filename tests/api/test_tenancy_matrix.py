@@ -170,6 +170,14 @@ ENDPOINTS = [
         "patch",
         "/api/v1/applicants/{o.priya.pk}/",
         READ | {"applicant": 403},
+        lambda o: {"name_zh": "夏瑪"},
+    ),
+    # The e-mail decides where alerts go: the agency keeps it, not the employer (issue 12).
+    Endpoint(
+        "applicant email patch",
+        "patch",
+        "/api/v1/applicants/{o.priya.pk}/",
+        READ | {"applicant": 403, "hr_acme": 403},
         lambda o: {"email": "priya@example.org"},
     ),
     Endpoint(

@@ -155,3 +155,72 @@ def test_the_template_round_trips(client, world):
         checked = check(client, SimpleUploadedFile(name, template.content))
         assert checked.status_code == 200, checked.context["result"].rows
         assert checked.context["result"].rows[0].passport == "Z1234567"
+
+
+def test_every_problem_of_every_row_is_reported_and_no_database_text_leaks(client, world):
+    client.force_login(world.agency_admin)
+    headers = [
+        "family_name_en",
+        "passport_number",
+        "nationality",
+        "time_zone",
+        "date_of_birth",
+        "passport_expiry",
+        "valid_from",
+        "valid_until",
+    ]
+    rows = [
+        # An unreadable date beside a bad country, zone and future birth date: all four named.
+        ["Lee", "M1234567", "XX", "Asia/Seoull", "2999-01-01", "2031-01-01", "2026-13-01", ""],
+        # An implausible birth date, an expired passport and reversed authorisation dates.
+        [
+            "Kim",
+            "K7654321",
+            "KR",
+            "Asia/Seoul",
+            "1900-01-01",
+            "2001-01-01",
+            "2027-05-01",
+            "2027-01-01",
+        ],
+        # The same passport and nationality as the applicant already recorded.
+        ["Twin", world.priya.passport_number, world.priya.nationality, "", "", "", "", ""],
+    ]
+
+    checked = check(client, csv_file(rows, headers=headers))
+
+    assert checked.status_code == 400
+    lee, kim, twin = (row.errors for row in checked.context["result"].rows)
+    assert len(lee) == 4, lee
+    assert any("2026-13-01" in error for error in lee)
+    assert any("“XX” is not a country code" in error for error in lee)
+    assert any("“Asia/Seoull” is not a time zone" in error for error in lee)
+    assert any("The date of birth is in the future." in error for error in lee)
+    assert len(kim) == 3, kim
+    assert any("more than 100 years ago" in error for error in kim)
+    assert any("This passport has expired" in error for error in kim)
+    assert twin == ["An applicant with this passport number and nationality already exists."]
+    body = checked.content.decode()
+    assert "UNIQUE constraint" not in body
+    assert "IntegrityError" not in body
+    assert not Applicant.objects.filter(family_name_en__in=["Lee", "Kim", "Twin"]).exists()
+
+
+def test_a_passport_expiring_soon_is_a_warning_in_the_check(client, world):
+    import datetime as dt
+
+    from cases.clock import taipei_today
+
+    client.force_login(world.agency_admin)
+    soon = (taipei_today() + dt.timedelta(days=30)).isoformat()
+    headers = ["family_name_en", "passport_number", "nationality", "passport_expiry"]
+
+    checked = check(client, csv_file([["Lee", "M1234567", "KR", soon]], headers=headers))
+
+    assert checked.status_code == 200
+    row = checked.context["result"].rows[0]
+    assert row.errors == []
+    assert row.warnings == [
+        f"The passport (護照) expires on {soon}, within six months: ask for the renewed "
+        "passport before filing."
+    ]

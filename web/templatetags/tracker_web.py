@@ -36,6 +36,11 @@ def tracker_nav(context) -> list[dict]:
     if persona.is_agency_admin:
         links.append({"url": reverse("web:invite"), "label": _("Invite people")})
         links.append({"url": reverse("web:applicant_import"), "label": _("Import applicants")})
+    if persona.is_agency or persona.is_superuser:
+        links.append({"url": reverse("web:clients"), "label": _("Clients")})
+    if persona.is_agency or persona.is_employer or persona.is_superuser:
+        # Employer members add their employees (accounts.standing.check_can_add_applicant).
+        links.append({"url": reverse("web:applicant_list"), "label": _("Applicants")})
     if persona.is_employer:
         links.append({"url": reverse("web:hr"), "label": _("Our employees' cases")})
     if persona.is_applicant:
