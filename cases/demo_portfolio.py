@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from accounts.models import (
+    AgencyClient,
     Applicant,
     Authorisation,
     Employment,
@@ -210,7 +211,46 @@ def add(*, today: dt.date, users: dict, agency: Organization, acme: Organization
         supplements.append(supplement.pk)
 
     tutorial = _tutorial_case(agency, users["agency-staff"], fields, today, tools)
-    return {"agency": second, "supplements": supplements, "tutorial_case": tutorial}
+    _clients(agency, second, employers, users)
+    request = _hr_request(users["hr-acme"], acme, agency)
+    return {
+        "agency": second,
+        "supplements": supplements,
+        "tutorial_case": tutorial,
+        "case_request": request,
+    }
+
+
+def _clients(agency, second, employers, users) -> None:
+    """Each agency's client employers: those its cases are for (Acme is a client of both)."""
+    for firm, creator in ((agency, users["agency-admin"]), (second, users["agency2-admin"])):
+        served = Organization.objects.filter(employer_cases__agency=firm).distinct()
+        for employer in served:
+            AgencyClient.objects.create(
+                agency=firm,
+                employer=employer,
+                contact_name=f"HR desk, {employer.name}",
+                contact_email=employer.email,
+                contact_phone="+886 2 2345 6789",
+                created_by=creator,
+            )
+
+
+def _hr_request(hr, acme: Organization, agency: Organization):
+    """Acme's HR asks the agency for an extension (延期) for an employee: it waits on the agency."""
+    employee = (
+        Applicant.objects.filter(employments__employer=acme, user__isnull=True)
+        .order_by("passport_number")
+        .first()
+    )
+    return services.case_request_create(
+        actor=hr,
+        employer=acme,
+        agency=agency,
+        applicant=employee,
+        kind=CaseKind.EXTENSION,
+        note="The card expires in March; please prepare the extension (延期).",
+    )
 
 
 def _applicant(index, family, given, name_zh, nationality, zone, today) -> Applicant:

@@ -24,11 +24,11 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from stdnum.tw import ubn
 
-from accounts.models import Membership, Organization
+from accounts.models import AgencyClient, Membership, Organization
 from cases import demo_portfolio, services
 from cases.choices import CaseStatus
 from cases.demo import DEFAULT_PASSWORD, DEMO_USERNAMES
-from cases.models import Case, SupplementRequest
+from cases.models import Case, CaseRequest, SupplementRequest
 from tests.factories import EmployerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -215,6 +215,18 @@ def test_a_practice_to_work_in():
     assert (tutorial.status, tutorial.supplements.count()) == (CaseStatus.NIA_INITIAL_REVIEW, 0)
     assert tutorial.applicant.passport_number == "A12345678"
     assert all(ubn.is_valid(o.tax_id) for o in Organization.objects.filter(kind="employer"))
+    # Each agency's clients are the employers of its cases; Acme's HR has asked for a case.
+    assert set(AgencyClient.objects.values_list("agency__name", "employer__name")) == set(
+        Case.objects.exclude(agency=None)
+        .exclude(employer=None)
+        .values_list("agency__name", "employer__name")
+    )
+    waiting = CaseRequest.objects.get()
+    assert (waiting.state, waiting.employer.name, waiting.requested_by.username) == (
+        "waiting",
+        "Acme",
+        "hr-acme",
+    )
 
 
 @pytest.mark.parametrize(
