@@ -293,6 +293,9 @@ class SupplementRequest(models.Model):
     missing = models.JSONField(_("what is missing"), default=list, blank=True)
     # Bumped by every content change; writers may pass the version they saw to detect lost updates.
     version = models.PositiveIntegerField(default=1)
+    # The reply's own version: a save is refused only when the reply itself changed meanwhile,
+    # not when a colleague approved a document (issue 11).
+    reply_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -360,6 +363,7 @@ class ReviewerComment(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1)  # this comment's own, see cases.versions
     history = HistoricalRecords()
 
     class Meta:
@@ -405,6 +409,7 @@ class RequestedItem(models.Model):
         _("state"), max_length=12, choices=ItemState.choices, default=ItemState.PENDING
     )
     position = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)  # this item's own, see cases.versions
     history = HistoricalRecords()
 
     class Meta:

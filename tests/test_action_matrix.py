@@ -348,7 +348,9 @@ ACTIONS: list[Action] = [
         "reply",
         MANAGE,
         page=lambda w, p: Request(
-            "post", ws(w, "reply/"), {"reply": "回覆", "expected_version": w.supplement.version}
+            "post",
+            ws(w, "reply/"),
+            {"reply": "回覆", "expected_version": w.supplement.reply_version},
         ),
         api=lambda w, p: Request(
             "patch",

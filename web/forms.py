@@ -94,6 +94,8 @@ class ResolveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("How the comment is answered: corrected data, a document, an explanation."),
     )
+    # The comment's own version, read with the page: refused only if this comment changed.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     def clean(self):
         data = super().clean()
@@ -117,6 +119,7 @@ class ItemForm(forms.Form):
 
 class ItemStateForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), choices=ItemState.choices)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
 
 VISIBILITY_FOR_PARTY = {

@@ -72,7 +72,7 @@ def workspace_context(request, supplement, **overrides) -> dict:
         "supplement": supplement,
         "case": supplement.case,
         "reply_form": ReplyForm(
-            initial={"reply": supplement.reply, "expected_version": supplement.version}
+            initial={"reply": supplement.reply, "expected_version": supplement.reply_version}
         ),
         "comment_form": CommentForm(),
         "item_form": ItemForm(supplement=supplement),
@@ -140,12 +140,17 @@ def save_reply(request, pk: int):
             reply=form.cleaned_data["reply"],
             expected_version=form.cleaned_data["expected_version"],
         )
-    except StaleVersion:
+    except StaleVersion as exc:
         supplement.refresh_from_db()
-        # Keep what the person typed; show what is saved now; let them save again on purpose.
+        # Keep what the person typed; show what is saved now, who saved it and when; let them
+        # save again on purpose.
         kept = ReplyForm(
-            initial={"reply": form.cleaned_data["reply"], "expected_version": supplement.version}
+            initial={
+                "reply": form.cleaned_data["reply"],
+                "expected_version": supplement.reply_version,
+            }
         )
+        feedback.error(request, exc.message, "reply")
         return render_workspace(
             request, supplement, status=409, reply_form=kept, reply_conflict=supplement.reply
         )
@@ -170,6 +175,11 @@ def add_comment(request, pk: int):
     return done(request, supplement, _("Comment added."), "comment", comment.pk)
 
 
+def _version(raw: str | None) -> int | None:
+    """A version a form read (a hidden field); anything else means "no check"."""
+    return int(raw) if raw and raw.isdigit() else None
+
+
 def _comment(request, pk: int, comment_id: int) -> tuple:
     supplement = write_access(request, pk)
     comment = access_comment(request.user, comment_id)
@@ -187,6 +197,12 @@ def resolve_comment(request, pk: int, comment_id: int):
         return render_workspace(request, supplement, status=400, resolve_errors={comment.pk: form})
     try:
         services.comment_resolve(comment=comment, actor=request.user, **form.cleaned_data)
+    except StaleVersion as exc:
+        # Someone resolved or reopened this comment meanwhile: say who, when and what it says.
+        now = exc.params.get("current") or _("(not resolved)")
+        text = exc.message + " " + _("It now reads: %(text)s") % {"text": now}
+        feedback.error(request, text, "comment", comment.pk)
+        return render_workspace(request, supplement, status=409, resolve_errors={comment.pk: form})
     except DomainError as exc:
         return failed(
             request, supplement, exc, f"comment-{comment.pk}", resolve_errors={comment.pk: form}
@@ -199,7 +215,11 @@ def resolve_comment(request, pk: int, comment_id: int):
 def reopen_comment(request, pk: int, comment_id: int):
     supplement, comment = _comment(request, pk, comment_id)
     try:
-        services.comment_reopen(comment=comment, actor=request.user)
+        services.comment_reopen(
+            comment=comment,
+            actor=request.user,
+            expected_version=_version(request.POST.get("expected_version")),
+        )
     except DomainError as exc:
         return failed(request, supplement, exc, f"comment-{comment.pk}")
     return done(request, supplement, _("Comment reopened."), "comment", comment.pk)
@@ -229,7 +249,7 @@ def set_item_state(request, pk: int, item_id: int):
         feedback.error(request, _("Choose a state."), "item", item.pk)
         return render_workspace(request, supplement, status=400)
     try:
-        services.item_set_state(item=item, actor=request.user, state=form.cleaned_data["state"])
+        services.item_set_state(item=item, actor=request.user, **form.cleaned_data)
     except DomainError as exc:
         return failed(request, supplement, exc, f"item-{item.pk}")
     return done(request, supplement, _("Item updated."), "item", item.pk)

@@ -113,6 +113,7 @@ class CommentSerializer(serializers.ModelSerializer):
             "resolved",
             "resolved_at",
             "resolved_by",
+            "version",
         ]
 
 
@@ -127,6 +128,21 @@ class CommentCreateSerializer(serializers.Serializer):
 class CommentResolveSerializer(serializers.Serializer):
     resolution = serializers.CharField(required=False, default="", allow_blank=True)
     corrected_value = serializers.CharField(required=False, default="", allow_blank=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        source="expected_version",
+        help_text="The comment's version you last read (409 stale_version if it changed).",
+    )
+
+
+class CommentReopenSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        source="expected_version",
+        help_text="The comment's version you last read (409 stale_version if it changed).",
+    )
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -141,6 +157,7 @@ class ItemSerializer(serializers.ModelSerializer):
             "waits_on",
             "state",
             "position",
+            "version",
         ]
 
 
@@ -155,6 +172,12 @@ class ItemCreateSerializer(serializers.Serializer):
 
 class ItemUpdateSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=ItemState.choices)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        source="expected_version",
+        help_text="The item's version you last read (409 stale_version if it changed).",
+    )
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -240,6 +263,7 @@ class SupplementSerializer(serializers.ModelSerializer):
             "readiness",
             "waiting_on",
             "version",
+            "reply_version",
             "created_at",
             "updated_at",
         ]
@@ -314,6 +338,7 @@ class SupplementSerializer(serializers.ModelSerializer):
             "readiness": self.get_readiness(supplement),
             "waiting_on": self.get_waiting_on(supplement),
             "version": supplement.version,
+            "reply_version": supplement.reply_version,
             "created_at": _datetime(supplement.created_at),
             "updated_at": _datetime(supplement.updated_at),
         }
@@ -417,7 +442,14 @@ class SupplementUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         required=False,
         min_value=1,
-        help_text="The version you last read: the change is refused (409 stale_version) if it moved.",
+        help_text="The supplement's version you last read: the change is refused (409 "
+        "stale_version) if anything on the supplement changed.",
+    )
+    reply_version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The reply's version you last read: the reply is refused (409 stale_version, "
+        "with who changed it, when, and its current text) only if the reply itself changed.",
     )
 
 

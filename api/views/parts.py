@@ -15,6 +15,7 @@ from api import queries
 from api.idempotency import idempotent
 from api.serializers.supplements import (
     CommentCreateSerializer,
+    CommentReopenSerializer,
     CommentResolveSerializer,
     CommentSerializer,
     DocumentSerializer,
@@ -182,11 +183,13 @@ class CommentViewSet(viewsets.GenericViewSet):
         )
         return Response(CommentSerializer(access.access_comment(request.user, pk)).data)
 
-    @extend_schema(request=None, responses={200: CommentSerializer})
+    @extend_schema(request=CommentReopenSerializer, responses={200: CommentSerializer})
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         comment = access.access_comment(request.user, pk, for_write=True)
-        services.comment_reopen(comment=comment, actor=request.user)
+        serializer = CommentReopenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.comment_reopen(comment=comment, actor=request.user, **serializer.validated_data)
         return Response(CommentSerializer(access.access_comment(request.user, pk)).data)
 
 

@@ -100,7 +100,11 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = SupplementUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        changes = {"reply": data.get("reply"), "expected_version": data.get("version")}
+        changes = {
+            "reply": data.get("reply"),
+            "expected_version": data.get("version"),
+            "expected_reply_version": data.get("reply_version"),
+        }
         if "assignee" in data:
             changes["assignee"] = data["assignee"]
         supplement = services.supplement_update(

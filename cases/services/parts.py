@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.standing import Writer
-from cases import tenancy
+from cases import tenancy, versions
 from cases.choices import (
     ItemKind,
     ItemState,
@@ -52,17 +52,24 @@ def comment_add(
 
 @transaction.atomic
 def comment_resolve(
-    *, comment: ReviewerComment, actor: Writer, resolution: str = "", corrected_value: str = ""
+    *,
+    comment: ReviewerComment,
+    actor: Writer,
+    resolution: str = "",
+    corrected_value: str = "",
+    expected_version: int | None = None,
 ) -> ReviewerComment:
     tenancy.check_can_manage_supplement(actor, comment.supplement.case)
     supplement = lock_open_supplement(comment.supplement_id)
     comment = ReviewerComment.objects.get(pk=comment.pk)
+    versions.check(comment, expected_version, version_field="version", shows="resolution")
     if not resolution.strip() and not corrected_value.strip():
         raise InvalidInput(_("Say how the comment was resolved."), field="resolution")
     comment.resolution = resolution.strip()
     comment.corrected_value = corrected_value.strip()
     comment.resolved_at = timezone.now()
     comment.resolved_by = actor
+    versions.bump(comment)
     history_user(actor, comment)
     comment.save()
     touch(supplement, actor)
@@ -70,12 +77,16 @@ def comment_resolve(
 
 
 @transaction.atomic
-def comment_reopen(*, comment: ReviewerComment, actor: Writer) -> ReviewerComment:
+def comment_reopen(
+    *, comment: ReviewerComment, actor: Writer, expected_version: int | None = None
+) -> ReviewerComment:
     tenancy.check_can_manage_supplement(actor, comment.supplement.case)
     supplement = lock_open_supplement(comment.supplement_id)
     comment = ReviewerComment.objects.get(pk=comment.pk)
+    versions.check(comment, expected_version, version_field="version", shows="resolution")
     comment.resolved_at = None
     comment.resolved_by = None
+    versions.bump(comment)
     history_user(actor, comment)
     comment.save()
     touch(supplement, actor)
@@ -116,13 +127,17 @@ def item_add(
 
 
 @transaction.atomic
-def item_set_state(*, item: RequestedItem, actor: Writer, state: str) -> RequestedItem:
+def item_set_state(
+    *, item: RequestedItem, actor: Writer, state: str, expected_version: int | None = None
+) -> RequestedItem:
     tenancy.check_can_manage_supplement(actor, item.supplement.case)
     supplement = lock_open_supplement(item.supplement_id)
     if state not in ItemState.values:
         raise InvalidInput(_("Unknown item state."), field="state")
     item = RequestedItem.objects.get(pk=item.pk)
+    versions.check(item, expected_version, version_field="version", shows="state")
     item.state = state
+    versions.bump(item)
     history_user(actor, item)
     item.save()
     touch(supplement, actor)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.standing import Writer
-from cases import lifecycle, tenancy
+from cases import lifecycle, tenancy, versions
 from cases.choices import (
     CaseStatus,
     DeadlineRule,
@@ -163,10 +163,14 @@ def supplement_override_deadline(
 def supplement_set_reply(
     *, supplement: SupplementRequest, actor: Writer, reply: str, expected_version: int | None = None
 ) -> SupplementRequest:
+    """`expected_version` is the reply's own (reply_version): a colleague's work elsewhere on the
+    supplement does not refuse the save."""
     tenancy.check_can_manage_supplement(actor, supplement.case)
-    supplement = lock_open_supplement(supplement.pk, expected_version)
+    supplement = lock_open_supplement(supplement.pk)
+    versions.check(supplement, expected_version, version_field="reply_version", shows="reply")
     supplement.reply = reply.strip()
-    touch(supplement, actor, "reply")
+    versions.bump(supplement, "reply_version")
+    touch(supplement, actor, "reply", "reply_version")
     return supplement
 
 
@@ -316,19 +320,24 @@ def supplement_update(
     reply: str | None = None,
     assignee: User | object | None = UNCHANGED,
     expected_version: int | None = None,
+    expected_reply_version: int | None = None,
 ) -> SupplementRequest:
     """Write the reply to the reviewer (審核意見回覆) and/or (re)assign the supplement in one call.
     The reply is content (refused once submitted); assignment may change after submission.
-    `expected_version` refuses the change if someone changed the supplement meanwhile."""
-    if reply is not None:
-        supplement = supplement_set_reply(
-            supplement=supplement, actor=actor, reply=reply, expected_version=expected_version
-        )
-    elif expected_version is not None:
+    `expected_version` refuses the change if anything on the supplement changed meanwhile;
+    `expected_reply_version` only if the reply itself did."""
+    if expected_version is not None:
         tenancy.check_can_manage_supplement(actor, supplement.case)
         supplement = lock_supplement(supplement.pk)
         if supplement.version != expected_version:
             raise StaleVersion(current_version=supplement.version)
+    if reply is not None:
+        supplement = supplement_set_reply(
+            supplement=supplement,
+            actor=actor,
+            reply=reply,
+            expected_version=expected_reply_version,
+        )
     if assignee is not UNCHANGED:
         supplement = supplement_assign(
             supplement=supplement, actor=actor, assignee=cast("User | None", assignee)

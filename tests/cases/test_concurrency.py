@@ -149,9 +149,10 @@ def test_two_replies_on_the_same_version_one_wins(world, postgres_only):
 
     assert one.error is None
     assert isinstance(two.error, StaleVersion)
-    assert two.error.params == {"current_version": 2}
+    assert two.error.params["current_version"] == 2
+    assert two.error.params["current"] == "staff's reply"  # shown beside the refused text
     row = SupplementRequest.objects.get(pk=supplement.pk)
-    assert (row.reply, row.version) == ("staff's reply", 2)
+    assert (row.reply, row.reply_version) == ("staff's reply", 2)
 
     # Started together, in whichever order the database lets them in: exactly one wins.
     for attempt in range(5):
@@ -165,7 +166,7 @@ def test_two_replies_on_the_same_version_one_wins(world, postgres_only):
         assert outcomes == ["NoneType", "StaleVersion"], (staff.error, admin.error)
         winner = staff if staff.error is None else admin
         row = SupplementRequest.objects.get(pk=supplement.pk)
-        assert (row.reply, row.version) == (winner.result.reply, 2)
+        assert (row.reply, row.reply_version) == (winner.result.reply, 2)
 
 
 def test_submit_and_a_comment_at_once_never_both(world, postgres_only):

@@ -41,19 +41,21 @@ def test_case_update_refuses_a_field_not_declared_editable(world):
 
 
 def test_supplement_update_fields():
-    assert set(SupplementUpdateSerializer().fields) - {"version"} == set(SUPPLEMENT_EDITABLE_FIELDS)
+    versions = {"version", "reply_version"}
+    assert set(SupplementUpdateSerializer().fields) - versions == set(SUPPLEMENT_EDITABLE_FIELDS)
     forms = set(ReplyForm.base_fields) | set(AssignForm.base_fields)
     assert forms - {"expected_version"} == set(SUPPLEMENT_EDITABLE_FIELDS)
     assert set(SUPPLEMENT_EDITABLE_FIELDS) <= keywords(services.supplement_update)
 
 
 def test_comment_resolution_fields():
-    assert set(CommentResolveSerializer().fields) == set(COMMENT_RESOLUTION_FIELDS)
-    assert set(ResolveForm.base_fields) == set(COMMENT_RESOLUTION_FIELDS)
+    # Beside the fields, the version the person read (refused only if this comment changed).
+    assert set(CommentResolveSerializer().fields) - {"version"} == set(COMMENT_RESOLUTION_FIELDS)
+    assert set(ResolveForm.base_fields) - {"expected_version"} == set(COMMENT_RESOLUTION_FIELDS)
     assert set(COMMENT_RESOLUTION_FIELDS) <= keywords(services.comment_resolve)
 
 
 def test_item_fields():
-    assert set(ItemUpdateSerializer().fields) == set(ITEM_EDITABLE_FIELDS)
-    assert set(ItemStateForm.base_fields) == set(ITEM_EDITABLE_FIELDS)
+    assert set(ItemUpdateSerializer().fields) - {"version"} == set(ITEM_EDITABLE_FIELDS)
+    assert set(ItemStateForm.base_fields) - {"expected_version"} == set(ITEM_EDITABLE_FIELDS)
     assert set(ITEM_EDITABLE_FIELDS) <= keywords(services.item_set_state)

@@ -446,7 +446,7 @@ CONTENT_CHANGES = {
         supplement=s["supplement"],
         actor=s["actor"],
         reply="changed",
-        expected_version=fresh(s["supplement"]).version,
+        expected_version=fresh(s["supplement"]).reply_version,
     ),
     "comment_add": lambda s: services.comment_add(
         supplement=s["supplement"], actor=s["actor"], tab=PlatformTab.VISA, text="late"
@@ -551,9 +551,36 @@ def test_expected_version(world):
         )
 
     assert (refused.value.code, refused.value.status) == ("stale_version", 409)
-    assert refused.value.params == {"current_version": 2}
+    assert refused.value.params["current_version"] == 2
+    assert refused.value.params["current"] == "first"
+    assert refused.value.params["changed_by"] == (
+        world.agency_staff.get_full_name() or world.agency_staff.get_username()
+    )
     assert snapshot(supplement.pk) == before
-    assert (fresh(supplement).reply, fresh(supplement).version) == ("first", 2)
+    assert (fresh(supplement).reply, fresh(supplement).reply_version) == ("first", 2)
+
+
+def test_items_and_comments_carry_their_own_versions(world):
+    supplement = create(world)
+    comment = services.comment_add(
+        supplement=supplement, actor=world.agency_staff, tab=PlatformTab.BASIC, text="意見"
+    )
+    item = services.item_add(
+        supplement=supplement, actor=world.agency_staff, kind="document", description="Passport"
+    )
+    services.item_set_state(item=item, actor=world.agency_admin, state="done", expected_version=1)
+
+    with pytest.raises(StaleVersion):
+        services.item_set_state(
+            item=item, actor=world.agency_staff, state="not_needed", expected_version=1
+        )
+    # The item's change left the comment's version alone: resolving it on version 1 works.
+    services.comment_resolve(
+        comment=comment, actor=world.agency_staff, resolution="ok", expected_version=1
+    )
+    item.refresh_from_db()
+    comment.refresh_from_db()
+    assert (item.state, item.version, comment.version) == ("done", 2, 2)
 
 
 def test_every_content_change_bumps_the_version(world):

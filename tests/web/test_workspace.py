@@ -96,7 +96,7 @@ def test_save_reply(client, world, open_supplement):
 
 @pytest.mark.django_db
 def test_concurrent_reply_edit_shows_a_conflict_and_keeps_the_text(client, world, open_supplement):
-    stale_version = SupplementRequest.objects.get(pk=open_supplement.pk).version
+    stale_version = SupplementRequest.objects.get(pk=open_supplement.pk).reply_version
     services.supplement_set_reply(
         supplement=open_supplement, actor=world.agency_admin, reply="Colleague's reply"
     )
@@ -108,13 +108,59 @@ def test_concurrent_reply_edit_shows_a_conflict_and_keeps_the_text(client, world
     )
 
     assert response.status_code == 409
-    assert "Someone else saved this supplement while you were editing." in response.text
+    assert "Someone else saved the reply while you were editing." in response.text
+    # Who changed it, and when, beside the reply; both texts in view.
+    admin = world.agency_admin.get_full_name() or world.agency_admin.get_username()
+    feedback = response.text[response.text.index('data-feedback="reply"') :]
+    assert f"{admin} changed this at" in feedback[:600]
     assert "Colleague&#x27;s reply" in response.text
     assert re.search(r">\s*My careful reply</textarea>", response.text) is not None
     current = SupplementRequest.objects.get(pk=open_supplement.pk)
     assert current.reply == "Colleague's reply"
     # The form now carries the current version: saving again replaces on purpose.
-    assert f'name="expected_version" value="{current.version}"' in response.text
+    assert f'name="expected_version" value="{current.reply_version}"' in response.text
+
+
+@pytest.mark.django_db
+def test_work_elsewhere_on_the_supplement_is_no_reply_conflict(client, world, open_supplement):
+    """A colleague adding a comment or setting an item does not make the reply "stale"."""
+    read = SupplementRequest.objects.get(pk=open_supplement.pk)
+    comment = services.comment_add(
+        supplement=open_supplement, actor=world.agency_admin, tab=PlatformTab.BASIC, text="新意見"
+    )
+    services.comment_resolve(comment=comment, actor=world.agency_admin, resolution="Done")
+    client.force_login(world.agency_staff)
+
+    response = client.post(
+        _url(open_supplement, "reply/"),
+        {"reply": "My reply", "expected_version": read.reply_version},
+    )
+
+    assert response.status_code == 302
+    assert SupplementRequest.objects.get(pk=open_supplement.pk).reply == "My reply"
+
+
+@pytest.mark.django_db
+def test_a_comment_resolved_meanwhile_is_a_conflict_on_that_comment_only(
+    client, world, open_supplement
+):
+    comment = services.comment_add(
+        supplement=open_supplement, actor=world.agency_admin, tab=PlatformTab.BASIC, text="意見"
+    )
+    read_version = comment.version
+    services.comment_resolve(comment=comment, actor=world.agency_admin, resolution="Theirs")
+    client.force_login(world.agency_staff)
+
+    response = client.post(
+        _url(open_supplement, f"comments/{comment.pk}/resolve/"),
+        {"resolution": "Mine", "expected_version": read_version},
+    )
+
+    assert response.status_code == 409
+    feedback = response.text[response.text.index(f'data-feedback="comment-{comment.pk}"') :]
+    assert "It now reads: Theirs" in feedback[:800]
+    comment.refresh_from_db()
+    assert comment.resolution == "Theirs"
 
 
 @pytest.mark.django_db
