@@ -7,8 +7,6 @@ notice of journey 2). Deterministic: the same data on every machine, dated relat
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from accounts.models import (
     AgencyClient,
@@ -31,6 +29,7 @@ from cases.choices import (
     PlatformTab,
     RequestingBody,
 )
+from cases.demo_tools import pdf, supplement_due, walk
 from cases.models import Case, FieldOfExpertise, SupplementRequest
 
 SECOND_AGENCY = "Harbour Mobility Consultants"
@@ -125,25 +124,9 @@ REVIEW_STAGES = (
 FIELD_CODES = ("science-technology", "economy", "digital", "finance", "education", "culture-arts")
 
 
-@dataclass
-class Tools:
-    """What the portfolio borrows from cases/demo.py (passed in, so neither imports the other)."""
-
-    walk: Callable[..., None]
-    supplement_due: Callable[..., SupplementRequest]
-    pdf: Callable[[str], bytes]
-
-
-def _tax_ids_for(acme: Organization, globex: Organization) -> None:
-    """The journeys' employers get numbers that pass the 統一編號 checksum too."""
-    for organization, tax_id in ((acme, "24719360"), (globex, "24720731")):
-        organization.tax_id = tax_id
-        organization.save(update_fields=["tax_id"])
-
-
-def add(*, today: dt.date, users: dict, agency: Organization, acme: Organization,
-        globex: Organization, tools: Tools) -> dict:  # fmt: skip
-    _tax_ids_for(acme, globex)
+def add(
+    *, today: dt.date, users: dict, agency: Organization, acme: Organization, globex: Organization
+) -> dict:
     second = Organization.objects.create(
         kind=OrganizationKind.AGENCY,
         name=SECOND_AGENCY,
@@ -181,7 +164,7 @@ def add(*, today: dt.date, users: dict, agency: Organization, acme: Organization
             applied_on=today - dt.timedelta(days=60 + index),
             collection_station="臺北市服務站",
         )
-        tools.walk(case, status, staff[firm.pk], today - dt.timedelta(days=60 + index))
+        walk(case, status, staff[firm.pk], today - dt.timedelta(days=60 + index))
         return case
 
     supplements = []
@@ -204,13 +187,11 @@ def add(*, today: dt.date, users: dict, agency: Organization, acme: Organization
         rule = (
             DeadlineRule.DAYS_30 if due - today <= dt.timedelta(days=30) else DeadlineRule.MONTHS_6
         )
-        supplement = tools.supplement_due(
-            case, staff[firm.pk], due=due, rule=rule, requesting_body=body
-        )
-        _fill(supplement, staff[firm.pk], index, tools)
+        supplement = supplement_due(case, staff[firm.pk], due=due, rule=rule, requesting_body=body)
+        _fill(supplement, staff[firm.pk], index)
         supplements.append(supplement.pk)
 
-    tutorial = _tutorial_case(agency, users["agency-staff"], fields, today, tools)
+    tutorial = _tutorial_case(agency, users["agency-staff"], fields, today)
     _clients(agency, second, employers, users)
     request = _hr_request(users["hr-acme"], acme, agency)
     return {
@@ -238,11 +219,9 @@ def _clients(agency, second, employers, users) -> None:
 
 def _hr_request(hr, acme: Organization, agency: Organization):
     """Acme's HR asks the agency for an extension (延期) for an employee: it waits on the agency."""
-    employee = (
-        Applicant.objects.filter(employments__employer=acme, user__isnull=True)
-        .order_by("passport_number")
-        .first()
-    )
+    employee = Applicant.objects.filter(employments__employer=acme, user__isnull=True).order_by(
+        "passport_number"
+    )[0]
     return services.case_request_create(
         actor=hr,
         employer=acme,
@@ -277,7 +256,7 @@ def _authorise(applicant: Applicant, firm: Organization, today: dt.date) -> None
     )
 
 
-def _fill(supplement: SupplementRequest, actor, index: int, tools: Tools) -> None:
+def _fill(supplement: SupplementRequest, actor, index: int) -> None:
     """Vary readiness: 0 nothing done, 1 ready to file, 2 waiting on HR, 3 only the reply left."""
     tab, text, field_label, corrected = COMMENTS[index % len(COMMENTS)]
     description, waits_on = DOCUMENTS[index % len(DOCUMENTS)]
@@ -307,7 +286,7 @@ def _fill(supplement: SupplementRequest, actor, index: int, tools: Tools) -> Non
             actor=actor,
             item=item,
             comment=comment,
-            data=tools.pdf(description),
+            data=pdf(description),
             name=f"{description.split(' (')[0].lower().replace(' ', '-').replace(',', '')}.pdf",
         )
         services.comment_resolve(
@@ -322,7 +301,7 @@ def _fill(supplement: SupplementRequest, actor, index: int, tools: Tools) -> Non
         )
 
 
-def _tutorial_case(agency, actor, fields, today: dt.date, tools: Tools) -> Case:
+def _tutorial_case(agency, actor, fields, today: dt.date) -> Case:
     """Ethan Hunt's case from the NIA's tutorial, at the initial review, with no supplement yet:
     journey 2 starts when its notice arrives."""
     applicant = Applicant.objects.create(
@@ -348,5 +327,5 @@ def _tutorial_case(agency, actor, fields, today: dt.date, tools: Tools) -> Case:
         applied_on=today - dt.timedelta(days=40),
         collection_station="彰化縣服務站",
     )
-    tools.walk(case, CaseStatus.NIA_INITIAL_REVIEW, actor, today - dt.timedelta(days=40))
+    walk(case, CaseStatus.NIA_INITIAL_REVIEW, actor, today - dt.timedelta(days=40))
     return case
