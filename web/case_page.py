@@ -21,7 +21,7 @@ from cases.tenancy import (
     can_see_internal_notes,
     party_for,
 )
-from web import queries
+from web import case_queries
 from web.case_forms import CaseDetailsForm, CaseTransitionForm, NotesForm
 from web.common import error_text
 from web.forms import SupplementCreateForm
@@ -37,10 +37,10 @@ def _case_context(request, case, **extra) -> dict:
         "can_see_notes": can_see_internal_notes(user, case),
         "can_edit_notes": can_edit_notes(user, case),
         "can_edit": can_edit,
-        "timeline": queries.case_timeline(case),
-        "supplements": queries.case_supplements(case),
-        "documents": queries.case_documents(user, case),
-        "history": queries.case_history(user, case),
+        "timeline": case_queries.case_timeline(case),
+        "supplements": case_queries.case_supplements(case),
+        "documents": case_queries.case_documents(user, case),
+        "history": case_queries.case_history(user, case),
         "can_add_supplement": can_manage_supplement(user, case),
     }
     if can_edit:
