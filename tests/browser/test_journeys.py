@@ -273,6 +273,15 @@ def test_pages_fit_a_phone(browser_for, world, journey):
         ("phone-dashboard", "/dashboard/"),
         ("phone-workspace", f"/supplements/{journey['supplement'].pk}/"),
         ("phone-filing-sheet", f"/supplements/{journey['supplement'].pk}/sheet/"),
+        ("phone-cases", "/cases/"),
+        ("phone-case", f"/cases/{world.acme_case.pk}/"),
+        ("phone-alerts", "/alerts/"),
+        ("phone-calendar", "/dashboard/calendar/"),
+        ("phone-obligations", "/obligations/"),
+        ("phone-clients", "/clients/"),
+        ("phone-applicants", "/applicants/"),
+        ("phone-case-requests", "/case-requests/"),
+        ("phone-settings", "/accounts/settings/"),
     ]:
         page.goto(url)
         overflow = page.evaluate(
