@@ -137,7 +137,16 @@ def invitation_accept(
     language: str = "",
 ):
     """Use the invitation: create the user (or take the logged-in `user`), then the membership or
-    the applicant's link. Returns the user. Works once; a second attempt raises InvitationInvalid."""
+    the applicant's link. Returns the user. Works once; a second attempt raises InvitationInvalid.
+    The invitation is bound to the address it was sent to: a logged-in user whose email differs
+    cannot take it (a forwarded link must not join someone else's login to the tenant)."""
+    if user is not None and (user.email or "").strip().lower() != invitation.email.lower():
+        raise ValidationError(
+            _(
+                "This invitation was sent to another email address. Log out and open the link "
+                "again to create your own login, or ask for an invitation to your address."
+            )
+        )
     now = timezone.now()
     claimed = Invitation.objects.filter(
         pk=invitation.pk, accepted_at__isnull=True, expires_at__gt=now

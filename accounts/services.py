@@ -27,6 +27,7 @@ from accounts.models import (
     history_user,
 )
 from accounts.standing import (
+    admin_org_ids,
     check_can_add_applicant,
     check_can_authorise,
     check_can_change_applicant_email,
@@ -106,11 +107,30 @@ def organization_update(
     return organization
 
 
+# One sentence for "no such login" and "a login of another tenant": the answer tells nothing of
+# who exists elsewhere (issue 12, no existence oracles).
+CANNOT_ADD = gettext_lazy("This login cannot be added here. Invite the person by email instead.")
+
+
+def attachable(actor: AbstractBaseUser, user: User) -> bool:
+    """An admin adds an existing login only if it is theirs to move: a member of organizations
+    the admin runs, or a login with no organization and no applicant record. Anyone else joins
+    by an invitation to their own address."""
+    if getattr(actor, "is_superuser", False):
+        return True
+    elsewhere = Membership.objects.filter(user=user).exclude(
+        organization_id__in=admin_org_ids(actor)
+    )
+    return not elsewhere.exists() and not Applicant.objects.filter(user=user).exists()
+
+
 @transaction.atomic
 def membership_add(
     *, organization: Organization, actor: AbstractBaseUser | None, user: User, role: str
 ) -> Membership:
     check_can_manage_members(actor, organization)
+    if actor is not None and not attachable(actor, user):
+        raise ValidationError({"username": CANNOT_ADD})
     membership = Membership(organization=organization, user=user, role=role)
     membership.full_clean()  # the role must fit the kind; one membership per user and organization
     _record(actor, membership)

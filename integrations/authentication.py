@@ -7,7 +7,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from integrations.selectors import token_for_key
-from integrations.services import token_touch
+from integrations.services import token_still_valid, token_touch
 
 KEYWORDS = (b"token", b"bearer")
 
@@ -31,7 +31,7 @@ class ApiTokenAuthentication(BaseAuthentication):
                 _("Invalid token header: the key has characters a key never has.")
             ) from None
         token = token_for_key(key=key)
-        if token is None or not token.user.is_active:
+        if token is None or not token.user.is_active or not token_still_valid(token=token):
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         token_touch(token=token)
         return token.user, token

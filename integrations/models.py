@@ -26,6 +26,9 @@ class ApiToken(models.Model):
     # The key's first characters, shown in lists so people can tell their tokens apart.
     prefix = models.CharField(_("starts with"), max_length=12)
     key_hash = models.CharField(max_length=64, unique=True)
+    # The user's credentials when the token was made (Django's session auth hash: it changes
+    # with the password). A password change, by the user or a reset, ends every token.
+    credential_stamp = models.CharField(max_length=128, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from integrations.errors import IdempotencyInProgress, IdempotencyKeyReused, TooManyTokens
 from integrations.models import ApiToken, IdempotencyRecord
@@ -36,9 +37,32 @@ def token_create(*, user, name: str) -> tuple[ApiToken, str]:
         raise TooManyTokens(limit=_tokens_per_user())
     key = secrets.token_hex(20)
     token = ApiToken.objects.create(
-        user=user, name=name.strip()[:100] or "API token", prefix=key[:8], key_hash=hash_key(key)
+        user=user,
+        name=name.strip()[:100] or "API token",
+        prefix=key[:8],
+        key_hash=hash_key(key),
+        credential_stamp=user.get_session_auth_hash(),
     )
     return token, key
+
+
+def token_still_valid(*, token: ApiToken) -> bool:
+    """False once the user's password changed since the token was made (the token is revoked
+    then). A token from before stamps existed gets the current stamp on first use."""
+    current = token.user.get_session_auth_hash()
+    if not token.credential_stamp:
+        token.credential_stamp = current
+        ApiToken.objects.filter(pk=token.pk).update(credential_stamp=current)
+        return True
+    if constant_time_compare(token.credential_stamp, current):
+        return True
+    token_revoke(token=token)
+    return False
+
+
+def tokens_revoke_all(*, user) -> int:
+    """End every token of the user (two-factor login turned on: a token would bypass it)."""
+    return tokens_of(user=user).update(revoked_at=timezone.now())
 
 
 def token_revoke(*, token: ApiToken) -> ApiToken:

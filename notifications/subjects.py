@@ -27,6 +27,7 @@ from cases.choices import CaseKind, CaseStatus, RequestingBody
 from cases.models import Case, SupplementRequest
 from cases.readiness import Readiness
 from cases.selectors import waiting_on_map
+from cases.tenancy.scope import employer_left_annotation, remember_employer_left
 from notifications.models import AlertPolicy, Obligation, ObligationKind, PlannedStage, SubjectKind
 from notifications.rules import (
     AGENCY,
@@ -185,9 +186,12 @@ def due_supplements(
             due_supplements_query(today=today, policy=policy, group=group)
             .select_related("case", "case__applicant")
             .only("id", "deadline", "assignee_id", *TENANCY_CASE_FIELDS)
+            .annotate(employer_left=employer_left_annotation())
         )
         for batch in _batched_keyset(query, batch_size):
             waits = supplement_waits_on(s.pk for s in batch)
+            for s in batch:
+                remember_employer_left(s.case, s.employer_left)
             yield [
                 Due(
                     kind=SubjectKind.SUPPLEMENT,
@@ -464,8 +468,10 @@ def _supplement_items(ids: list[int]) -> dict[int, Item]:
         SupplementRequest.objects.filter(pk__in=ids)
         .select_related("case", "case__applicant")
         .only(*SUPPLEMENT_ITEM_FIELDS)
+        .annotate(employer_left=employer_left_annotation())
     )
     for s in query:
+        remember_employer_left(s.case, s.employer_left)
         items[s.pk] = Item(
             kind=SubjectKind.SUPPLEMENT,
             subject_id=s.pk,

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import invitations, preferences, two_factor
 from accounts.models import profile_for
+from integrations.services import tokens_revoke_all
 from web.account_forms import (
     InvitationAcceptForm,
     LanguageForm,
@@ -88,7 +89,11 @@ def two_factor_settings(request):
                 messages.success(request, _("Two-factor login is off."))
                 return redirect("two_factor")
         elif two_factor.confirm_device(request, device=device, token=token):
+            # An API token would let a stolen password around the second factor: end them.
+            ended = tokens_revoke_all(user=request.user)
             messages.success(request, _("Two-factor login is on. You will need a code each time."))
+            if ended:
+                messages.info(request, _("Your API tokens were revoked; create new ones."))
             return redirect("two_factor")
         form.add_error("token", _("That code is not right. Check the time on your phone."))
     context = {"form": form, "enabled": enabled}

@@ -16,10 +16,10 @@ from accounts.models import (
     OrganizationKind,
     Role,
 )
+from accounts.services import CANNOT_ADD
 from api.serializers.common import (
     OrganizationSummarySerializer,
     ScopedPrimaryKeyRelatedField,
-    SlugRelatedField,
     UserSummarySerializer,
 )
 from cases.tenancy import member_org_ids, visible_organizations
@@ -180,12 +180,19 @@ def _my_organizations(user):
 
 class MembershipCreateSerializer(serializers.Serializer):
     organization = ScopedPrimaryKeyRelatedField(scope=_my_organizations, model=Organization)
-    username = SlugRelatedField(
-        slug_field="username",
-        queryset=User.objects.filter(is_active=True),
-        help_text="An existing login; new people are invited from the pages.",
+    username = serializers.CharField(
+        max_length=150,
+        help_text="An existing login of your own organizations (or one with no organization); "
+        "anyone else is invited by email from the pages.",
     )
     role = serializers.ChoiceField(choices=Role.choices)
+
+    def validate_username(self, value: str) -> User:
+        # The same sentence as the service's for another tenant's login: no existence oracle.
+        user = User.objects.filter(is_active=True, username=value).first()
+        if user is None:
+            raise serializers.ValidationError(str(CANNOT_ADD))
+        return user
 
 
 class MembershipUpdateSerializer(serializers.Serializer):

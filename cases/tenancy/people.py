@@ -22,6 +22,7 @@ from accounts.models import (
     Role,
 )
 from accounts.standing import Actor
+from cases.clock import taipei_today
 from cases.models import Case
 from cases.tenancy.cases import visible_cases
 from cases.tenancy.checks import (
@@ -175,7 +176,10 @@ def visible_applicants(user: Actor) -> QuerySet[Applicant]:
         )
         condition |= Q(pk__in=authorised.values("applicant_id"))
     if scope.employer_ids:
-        employed = Employment.objects.filter(employer_id__in=scope.employer_ids)
+        # Current employees only: HR of a former employer no longer sees the person.
+        employed = Employment.objects.filter(employer_id__in=scope.employer_ids).exclude(
+            end_date__lt=taipei_today()
+        )
         condition |= Q(pk__in=employed.values("applicant_id"))
     return Applicant.objects.filter(condition)
 

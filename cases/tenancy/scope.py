@@ -3,11 +3,12 @@ knows memberships but not cases), and the party a user is on one case."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from accounts.models import Applicant, Authorisation
+from accounts.models import Applicant, Authorisation, Employment
 from accounts.standing import NOBODY, Actor, Scope, admin_org_ids, member_org_ids, scope_for
 from cases.choices import Party
+from cases.clock import taipei_today
 from cases.models import Case
 
 __all__ = [
@@ -16,8 +17,10 @@ __all__ = [
     "admin_org_ids",
     "agency_client_filter",
     "case_filter",
+    "employer_left_annotation",
     "member_org_ids",
     "party_for",
+    "remember_employer_left",
     "scope_for",
 ]
 
@@ -34,8 +37,44 @@ def case_filter(scope: Scope, prefix: str = "") -> Q:
     if scope.agency_ids:
         condition |= Q(**{f"{prefix}agency_id__in": scope.agency_ids})
     if scope.employer_ids:
-        condition |= Q(**{f"{prefix}employer_id__in": scope.employer_ids})
+        condition |= Q(**{f"{prefix}employer_id__in": scope.employer_ids}) & ~Exists(
+            _left(OuterRef(f"{prefix}applicant_id"), OuterRef(f"{prefix}employer_id"))
+        )
     return condition
+
+
+def _left(applicant, employer) -> QuerySet[Employment]:
+    """Employments of the applicant at the employer that have ended, when none goes on: access
+    ends with the relationship. A case recorded without any employment row stays visible."""
+    today = taipei_today()
+    # Matched on the ended row itself, so this works inside a subquery too.
+    current = Employment.objects.filter(
+        applicant_id=OuterRef("applicant_id"), employer_id=OuterRef("employer_id")
+    ).exclude(end_date__lt=today)
+    return Employment.objects.filter(
+        applicant_id=applicant, employer_id=employer, end_date__lt=today
+    ).exclude(Exists(current))
+
+
+def left_employer(case: Case) -> bool:
+    """Whether the case's applicant no longer works at the case's employer (see `_left`). A
+    list that reads many cases annotates the answer once (`employer_left_annotation`) and
+    hands it over with `remember_employer_left`, so this asks nothing per case."""
+    if case.employer_id is None:
+        return False
+    known = getattr(case, "_employer_left", None)
+    if known is not None:
+        return bool(known)
+    return _left(case.applicant_id, case.employer_id).exists()
+
+
+def employer_left_annotation(prefix: str = "case__") -> Exists:
+    """`left_employer` for every row of a query reaching the case by `prefix`."""
+    return Exists(_left(OuterRef(f"{prefix}applicant_id"), OuterRef(f"{prefix}employer_id")))
+
+
+def remember_employer_left(case: Case, left: bool) -> None:
+    setattr(case, "_employer_left", left)  # noqa: B010 (a per-load cache on the instance)
 
 
 def agency_client_filter(scope: Scope, field: str = "pk") -> Q:
@@ -59,7 +98,7 @@ def party_for(user: Actor, case: Case) -> str | None:
     scope = scope_for(user)
     if scope.is_superuser or case.agency_id in scope.agency_ids:
         return Party.AGENCY
-    if case.employer_id in scope.employer_ids:
+    if case.employer_id in scope.employer_ids and not left_employer(case):
         return Party.EMPLOYER
     if scope.user_id is not None and case.applicant.user_id == scope.user_id:
         return Party.APPLICANT

@@ -45,19 +45,35 @@ def test_admin_manages_members(world, client_for):
         {"organization": world.agency.pk, "username": "newcomer", "role": "agency_staff"},
         format="json",
     )
+    UserFactory(username="free")
     wrong_kind = admin.post(
+        "/api/v1/memberships/",
+        {"organization": world.agency.pk, "username": "free", "role": "employer_hr"},
+        format="json",
+    )
+    # Another tenant's login and a login that does not exist get the same answer (no oracle).
+    others = admin.post(
         "/api/v1/memberships/",
         {
             "organization": world.agency.pk,
             "username": world.hr_acme.username,
-            "role": "employer_hr",
+            "role": "agency_staff",
         },
+        format="json",
+    )
+    nobody = admin.post(
+        "/api/v1/memberships/",
+        {"organization": world.agency.pk, "username": "no-such-login", "role": "agency_staff"},
         format="json",
     )
     assert added.status_code == 201
     assert added.json()["user"]["username"] == "newcomer"
     assert wrong_kind.status_code == 400
     assert wrong_kind.json()["errors"][0]["field"] == "role"
+    assert (others.status_code, nobody.status_code) == (400, 400)
+    assert others.json()["errors"][0]["field"] == nobody.json()["errors"][0]["field"] == "username"
+    assert others.json()["errors"][0]["message"] == nobody.json()["errors"][0]["message"]
+    assert not world.hr_acme.memberships.filter(organization=world.agency).exists()
 
     mid = added.json()["id"]
     promoted = admin.patch(f"/api/v1/memberships/{mid}/", {"role": "agency_admin"}, format="json")
