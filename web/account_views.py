@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import invitations, preferences, two_factor
 from accounts.models import profile_for
+from integrations.throttling import LoginThrottle
 from web.account_forms import (
     InvitationAcceptForm,
     LanguageForm,
@@ -54,6 +55,19 @@ class LoginView(auth_views.LoginView):
             query = urlencode({"next": self.get_success_url()})
             return HttpResponseRedirect(f"{reverse('otp_verify')}?{query}")
         return HttpResponseRedirect(self.get_success_url())
+
+    def post(self, request, *args, **kwargs):
+        # Per client address, on top of axes' per-login lock: one address cannot try password
+        # after password across logins (nor lock them all). The API's token requests share it.
+        throttle = LoginThrottle()
+        if not throttle.allow_request(request, self):
+            wait = max(1, int(throttle.wait() or 60))
+            form = self.get_form_class()(request)  # unbound: checking it would count a failure
+            context = self.get_context_data(form=form, throttled_seconds=wait)
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
