@@ -249,6 +249,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REDIS_CACHE_URL = env.str("CACHE_URL", default="")
 if REDIS_CACHE_URL:
     CACHES = {"default": env.cache_url_config(REDIS_CACHE_URL)}
+    if "redis" in CACHES["default"]["BACKEND"].lower():
+        # A cache that does not answer at once is treated as down (the rate limits then fail
+        # open) rather than holding every request for the client's default wait.
+        CACHES["default"].setdefault("OPTIONS", {}).update(
+            socket_connect_timeout=env.float("CACHE_TIMEOUT", default=1.0),
+            socket_timeout=env.float("CACHE_TIMEOUT", default=1.0),
+        )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
