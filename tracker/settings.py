@@ -11,11 +11,13 @@ import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 # Pure helpers (no models): they turn environment strings into the alert schedule and offsets.
 from notifications.rules import parse_offsets
 from notifications.schedule import sweep_entries
+from tracker.embedded_key import embedded_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,9 +25,6 @@ env = environ.Env()
 
 # --- Core -----------------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
-# The embedded default needs a key to start; production must set SECRET_KEY (check --deploy
-# flags the insecure prefix, and README says so).
-SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-embedded-default-change-me")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -33,6 +32,18 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # One folder holds everything the embedded run writes: the SQLite file, documents, the broker.
 DATA_DIR = Path(env.str("TRACKER_DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+# Production is HTTPS (SECURE_SSL, which compose.yaml sets) unless TRACKER_PRODUCTION says
+# otherwise; it must bring its own SECRET_KEY. The embedded run makes a random one, once, in the
+# data folder (owner-only): no key known from the code signs anyone's sessions or links.
+PRODUCTION = env.bool("TRACKER_PRODUCTION", default=env.bool("SECURE_SSL", default=False))
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if PRODUCTION and (not SECRET_KEY or SECRET_KEY.startswith("django-insecure")):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set in production (a long random string: README, Production)."
+    )
+if not SECRET_KEY:
+    SECRET_KEY = embedded_secret_key(DATA_DIR)
 
 INSTALLED_APPS = [
     "backoffice.site.TrackerAdminConfig",
@@ -159,6 +170,10 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 # The address axes records: ours (X-Forwarded-For only through TRUSTED_PROXIES).
 AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+# axes.W006 wants the address among the lockout parameters, against attackers rotating cookies
+# or user agents; a username lock cannot be dodged that way, and the per-address side is the
+# "login" rate limit, which does not lock a shared address out for an hour.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # The lockout answer is a page that says what happened and how to get back in (429).
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Invitation links (signed, single use) expire after this many days.
