@@ -6,7 +6,7 @@ second step for users with an authenticator app, the user's language, and the in
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
@@ -202,6 +202,16 @@ def invitation_accept(request, token: str):
         "accounts/invitation_accept.html",
         {"invitation": invitation, "form": form, "as_current": as_current},
     )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The emailed link points at SITE_URL, never at the request's Host header: a forged Host
+    would otherwise send the reset token to a site of the forger's choosing."""
+
+    @property
+    def extra_email_context(self) -> dict[str, str]:  # read by form_valid, overrides Django's
+        site = urlsplit(settings.SITE_URL)
+        return {"protocol": site.scheme, "domain": site.netloc + site.path.rstrip("/")}
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -100,3 +100,21 @@ def test_login_attempts_are_limited_per_address(client, world, settings):
     assert "_auth_user_id" not in client.session
     # The throttled attempt counted as nobody's failure, and another address logs in.
     assert _page_login(client, world.agency_staff, PASSWORD, "198.51.100.3").status_code == 302
+
+
+def test_the_password_reset_link_points_at_site_url_not_the_host_header(client, world, settings):
+    from django.core import mail
+
+    settings.ALLOWED_HOSTS = ["*"]  # a lax host list, or a proxy passing any Host through
+    settings.SITE_URL = "https://tracker.example"
+
+    response = client.post(
+        "/accounts/password_reset/",
+        {"email": world.agency_staff.email},
+        HTTP_HOST="attacker.example",
+    )
+
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert "https://tracker.example/accounts/reset/" in message.body
+    assert "attacker.example" not in message.body
