@@ -49,6 +49,37 @@ def test_api_keeps_answering_with_the_cache_down(world, caplog):
     assert "the cache is unreachable" in caplog.text
 
 
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_with_the_cache_up_the_limits_hold(settings):
+    """Failing open is for an unreachable cache only: a working Redis cache still limits."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/13"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("REQUIRE_REAL_SERVICES") == "1":
+            pytest.fail(f"Redis at {url} does not answer: {exc}")
+        pytest.skip(f"needs Redis ({url})")
+    caches = {"default": {**DOWN_CACHE["default"], "LOCATION": url, "KEY_PREFIX": "limits-up"}}
+    with override_settings(CACHES=caches):
+        from django.core.cache import cache
+
+        cache.clear()
+        try:
+            statuses = [
+                APIClient()
+                .post("/api/v1/auth/token/", {"username": f"u{n}", "password": "y"}, format="json")
+                .status_code
+                for n in range(21)
+            ]
+        finally:
+            cache.clear()
+    assert statuses[:20] == [401] * 20
+    assert statuses[20] == 429
+
+
 @pytest.mark.django_db
 def test_healthz_names_the_cache_without_saying_where_it_is(client):
     with override_settings(CACHES=DOWN_CACHE):
