@@ -85,8 +85,11 @@ def test_healthz_names_the_cache_without_saying_where_it_is(client):
     with override_settings(CACHES=DOWN_CACHE):
         response = client.get("/healthz")
 
-    assert response.status_code == 503
+    # Named, but not a 503: the service still answers, and a load balancer must not take every
+    # instance out over a shared cache.
+    assert response.status_code == 200
     body = response.json()
+    assert body["status"] == "degraded"
     assert body["failed"] == ["cache"]
     assert body["checks"] == {
         "database": "ok",
