@@ -118,3 +118,13 @@ def test_the_password_reset_link_points_at_site_url_not_the_host_header(client, 
     (message,) = mail.outbox
     assert "https://tracker.example/accounts/reset/" in message.body
     assert "attacker.example" not in message.body
+
+
+def test_the_admin_login_is_the_site_login(client):
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/admin/"
+    posted = client.post("/admin/login/", {"username": "a", "password": "b"})
+    assert posted.status_code == 302
+    assert posted["Location"].startswith("/accounts/login/")
