@@ -20,6 +20,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.client_ip import client_ip
 from cases import services as document_services
 from cases.choices import DocumentReview
 from cases.documents.models import PackedFile, PackJob, PackState
@@ -179,7 +180,7 @@ class PackedFileDownloadView(APIView):
         """Needs the right to see every document with pages in the file; recorded."""
         packed = access_packed_file(request.user, pk)
         document_services.record_download(
-            actor=request.user, packed_file=packed, ip_address=request.META.get("REMOTE_ADDR")
+            actor=request.user, packed_file=packed, ip_address=client_ip(request)
         )
         return file_response(packed.file, packed.name, "application/pdf")
 

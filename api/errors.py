@@ -12,10 +12,11 @@ missing). Domain errors from services map generically: their status, code and me
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -86,6 +87,8 @@ def exception_handler(exc, context) -> Response:
             exc = exceptions.PermissionDenied(str(exc) or None)
         elif isinstance(exc, DjangoValidationError):
             exc = exceptions.ValidationError(get_error_detail(exc))
+        elif database_unavailable(exc):
+            return service_unavailable_response(exc)
         elif isinstance(exc, DataError):
             # A value the database refuses (out of range, a NUL character) that input checks let
             # through: the request's fault, not ours.
@@ -147,6 +150,34 @@ def _message(exc: exceptions.APIException, request) -> str:
     return ours.get(type(exc), detail)
 
 
+# Seconds a client is told to wait when the database does not answer.
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """The database did not answer (down, unreachable, the connection lost): a 503, not a 500."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def service_unavailable_item() -> dict:
+    return {
+        "code": "service_unavailable",
+        "message": _(
+            "The service is briefly unavailable (its database does not answer). Try again shortly."
+        ),
+    }
+
+
+def service_unavailable_response(exc: BaseException | None = None) -> Response:
+    logger.error("Database unavailable: %s", exc)
+    set_rollback()
+    return Response(
+        error_body([service_unavailable_item()], 503),
+        status=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def server_error_item() -> dict:
     return {
         "code": "server_error",
@@ -165,6 +196,10 @@ def server_error(request, *args, **kwargs):
     """handler500: JSON for the API, Django's page elsewhere (errors outside API views, such as
     in middleware, land here)."""
     if request.path.startswith("/api/"):
+        if database_unavailable(sys.exc_info()[1]):
+            response = JsonResponse(error_body([service_unavailable_item()], 503), status=503)
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         return JsonResponse(error_body([server_error_item()], 500), status=500)
     from django.views.defaults import server_error as page
 

@@ -209,6 +209,22 @@ class AlertResponse(models.Model):
         return f"{self.user} on {self.subject_kind} {self.subject_id}"
 
 
+class UsedAlertLink(models.Model):
+    """An email's acknowledge/snooze link that has done its work (notifications.links): each
+    works once. Bookkeeping, not a record anyone edits: no change history."""
+
+    nonce = models.CharField(max_length=32, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("used alert link")
+        verbose_name_plural = _("used alert links")
+
+    def __str__(self) -> str:
+        return f"alert link used by {self.user_id} at {self.used_at:%Y-%m-%d %H:%M}"
+
+
 class PlannedStage(models.Model):
     """One stage of one subject whose recipients have been worked out: the sweep looks only at
     subjects whose current stage has no row here, so a second sweep finds nothing to do."""

@@ -54,6 +54,17 @@ def eager_celery():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (the login limit per address among them) live in the default cache,
+    which outlives a test: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 costs ~0.1 s a user, ~0.7 s for `world` alone; hashing strength is not under test
     here (the seed_demo subprocess test still logs in through the real Argon2 settings)."""

@@ -4,7 +4,9 @@ keep the API's JSON shape (api.errors)."""
 
 from __future__ import annotations
 
-from django.http import HttpResponseServerError, JsonResponse
+import sys
+
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
@@ -12,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
-from api.errors import error_body
+from api.errors import RETRY_AFTER_SECONDS, database_unavailable, error_body
 from api.errors import not_found as api_not_found
 from api.errors import server_error as api_server_error
 from web.queries import persona_for
@@ -69,7 +71,22 @@ def permission_denied(request, exception=None):
 def server_error(request):
     if _is_api(request):
         return api_server_error(request)
+    if database_unavailable(sys.exc_info()[1]):
+        # Called inside Django's `except`, so the exception is at hand: a database that does not
+        # answer is an outage to wait out (503), not a bug (500).
+        return service_unavailable(request)
     # Rendered without the request, so no context processor runs: the database or the session
     # store may be what failed. The language is the one the middleware already activated.
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"home_url": "/", "back_url": _back(request)}))
+
+
+def service_unavailable(request):
+    """The database does not answer: the 503 page, rendered without the request like the 500 one
+    (the session and the user need the database)."""
+    template = loader.get_template("503.html")
+    response = HttpResponse(
+        template.render({"home_url": "/", "back_url": _back(request)}), status=503
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

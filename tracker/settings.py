@@ -7,14 +7,17 @@ no code branches on "demo".
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 # Pure helpers (no models): they turn environment strings into the alert schedule and offsets.
 from notifications.rules import parse_offsets
 from notifications.schedule import sweep_entries
+from tracker.embedded_key import embedded_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,9 +25,6 @@ env = environ.Env()
 
 # --- Core -----------------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
-# The embedded default needs a key to start; production must set SECRET_KEY (check --deploy
-# flags the insecure prefix, and README says so).
-SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-embedded-default-change-me")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -32,6 +32,18 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # One folder holds everything the embedded run writes: the SQLite file, documents, the broker.
 DATA_DIR = Path(env.str("TRACKER_DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+# Production is HTTPS (SECURE_SSL, which compose.yaml sets) unless TRACKER_PRODUCTION says
+# otherwise; it must bring its own SECRET_KEY. The embedded run makes a random one, once, in the
+# data folder (owner-only): no key known from the code signs anyone's sessions or links.
+PRODUCTION = env.bool("TRACKER_PRODUCTION", default=env.bool("SECURE_SSL", default=False))
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if PRODUCTION and (not SECRET_KEY or SECRET_KEY.startswith("django-insecure")):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set in production (a long random string: README, Production)."
+    )
+if not SECRET_KEY:
+    SECRET_KEY = embedded_secret_key(DATA_DIR)
 
 INSTALLED_APPS = [
     "backoffice.site.TrackerAdminConfig",
@@ -148,11 +160,20 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-# Five wrong passwords lock, as on the NIA platform.
+# Five wrong passwords lock the login, from whatever addresses, as on the NIA platform. The lock
+# is per username only: locking addresses would let one attacker behind a shared proxy (or NAT)
+# lock everyone out. A password reset by email lifts it (web.account_views); guessing across many
+# usernames is slowed per client address by the "login" rate limit (integrations.throttling).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# The address axes records: ours (X-Forwarded-For only through TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+# axes.W006 wants the address among the lockout parameters, against attackers rotating cookies
+# or user agents; a username lock cannot be dodged that way, and the per-address side is the
+# "login" rate limit, which does not lock a shared address out for an hour.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # The lockout answer is a page that says what happened and how to get back in (429).
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Invitation links (signed, single use) expire after this many days.
@@ -243,6 +264,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REDIS_CACHE_URL = env.str("CACHE_URL", default="")
 if REDIS_CACHE_URL:
     CACHES = {"default": env.cache_url_config(REDIS_CACHE_URL)}
+    if "redis" in CACHES["default"]["BACKEND"].lower():
+        # A cache that does not answer at once is treated as down (the rate limits then fail
+        # open) rather than holding every request for the client's default wait.
+        CACHES["default"].setdefault("OPTIONS", {}).update(
+            socket_connect_timeout=env.float("CACHE_TIMEOUT", default=1.0),
+            socket_timeout=env.float("CACHE_TIMEOUT", default=1.0),
+        )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -325,6 +353,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # DRF's own X-Forwarded-For reading is off: our throttles ask accounts.client_ip.
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_CLASSES": [
         "integrations.throttling.UserThrottle",
         "integrations.throttling.TokenThrottle",
@@ -380,6 +410,11 @@ SECURE_HSTS_PRELOAD = SECURE_SSL
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies (addresses or networks) whose X-Forwarded-For is believed (accounts.client_ip); empty:
+# the header is ignored and the connecting address is the client's.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a typo stops the start, not the first request
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False

@@ -6,7 +6,7 @@ second step for users with an authenticator app, the user's language, and the in
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from accounts import invitations, preferences, two_factor
 from accounts.models import profile_for
 from integrations.services import tokens_revoke_all
+from integrations.throttling import LoginThrottle
 from web.account_forms import (
     InvitationAcceptForm,
     LanguageForm,
@@ -55,6 +56,19 @@ class LoginView(auth_views.LoginView):
             query = urlencode({"next": self.get_success_url()})
             return HttpResponseRedirect(f"{reverse('otp_verify')}?{query}")
         return HttpResponseRedirect(self.get_success_url())
+
+    def post(self, request, *args, **kwargs):
+        # Per client address, on top of axes' per-login lock: one address cannot try password
+        # after password across logins (nor lock them all). The API's token requests share it.
+        throttle = LoginThrottle()
+        if not throttle.allow_request(request, self):
+            wait = max(1, int(throttle.wait() or 60))
+            form = self.get_form_class()(request)  # unbound: checking it would count a failure
+            context = self.get_context_data(form=form, throttled_seconds=wait)
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -193,6 +207,16 @@ def invitation_accept(request, token: str):
         "accounts/invitation_accept.html",
         {"invitation": invitation, "form": form, "as_current": as_current},
     )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The emailed link points at SITE_URL, never at the request's Host header: a forged Host
+    would otherwise send the reset token to a site of the forger's choosing."""
+
+    @property
+    def extra_email_context(self) -> dict[str, str]:  # read by form_valid, overrides Django's
+        site = urlsplit(settings.SITE_URL)
+        return {"protocol": site.scheme, "domain": site.netloc + site.path.rstrip("/")}
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

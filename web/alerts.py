@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from accounts.models import profile_for
 from cases.clock import days_left, taipei_today
 from cases.errors import DomainError
 from cases.tenancy import visible_cases
-from notifications import services
+from notifications import links, services
 from notifications.calendar import CONTENT_TYPE, build_calendar
 from notifications.links import read_token
 from notifications.models import AlertPolicy, AlertPreference, CalendarFeed, SubjectKind
@@ -100,22 +101,54 @@ def alert_answer(request, kind: str, subject_id: int, action: str):
     return redirect("notifications:alerts")
 
 
+def _link_refused(request, message: str, status: int):
+    return render(
+        request, "notifications/respond_refused.html", {"message": message}, status=status
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def respond(request, token: str):
     """The page a signed link in the email opens: the link names the person and the subject;
-    nothing changes until the button is pressed (mail scanners follow links on their own)."""
+    nothing changes until the button is pressed (mail scanners follow links on their own). It
+    acts only for that person and only once (notifications.links)."""
     try:
         link = read_token(token)
     except signing.BadSignature as exc:
         raise Http404(_("This link is invalid or has expired.")) from exc
+    if request.user.is_authenticated and request.user.pk != link.user_id:
+        # Someone else's link (forwarded, or a shared computer): it must not act for them.
+        return _link_refused(
+            request,
+            _(
+                "This link was sent to someone else, and you are logged in as %(name)s. "
+                "Answer your own alerts from your alerts page, or log out to use the link."
+            )
+            % {"name": request.user.get_username()},
+            status=403,
+        )
     user = get_object_or_404(get_user_model(), pk=link.user_id, is_active=True)
     kind = _subject_kind(link.subject_kind)
     item = access_subject(user=user, subject_kind=kind, subject_id=link.subject_id)
+    used = _(
+        "This link was already used to answer the alert. To change the answer, log in and "
+        "open your alerts page."
+    )
+    if links.is_used(link):
+        return _link_refused(request, used, status=410)
     done = False
     if request.method == "POST":
         action = "snooze" if request.POST.get("action") == "snooze" else "acknowledge"
-        done = _answer(request, user, kind, link.subject_id, action)
+        with transaction.atomic():
+            try:
+                links.consume(link)
+            except links.LinkUsed:  # two clicks at once: the other one answered
+                return _link_refused(request, used, status=410)
+            done = _answer(request, user, kind, link.subject_id, action)
+            if not done:
+                # Refused (a snooze too close to the deadline): the link still works.
+                transaction.set_rollback(True)
     return render(
         request,
         "notifications/respond.html",

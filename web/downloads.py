@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest
 from django.views.decorators.http import require_safe
 
+from accounts.client_ip import client_ip
 from cases.documents.storage import file_response
 from cases.services import record_download
 from cases.tenancy import access_document, access_packed_file
@@ -17,9 +18,7 @@ from cases.tenancy import access_document, access_packed_file
 def download_document(request: HttpRequest, pk: int) -> FileResponse:
     document = access_document(request.user, pk)
     if request.method == "GET":
-        record_download(
-            actor=request.user, document=document, ip_address=request.META.get("REMOTE_ADDR")
-        )
+        record_download(actor=request.user, document=document, ip_address=client_ip(request))
     return file_response(document.file, document.original_name, document.content_type)
 
 
@@ -28,7 +27,5 @@ def download_document(request: HttpRequest, pk: int) -> FileResponse:
 def download_packed_file(request: HttpRequest, pk: int) -> FileResponse:
     packed = access_packed_file(request.user, pk)
     if request.method == "GET":
-        record_download(
-            actor=request.user, packed_file=packed, ip_address=request.META.get("REMOTE_ADDR")
-        )
+        record_download(actor=request.user, packed_file=packed, ip_address=client_ip(request))
     return file_response(packed.file, packed.name, "application/pdf")

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.client_ip import client_ip
 from api import queries
 from api.idempotency import idempotent
 from api.serializers.supplements import (
@@ -264,7 +265,5 @@ class DocumentViewSet(viewsets.GenericViewSet):
     def download(self, request, pk=None):
         document = access.access_document(request.user, pk)
         # Same as the page download: recorded (who, when, which file), safe headers.
-        record_download(
-            actor=request.user, document=document, ip_address=request.META.get("REMOTE_ADDR")
-        )
+        record_download(actor=request.user, document=document, ip_address=client_ip(request))
         return file_response(document.file, document.original_name, "application/octet-stream")
