@@ -20,7 +20,7 @@ from cases.documents.packer import PackInput
 from cases.models import Document, ReviewerComment, SupplementRequest
 
 # Bump when the packer's output for the same documents changes, so stored packs are redone.
-PACKER_VERSION = "1"
+PACKER_VERSION = "2"  # 2: every slot used before merging; contents; pinned documents
 LAST = 1 << 30
 
 
@@ -45,6 +45,8 @@ def sort_key(document: Document) -> tuple:
 
 
 def group_of(document: Document) -> str:
+    if document.pinned:
+        return f"document:{document.pk}"  # a group of its own, never merged (the packer)
     if document.item_id:
         return f"item:{document.item_id}"
     if document.comment_id:
@@ -99,7 +101,7 @@ def fingerprint(documents: list[Document], limits: Limits) -> str:
         "version": PACKER_VERSION,
         "limits": [limits.max_files, limits.max_file_bytes],
         "documents": [
-            [document.pk, document.sha256, group_of(document), label_of(document)]
+            [document.pk, document.sha256, group_of(document), label_of(document), document.pinned]
             for document in documents
         ],
     }
@@ -114,4 +116,5 @@ def pack_input(document: Document, data: bytes) -> PackInput:
         group=group_of(document),
         data=data,
         content_type=document.content_type,
+        pinned=document.pinned,
     )

@@ -237,6 +237,7 @@ def _store_result(job: PackJob, result: PackResult, documents: list[Document]) -
                 size=output.size,
                 pages=output.pages,
                 sha256=hashlib.sha256(output.data).hexdigest(),
+                contents=[_content(part) for part in output.contents],
             )
             packed_file.file.save(output.name, ContentFile(output.data), save=False)
             packed.append(packed_file)
@@ -269,6 +270,12 @@ def _store_result(job: PackJob, result: PackResult, documents: list[Document]) -
     except Exception:
         delete_quietly(packed_file.file.name for packed_file in packed)
         raise
+
+
+def _content(part) -> dict:
+    entry = part.as_dict()
+    entry["document"] = int(entry["document"])  # the packer's key is the document's id
+    return entry
 
 
 class _LostClaim(Exception):
