@@ -100,6 +100,20 @@ class Readiness:
     def as_dict(self) -> dict:
         return {"ready": self.ready, "missing": [item.as_dict() for item in self.missing]}
 
+    def naming_only(self, shown: Iterable[str]) -> Readiness:
+        """The same verdict for a reader who may not see every file: a file name not in `shown`
+        (the names they may see) becomes a neutral placeholder, never the name itself."""
+        shown = set(shown)
+        hidden = _("a file prepared by the agency")
+        return Readiness(
+            tuple(
+                Missing(item.code, {**item.params, "name": hidden})
+                if "name" in item.params and item.params["name"] not in shown
+                else item
+                for item in self.missing
+            )
+        )
+
     @classmethod
     def from_stored(cls, stored: Iterable[dict]) -> Readiness:
         return cls(tuple(Missing(entry["code"], entry.get("params", {})) for entry in stored))

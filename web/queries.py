@@ -270,6 +270,10 @@ def workspace_for(
         item.visible_documents = by_item.get(item.pk, [])
         item.is_pending = not fact.done
     readiness = Readiness.from_stored(supplement.missing)
+    names_files = any("name" in item.params for item in readiness.missing)
+    if names_files and supplement.documents.count() != len(documents):
+        # Readiness names files: none this reader may not see (cases.tenancy.visibility).
+        readiness = readiness.naming_only(document.original_name for document in documents)
     open_ = supplement.state == SupplementState.OPEN
     for document in documents:
         document.can_remove = open_ and tenancy.can_remove_document(user, document, case)

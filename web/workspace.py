@@ -83,7 +83,7 @@ def workspace_context(request, supplement, **overrides) -> dict:
         "item_states": ItemStateForm.base_fields["state"].choices,
         "pending_for_party": pending_for_party,
         "reminder_options": reminders.options_for(supplement, request.user, space.items),
-        "pack": web_documents.pack_status(supplement),
+        "pack": web_documents.pack_status(supplement, request.user),
         "tabs": PlatformTab,
         "outcome_form": OutcomeForm(),
         "resolve_errors": {},
@@ -437,6 +437,6 @@ def pack_progress(request, pk: int):
     context = {
         "supplement": supplement,
         "space": space,
-        "pack": web_documents.pack_status(supplement),
+        "pack": web_documents.pack_status(supplement, request.user),
     }
     return render(request, "cases/_ws_pack.html", context)

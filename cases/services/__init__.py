@@ -20,6 +20,7 @@ from cases.services.documents import (
     document_remove,
     document_reorder,
     record_download,
+    upload_set_zip,
 )
 from cases.services.packing import (
     discard_packs_with,
@@ -87,4 +88,5 @@ __all__ = [
     "supplement_update",
     "supplement_withdraw",
     "taiwan_calendar",
+    "upload_set_zip",
 ]

@@ -24,7 +24,8 @@ from cases.documents.models import (
     DocumentDownload,
     PackedFile,
 )
-from cases.documents.storage import delete_after_commit, delete_quietly
+from cases.documents.packer import label_slug
+from cases.documents.storage import delete_after_commit, delete_quietly, zip_bytes
 from cases.errors import (
     InvalidInput,
     InvalidReview,
@@ -215,3 +216,17 @@ def record_download(
         file_name=file_name,
         ip_address=ip_address,
     )
+
+
+def upload_set_zip(
+    *, actor: User, supplement: SupplementRequest, ip_address: str | None = None
+) -> tuple[str, bytes]:
+    """The whole packed upload set as one zip (file name, bytes), each file under its own name;
+    every file is recorded as downloaded. Only for who may see every file of it (else 404)."""
+    status = tenancy.check_whole_upload_set(actor, supplement)
+    data = zip_bytes((packed.name, packed.file) for packed in status.files)
+    for packed in status.files:
+        record_download(actor=actor, packed_file=packed, ip_address=ip_address)
+    case = supplement.case
+    stem = label_slug(case.application_number or case.reference, "upload-set")
+    return f"upload-set-{stem}-round-{supplement.round}.zip", data
