@@ -77,6 +77,7 @@ class Missing:
 MESSAGES = {
     "comment_unresolved": gettext_noop("Comment on %(tab)s unresolved"),
     "document_missing": gettext_noop("%(item)s not uploaded"),
+    "document_unapproved": gettext_noop("%(item)s uploaded, waiting for approval"),
     "correction_pending": gettext_noop("Correction pending: %(item)s"),
     "too_many_files": gettext_noop("Upload set has %(count)d files, limit %(limit)d"),
     "file_too_large": gettext_noop("%(name)s is %(size_kb)d KB, limit %(limit_kb)d KB"),
@@ -129,7 +130,10 @@ def assess(facts: SupplementFacts) -> Readiness:
     for item in facts.items:
         if item.done:
             continue
-        code = "document_missing" if item.is_document else "correction_pending"
+        if item.is_document:
+            code = "document_unapproved" if item.has_document else "document_missing"
+        else:
+            code = "correction_pending"
         missing.append(Missing(code, {"item": item.description}))
     missing.extend(upload_set_problems(facts.upload_set, facts.max_files, facts.max_file_bytes))
     if not facts.reply.strip():
@@ -162,10 +166,16 @@ def upload_set_problems(
     return problems
 
 
+def waits_on(item: ItemFact) -> str:
+    """Whom a pending item waits on: a document uploaded but not yet approved waits on the review
+    (the agency's, or the filer's), not on the party who already sent it."""
+    return "agency" if item.is_document and item.has_document else item.waits_on
+
+
 def waiting_on(items: Iterable[ItemFact]) -> list[str]:
     """The parties whose pending items hold the supplement, applicant first; the agency files."""
     order = ["applicant", "employer", "agency"]
-    pending = {item.waits_on for item in items if not item.done}
+    pending = {waits_on(item) for item in items if not item.done}
     return [party for party in order if party in pending] or ["agency"]
 
 

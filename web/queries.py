@@ -25,7 +25,7 @@ from cases.choices import (
     SupplementState,
 )
 from cases.deadlines import TAIPEI
-from cases.documents.upload_set import answered_item_ids, counts
+from cases.documents.upload_set import counts, item_answers
 from cases.models import (
     Case,
     CaseStatusChange,
@@ -36,7 +36,7 @@ from cases.models import (
 )
 from cases.readiness import Readiness, waiting_on
 from cases.selectors import (
-    pending_items,
+    items_to_supply,
     supplements_needing_attention,
     taipei_today,
     waiting_on_map,
@@ -228,6 +228,14 @@ class Workspace:
         )
 
     @property
+    def items_done(self) -> list[RequestedItem]:
+        return [item for item in self.items if not item.is_pending]
+
+    @property
+    def items_left(self) -> list[RequestedItem]:
+        return [item for item in self.items if item.is_pending]
+
+    @property
     def upload_set(self) -> list[Document]:
         """The files that would be uploaded: every document not rejected, in their order."""
         return [d for d in self.documents if counts(d)]
@@ -264,11 +272,13 @@ def workspace_for(
     for document in documents:
         if document.item_id:
             by_item[document.item_id].append(document)
-    answered_ids = answered_item_ids(supplement)
-    facts = services.item_facts(items, answered_ids)  # the readiness rule, once
+    approved, uploaded = item_answers(supplement)
+    facts = services.item_facts(items, approved, uploaded)  # the readiness rule, once
     for item, fact in zip(items, facts, strict=True):
         item.visible_documents = by_item.get(item.pk, [])
         item.is_pending = not fact.done
+        # Sent, waiting for the review: nothing more to send (cases.readiness.waits_on).
+        item.awaiting_review = item.is_pending and fact.is_document and fact.has_document
     readiness = Readiness.from_stored(supplement.missing)
     names_files = any("name" in item.params for item in readiness.missing)
     if names_files and supplement.documents.count() != len(documents):
@@ -357,7 +367,7 @@ def items_waiting_on(user, party: str, *, cases: QuerySet[Case] | None = None):
     if cases is not None:
         supplements = supplements.filter(case__in=cases)
     return (
-        pending_items(RequestedItem.objects.filter(supplement__in=supplements, waits_on=party))
+        items_to_supply(RequestedItem.objects.filter(supplement__in=supplements, waits_on=party))
         .select_related(
             "supplement",
             "supplement__case",

@@ -256,10 +256,12 @@ class SupplementSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Party.choices)))
     def get_waiting_on(self, supplement) -> list[str]:
-        # The items come prefetched, marked `has_live_document` (api.queries).
+        # The items come prefetched, marked `has_approved_document`, `has_live_document`
+        # (api.queries).
         items = supplement.items.all()
-        with_document = {item.pk for item in items if item.has_live_document}
-        return waiting_on(services.item_facts(items, with_document))
+        approved = {item.pk for item in items if item.has_approved_document}
+        uploaded = {item.pk for item in items if item.has_live_document}
+        return waiting_on(services.item_facts(items, approved, uploaded))
 
     def to_representation(self, supplement) -> dict:
         """The same as DRF's field-by-field rendering (tests/api/test_representation.py checks

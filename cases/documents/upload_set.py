@@ -64,9 +64,12 @@ def label_of(document: Document) -> str:
     return PurePath(document.original_name).stem
 
 
-# The one rule for which documents count: they are in the upload set, and a requested item they
-# answer is answered (readiness, the lists' "waiting on", the alerts all read it from here).
+# The one rule for which documents count: they are in the upload set (not rejected).
 COUNTS = ~Q(review_state=DocumentReview.REJECTED)
+# And the one rule for when a document item is answered (issue 11): an APPROVED document answers
+# it; a counted one not yet approved waits on review. Readiness, the lists' "waiting on", the
+# alerts and the stored item state (cases.services.parts.settle_items) all read it from here.
+ANSWERS = Q(review_state=DocumentReview.APPROVED)
 
 
 def counts(document: Document) -> bool:
@@ -74,18 +77,41 @@ def counts(document: Document) -> bool:
     return document.review_state != DocumentReview.REJECTED
 
 
+def answers(document: Document) -> bool:
+    """ANSWERS for a document already loaded."""
+    return document.review_state == DocumentReview.APPROVED
+
+
 def answered_by_document(item: str = "pk") -> Exists:
-    """True where a counting document answers the requested item `item` (an OuterRef path)."""
+    """True where an approved document answers the requested item `item` (an OuterRef path)."""
+    return Exists(Document.objects.filter(ANSWERS, item=OuterRef(item)))
+
+
+def uploaded_for(item: str = "pk") -> Exists:
+    """True where a counting document (approved or waiting for review) answers `item`."""
     return Exists(Document.objects.filter(COUNTS, item=OuterRef(item)))
 
 
 def answered_item_ids(supplement: SupplementRequest) -> set[int]:
-    """The ids of the supplement's requested items that a counting document answers."""
-    return set(
+    """The ids of the supplement's requested items that an approved document answers."""
+    return item_answers(supplement)[0]
+
+
+def item_answers(supplement: SupplementRequest) -> tuple[set[int], set[int]]:
+    """(ids of items an approved document answers, ids of items a counting document answers),
+    in one query."""
+    approved: set[int] = set()
+    uploaded: set[int] = set()
+    rows = (
         Document.objects.filter(COUNTS, item__supplement_id=supplement.pk)
         .exclude(item=None)
-        .values_list("item_id", flat=True)
+        .values_list("item_id", "review_state")
     )
+    for item_id, state in rows:
+        uploaded.add(item_id)
+        if state == DocumentReview.APPROVED:
+            approved.add(item_id)
+    return approved, uploaded
 
 
 def upload_set_documents(supplement: SupplementRequest) -> list[Document]:

@@ -13,8 +13,6 @@ from accounts.standing import Writer
 from cases import tenancy
 from cases.choices import (
     DocumentReview,
-    ItemKind,
-    ItemState,
     Visibility,
 )
 from cases.documents import review
@@ -39,6 +37,7 @@ from cases.models import (
     history_user,
 )
 from cases.services.packing import discard_packs_with, pack_request
+from cases.services.parts import settle_items
 
 
 def document_add(
@@ -87,14 +86,8 @@ def document_add(
             stored_name = document.file.name
             history_user(actor, document)
             document.save()
-            if (
-                item is not None
-                and item.kind == ItemKind.DOCUMENT
-                and item.state == ItemState.PENDING
-            ):
-                item.state = ItemState.DONE
-                history_user(actor, item)
-                item.save(update_fields=["state"])
+            # Not done yet: a document item is done once an approved document answers it.
+            settle_items(supplement, actor)
             touch(supplement, actor)
             _pack_again(supplement, actor)
     except BaseException:
@@ -113,6 +106,7 @@ def document_remove(*, document: Document, actor: Writer) -> None:
     discard_packs_with(document)
     delete_after_commit([document.file.name])
     document.delete()
+    settle_items(supplement, actor)  # its item may be pending again
     touch(supplement, actor)
     _pack_again(supplement, actor)
 
@@ -143,6 +137,7 @@ def _review(*, document: Document, actor: Writer, target: str, reason: str = "")
     document.reviewed_by = actor
     history_user(actor, document)
     document.save(update_fields=["review_state", "review_note", "reviewed_at", "reviewed_by"])
+    settle_items(supplement, actor)  # approved: its item is done; rejected: pending again
     touch(supplement, actor)
     if was_rejected or target == DocumentReview.REJECTED:
         pack_request(supplement=supplement, actor=actor, automatic=True)  # the set changed
