@@ -44,6 +44,7 @@ class FileFact:
     size: int
     content_type: str
     encrypted: bool = False
+    visibility: str = "all"  # who may see the file (cases.choices.Visibility)
 
 
 @dataclass(frozen=True)
@@ -101,15 +102,16 @@ class Readiness:
     def as_dict(self) -> dict:
         return {"ready": self.ready, "missing": [item.as_dict() for item in self.missing]}
 
-    def naming_only(self, shown: Iterable[str]) -> Readiness:
-        """The same verdict for a reader who may not see every file: a file name not in `shown`
-        (the names they may see) becomes a neutral placeholder, never the name itself."""
-        shown = set(shown)
+    def seen_with(self, visibilities: Iterable[str]) -> Readiness:
+        """The same verdict for a reader who sees documents of these visibilities: the name of
+        a file they may not see (its problem carries `visibility`) becomes a neutral
+        placeholder, never the name itself."""
+        seen = set(visibilities)
         hidden = _("a file prepared by the agency")
         return Readiness(
             tuple(
                 Missing(item.code, {**item.params, "name": hidden})
-                if "name" in item.params and item.params["name"] not in shown
+                if "name" in item.params and item.params.get("visibility", "all") not in seen
                 else item
                 for item in self.missing
             )
@@ -148,16 +150,20 @@ def upload_set_problems(
     if len(files) > max_files:
         problems.append(Missing("too_many_files", {"count": len(files), "limit": max_files}))
     for file in files:
+        # A file not everyone sees says so, so readers who may not see it are not told its name.
+        named = {"name": file.name} | (
+            {"visibility": file.visibility} if file.visibility != "all" else {}
+        )
         if file.encrypted:
-            problems.append(Missing("file_encrypted", {"name": file.name}))
+            problems.append(Missing("file_encrypted", named))
         if file.content_type not in PLATFORM_TYPES:
-            problems.append(Missing("file_type", {"name": file.name}))
+            problems.append(Missing("file_type", named))
         if file.size > max_file_bytes:
             problems.append(
                 Missing(
                     "file_too_large",
                     {
-                        "name": file.name,
+                        **named,
                         "size_kb": -(-file.size // 1024),
                         "limit_kb": max_file_bytes // 1024,
                     },

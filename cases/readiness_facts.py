@@ -79,6 +79,7 @@ def upload_set_facts(supplement: SupplementRequest, documents: list[Document]) -
             size=document.size,
             content_type=document.content_type,
             encrypted=document.encrypted,
+            visibility=document.visibility,
         )
         for document in documents
     ]

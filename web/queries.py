@@ -280,10 +280,8 @@ def workspace_for(
         # Sent, waiting for the review: nothing more to send (cases.readiness.waits_on).
         item.awaiting_review = item.is_pending and fact.is_document and fact.has_document
     readiness = Readiness.from_stored(supplement.missing)
-    names_files = any("name" in item.params for item in readiness.missing)
-    if names_files and supplement.documents.count() != len(documents):
-        # Readiness names files: none this reader may not see (cases.tenancy.visibility).
-        readiness = readiness.naming_only(document.original_name for document in documents)
+    # Readiness names files: none this reader may not see (cases.tenancy.visibility).
+    readiness = readiness.seen_with(tenancy.allowed_visibilities(user, case))
     open_ = supplement.state == SupplementState.OPEN
     for document in documents:
         document.can_remove = open_ and tenancy.can_remove_document(user, document, case)

@@ -218,3 +218,13 @@ def test_readiness_names_no_file_the_reader_may_not_see(world, open_supplement):
     assert "a file prepared by the agency" in seen
     sheet = page(world.applicant_user).get(f"/supplements/{open_supplement.pk}/sheet/")
     assert "agency-only-photo" not in sheet.content.decode()
+    for path in (
+        f"/api/v1/supplements/{open_supplement.pk}/",
+        f"/api/v1/supplements/{open_supplement.pk}/readiness/",
+        "/api/v1/supplements/",
+    ):
+        body = api(world.applicant_user).get(path)
+        assert body.status_code == 200, path
+        assert "agency-only-photo" not in body.content.decode(), path
+    staff = api(world.agency_staff).get(f"/api/v1/supplements/{open_supplement.pk}/readiness/")
+    assert "agency-only-photo.heic" in staff.content.decode()
