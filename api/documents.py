@@ -6,6 +6,7 @@ catch-all.
     GET  /api/v1/supplements/{id}/upload-set/        the packing for the current documents
     POST /api/v1/supplements/{id}/upload-set/        pack (202 queued/running, 200 done: reused)
     POST /api/v1/supplements/{id}/documents/order/   {"order": [document ids]}
+    POST /api/v1/documents/{id}/pin/                 {"pinned": true|false}: a file of its own
     POST /api/v1/documents/{id}/review/              {"decision": "checked"|"approved"|"rejected",
                                                       "note": "..."} (a reason to reject)
     GET  /api/v1/packed-files/{id}/download/         the file, recorded like every download
@@ -131,6 +132,12 @@ class ReviewedDocumentSerializer(serializers.Serializer):
     reviewed_by = serializers.IntegerField(source="reviewed_by_id")
 
 
+class PinSerializer(serializers.Serializer):
+    pinned = serializers.BooleanField(
+        help_text="True: the document keeps a packed file of its own (never merged)."
+    )
+
+
 class OrderSerializer(serializers.Serializer):
     order = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
 
@@ -240,6 +247,21 @@ class DocumentReviewView(APIView):
 
 
 @extend_schema(tags=["documents"])
+class DocumentPinView(APIView):
+    @extend_schema(request=PinSerializer, responses={200: PinSerializer})
+    def post(self, request, pk):
+        """Keep a document in a packed file of its own, or let it share one again (the filing
+        party's choice, 403 for others); the set is packed again."""
+        document = access_document(request.user, pk)
+        serializer = PinSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = document_services.document_pin(
+            document=document, actor=request.user, pinned=serializer.validated_data["pinned"]
+        )
+        return Response({"pinned": document.pinned})
+
+
+@extend_schema(tags=["documents"])
 class PackedFileDownloadView(APIView):
     @extend_schema(
         responses={
@@ -274,6 +296,7 @@ urlpatterns = [
         name="supplement-document-order",
     ),
     path("documents/<int:pk>/review/", DocumentReviewView.as_view(), name="document-review"),
+    path("documents/<int:pk>/pin/", DocumentPinView.as_view(), name="document-pin"),
     path(
         "packed-files/<int:pk>/download/",
         PackedFileDownloadView.as_view(),

@@ -56,6 +56,10 @@ def move(*, supplement: SupplementRequest, actor, document: Document, step: int)
     document_services.document_reorder(supplement=supplement, actor=actor, order=order)
 
 
+def pin(*, document: Document, actor, pinned: bool) -> Document:
+    return document_services.document_pin(document=document, actor=actor, pinned=pinned)
+
+
 def pack(*, supplement: SupplementRequest, actor):
     return document_services.pack_request(supplement=supplement, actor=actor)
 

@@ -419,6 +419,20 @@ def review_document(request, pk: int, document_id: int):
 
 @login_required
 @require_POST
+def pin_document(request, pk: int, document_id: int):
+    """Keep a document in a packed file of its own, or let it share one again."""
+    supplement, document = _document(request, pk, document_id)
+    pinned = request.POST.get("pinned") == "1"
+    try:
+        web_documents.pin(document=document, actor=request.user, pinned=pinned)
+    except DomainError as exc:
+        return failed(request, supplement, exc)
+    messages.success(request, _("Saved: the upload set is packed again."))
+    return back(supplement, f"document-{document.pk}")
+
+
+@login_required
+@require_POST
 def pack(request, pk: int):
     supplement = access_supplement(request.user, pk)  # who may: the service's check
     try:

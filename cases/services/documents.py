@@ -188,6 +188,22 @@ def document_reorder(*, supplement: SupplementRequest, actor: Writer, order: lis
         pack_request(supplement=supplement, actor=actor, automatic=True)
 
 
+@transaction.atomic
+def document_pin(*, document: Document, actor: Writer, pinned: bool) -> Document:
+    """Keep a document in a packed file of its own (or let it share one again): the packer never
+    merges a pinned document with others. The filing party's choice, like packing itself."""
+    tenancy.check_can_pack(actor, document.supplement.case)
+    supplement = lock_open_supplement(document.supplement_id)
+    document = Document.objects.get(pk=document.pk)
+    if document.pinned != pinned:
+        document.pinned = pinned
+        history_user(actor, document)
+        document.save(update_fields=["pinned"])
+        touch(supplement, actor)
+        pack_request(supplement=supplement, actor=actor, automatic=True)  # the set changed
+    return document
+
+
 # --- Downloads -------------------------------------------------------------------------------
 def record_download(
     *,

@@ -228,3 +228,27 @@ def test_readiness_names_no_file_the_reader_may_not_see(world, open_supplement):
         assert "agency-only-photo" not in body.content.decode(), path
     staff = api(world.agency_staff).get(f"/api/v1/supplements/{open_supplement.pk}/readiness/")
     assert "agency-only-photo.heic" in staff.content.decode()
+
+
+def test_staff_pin_a_document_to_a_file_of_its_own(world, open_supplement):
+    documents = documents_for(open_supplement, world.agency_staff, 6)
+    path = f"/api/v1/documents/{documents[1].pk}/pin/"
+    assert api(world.hr_acme).post(path, {"pinned": True}, format="json").status_code == 403
+    pinned = api(world.agency_staff).post(path, {"pinned": True}, format="json")
+    assert pinned.status_code == 200
+    assert pinned.json() == {"pinned": True}
+    job = packed(open_supplement, world.agency_staff)
+    rows = list(job.files.order_by("position"))
+    assert len(rows) == 5
+    (own,) = [row for row in rows if documents[1].pk in [e["document"] for e in row.contents]]
+    assert [e["document"] for e in own.contents] == [documents[1].pk]
+    assert own.name == f"{own.position:02d}-employment-certificate.pdf"
+
+    # The workspace offers it too, and the set is packed again for the change.
+    client = page(world.agency_staff)
+    response = client.post(
+        f"/supplements/{open_supplement.pk}/documents/{documents[1].pk}/pin/", {"pinned": "0"}
+    )
+    assert response.status_code == 302
+    documents[1].refresh_from_db()
+    assert documents[1].pinned is False
