@@ -16,7 +16,7 @@ from accounts.models import Applicant
 from cases import services
 from cases.choices import DeadlineRule, ItemKind, Party, PlatformTab, RequestingBody
 from cases.documents.models import PackJob, PackState
-from cases.models import SupplementRequest
+from cases.models import Document, SupplementRequest
 from cases.services import pack_run
 from tests.browser.conftest import SCREENSHOTS
 from tests.web.conftest import pdf_bytes
@@ -136,6 +136,17 @@ def test_agency_staff_triage_upload_pack_reply_print_and_submit(
     upload.get_by_role("button", name="Upload").click()
     expect(page.locator("#document-list")).to_contain_text("passport.pdf")
     expect(page.locator(".messages")).to_contain_text("“passport.pdf” uploaded.")
+
+    # Sent, not yet done: a document item is done once the agency approves the document.
+    expect(page.locator(f"#item-{journey['item'].pk}")).to_contain_text(
+        "Sent, waiting for approval"
+    )
+    passport = Document.objects.get(supplement=supplement, original_name="passport.pdf")
+    row = page.locator(f"#document-{passport.pk}")
+    row.get_by_text("Review", exact=True).click()
+    row.get_by_label("Decision").select_option("approve")
+    row.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Review saved.")
 
     # The reply, in Chinese as the platform suggests.
     page.get_by_label("Reply to the reviewer (審核意見回覆)").fill(
