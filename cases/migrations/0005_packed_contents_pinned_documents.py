@@ -3,6 +3,40 @@
 from django.db import migrations, models
 
 
+def settle_open_supplements(apps, schema_editor):
+    """One fact once (issue 11): a document item is done once an APPROVED document answers it
+    (it used to be on upload), a correction linked to a comment follows the comment. Settle the
+    open supplements' items and their stored readiness; submitted ones stay as they were filed.
+    On a new database there is nothing to settle."""
+    SupplementRequest = apps.get_model("cases", "SupplementRequest")
+    RequestedItem = apps.get_model("cases", "RequestedItem")
+    Document = apps.get_model("cases", "Document")
+    open_ids = list(SupplementRequest.objects.filter(state="open").values_list("pk", flat=True))
+    if not open_ids:
+        return
+    approved = set(
+        Document.objects.filter(
+            review_state="approved", item__supplement_id__in=open_ids
+        ).values_list("item_id", flat=True)
+    )
+    items = RequestedItem.objects.filter(supplement_id__in=open_ids).exclude(state="not_needed")
+    for item in items.select_related("comment"):
+        if item.kind == "document":
+            state = "done" if item.pk in approved else "pending"
+        elif item.comment_id is not None:
+            state = "done" if item.comment.resolved_at is not None else "pending"
+        else:
+            continue
+        if state != item.state:
+            RequestedItem.objects.filter(pk=item.pk).update(state=state)
+    # The stored verdict, by the rule as it is now (the app's own code: the rows exist here).
+    from cases.models import SupplementRequest as Current
+    from cases.readiness_facts import refresh_readiness
+
+    for supplement in Current.objects.filter(pk__in=open_ids):
+        refresh_readiness(supplement)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -25,4 +59,5 @@ class Migration(migrations.Migration):
             name='contents',
             field=models.JSONField(blank=True, default=list, verbose_name='contents'),
         ),
+        migrations.RunPython(settle_open_supplements, migrations.RunPython.noop),
     ]

@@ -163,6 +163,11 @@ def test_agency_staff_triage_upload_pack_reply_print_and_submit(
         pack_run(job_id=job.pk)  # what the Celery worker does
     expect(page.locator("#packed-files")).to_be_visible(timeout=10_000)
     expect(page.locator("#packed-files")).to_contain_text("KB")
+    # What each packed file holds, and the whole set as one zip under the same names.
+    expect(page.locator("#packed-files")).to_contain_text("passport.pdf")
+    with page.expect_download() as download:
+        page.locator("#upload-set-zip").click()
+    assert download.value.suggested_filename.endswith(".zip")
     b.shot("en-workspace")
 
     # The filing sheet: copy a value, print it.

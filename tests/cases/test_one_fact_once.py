@@ -171,3 +171,32 @@ def test_after_submission_the_workspace_shows_what_was_filed(client, world, open
     assert f'<div class="reply" id="v-reply" lang="zh-Hant">{reply}</div>' in sheet
     css = open(finders.find("cases/app.css"), encoding="utf-8").read()  # noqa: SIM115
     assert ".reply, .multiline, .comment code { white-space: pre-wrap; }" in css
+
+
+def test_the_migration_settles_open_supplements_by_the_rule(world, open_supplement):
+    """Items stored under the old rule (done on upload) are settled once, with the verdict."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("cases.migrations.0005_packed_contents_pinned_documents")
+    staff = world.agency_staff
+    item = services.item_add(
+        supplement=open_supplement, actor=staff, kind=ItemKind.DOCUMENT, description="Passport"
+    )
+    services.document_add(
+        supplement=open_supplement,
+        actor=staff,
+        data=pdf_bytes("passport"),
+        name="passport.pdf",
+        item=item,
+    )
+    RequestedItem.objects.filter(pk=item.pk).update(state=ItemState.DONE)  # the old rule
+    open_supplement.__class__.objects.filter(pk=open_supplement.pk).update(missing=[])
+
+    migration.settle_open_supplements(apps, None)
+    assert state(item) == ItemState.PENDING
+    open_supplement.refresh_from_db()
+    assert {"code": "document_unapproved", "params": {"item": "Passport"}} in (
+        open_supplement.missing
+    )
