@@ -50,6 +50,7 @@ class PackInput:
     data: bytes
     content_type: str
     pinned: bool = False  # staff want it in a file of its own: never merged with others
+    tab: str = ""  # the platform tab it answers, in English: the name when the label has no ASCII
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,15 @@ def _ascii_slug(text: str) -> str:
     return slugify(ascii_text).replace("_", "-")[:NAME_STEM_MAX].strip("-")
 
 
-def label_slug(label: str, fallback_name: str) -> str:
-    """ASCII-safe stem for a file name: the label, else the source file's own name."""
-    return _ascii_slug(label) or _ascii_slug(PurePath(fallback_name).stem) or "document"
+def label_slug(label: str, fallback_name: str, tab: str = "") -> str:
+    """ASCII-safe stem for a file name: the label, else the reviewer's tab it answers, else the
+    source file's own name."""
+    return (
+        _ascii_slug(label)
+        or _ascii_slug(tab)
+        or _ascii_slug(PurePath(fallback_name).stem)
+        or "document"
+    )
 
 
 # --- Plans ------------------------------------------------------------------------------------------
@@ -279,7 +286,7 @@ def _outputs(files, inputs: Sequence[PackInput], groups) -> tuple[PackedOutput, 
         stems = []
         for group in present:
             first = inputs[groups[group][0]]
-            stem = label_slug(first.label, first.name)
+            stem = label_slug(first.label, first.name, first.tab)
             if files_per_group[group] > 1:
                 stem += f"-part-{seen_parts[group]}"
             stems.append(stem)

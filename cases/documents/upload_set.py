@@ -13,6 +13,7 @@ import json
 from pathlib import PurePath
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import translation
 
 from cases.choices import TAB_ORDER, DocumentReview, PlatformTab
 from cases.documents.limits import Limits
@@ -52,6 +53,16 @@ def group_of(document: Document) -> str:
     if document.comment_id:
         return f"comment:{document.comment_id}"
     return f"document:{document.pk}"
+
+
+def tab_of(document: Document) -> str:
+    """The platform tab of the comment the document answers, in English (a file name's words
+    when the item or the comment is written in Chinese only), else ""."""
+    comment = _comment(document)
+    if comment is None:
+        return ""
+    with translation.override("en"):
+        return str(PlatformTab(comment.tab).label)
 
 
 def label_of(document: Document) -> str:
@@ -127,7 +138,14 @@ def fingerprint(documents: list[Document], limits: Limits) -> str:
         "version": PACKER_VERSION,
         "limits": [limits.max_files, limits.max_file_bytes],
         "documents": [
-            [document.pk, document.sha256, group_of(document), label_of(document), document.pinned]
+            [
+                document.pk,
+                document.sha256,
+                group_of(document),
+                label_of(document),
+                tab_of(document),
+                document.pinned,
+            ]
             for document in documents
         ],
     }
@@ -143,4 +161,5 @@ def pack_input(document: Document, data: bytes) -> PackInput:
         data=data,
         content_type=document.content_type,
         pinned=document.pinned,
+        tab=tab_of(document),
     )

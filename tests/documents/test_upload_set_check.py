@@ -14,7 +14,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from cases import services
-from cases.choices import ItemKind, Visibility
+from cases.choices import ItemKind, PlatformTab, Visibility
 from cases.documents.models import DocumentDownload
 from tests.documents import files
 
@@ -252,3 +252,28 @@ def test_staff_pin_a_document_to_a_file_of_its_own(world, open_supplement):
     assert response.status_code == 302
     documents[1].refresh_from_db()
     assert documents[1].pinned is False
+
+
+def test_files_follow_the_platforms_tab_order_and_a_chinese_comment_names_its_tab(
+    world, open_supplement
+):
+    staff = world.agency_staff
+    documents_for(open_supplement, staff, 1)  # an item on the upload tab, added first
+    comment = services.comment_add(
+        supplement=open_supplement,
+        actor=staff,
+        tab=PlatformTab.PASSPORT,
+        text="護照效期不足六個月，請上傳新護照資料頁。",
+    )
+    services.document_add(
+        supplement=open_supplement,
+        actor=staff,
+        data=files.small_pdf("new passport"),
+        name="新護照.pdf",
+        comment=comment,
+    )
+    job = packed(open_supplement, staff)
+    assert list(job.files.values_list("name", flat=True)) == [
+        "01-passport.pdf",  # the passport tab comes before the upload tab
+        "02-passport-data-page.pdf",
+    ]
