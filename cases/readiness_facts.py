@@ -3,6 +3,8 @@ database, and the verdict stored on each supplement so lists sort and filter by 
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from django.conf import settings
 
 from cases.choices import (
@@ -21,7 +23,7 @@ from cases.models import (
 from cases.readiness import CommentFact, FileFact, ItemFact, Readiness, SupplementFacts, assess
 
 
-def linked_state(item: RequestedItem, approved: set[int]) -> str | None:
+def linked_state(item: RequestedItem, approved: AbstractSet[int]) -> str | None:
     """The state an item follows from what answers it, or None where only people set it (one
     fact once, issue 11): a document item is done once an approved document answers it; a
     correction item linked to a reviewer's comment is done once that comment is resolved (with
@@ -32,12 +34,15 @@ def linked_state(item: RequestedItem, approved: set[int]) -> str | None:
         return None
     if item.kind == ItemKind.DOCUMENT:
         return ItemState.DONE if item.pk in approved else ItemState.PENDING
-    if item.comment_id is not None:
-        return ItemState.DONE if item.comment.resolved_at is not None else ItemState.PENDING
+    comment = item.comment if item.comment_id is not None else None
+    if comment is not None:
+        return ItemState.DONE if comment.resolved_at is not None else ItemState.PENDING
     return None
 
 
-def item_facts(items, approved: set[int], uploaded: set[int] = frozenset()) -> list[ItemFact]:
+def item_facts(
+    items, approved: AbstractSet[int], uploaded: AbstractSet[int] = frozenset()
+) -> list[ItemFact]:
     """Requested items as readiness facts; `approved` holds the ids of items an approved
     document answers, `uploaded` those a counting (not rejected) document answers (awaiting
     review when not approved). Lists call this on prefetched rows to tell whom work waits on."""

@@ -53,16 +53,15 @@ def pending_items(items: QuerySet[RequestedItem]) -> QuerySet[RequestedItem]:
 def items_to_supply(items: QuerySet[RequestedItem]) -> QuerySet[RequestedItem]:
     """Pending items their party still has to do something about: a document already sent and
     waiting for review is the reviewer's (cases.readiness.waits_on), not theirs to send again."""
-    return pending_items(items).exclude(kind=ItemKind.DOCUMENT, uploaded=True)
+    return pending_items(items).exclude(Q(kind=ItemKind.DOCUMENT) & Q(uploaded=True))
 
 
 def waiting_on_map(supplement_ids: Iterable[int]) -> dict[int, list[str]]:
     """Whom each supplement waits on (cases.readiness.waiting_on), in one query for the page."""
     ids = list(supplement_ids)
     pending: dict[int, list[ItemFact]] = defaultdict(list)
-    rows = pending_items(RequestedItem.objects.filter(supplement_id__in=ids)).values_list(
-        "supplement_id", "waits_on", "kind", "uploaded"
-    )
+    fields = ("supplement_id", "waits_on", "kind", "uploaded")  # `uploaded`: pending_items'
+    rows = pending_items(RequestedItem.objects.filter(supplement_id__in=ids)).values_list(*fields)
     for supplement_id, party, kind, uploaded in rows:
         pending[supplement_id].append(
             ItemFact(

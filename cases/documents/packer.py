@@ -64,7 +64,7 @@ class Part:
     file_first: int
     file_last: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "document": self.key,
             "label": self.label,

@@ -25,7 +25,7 @@ from cases.documents.models import (
     PackJob,
     PackState,
 )
-from cases.documents.packer import PackResult, pack
+from cases.documents.packer import PackResult, Part, pack
 from cases.documents.storage import delete_after_commit, delete_quietly, read_bytes
 from cases.documents.upload_set import fingerprint, pack_input, upload_set_documents
 from cases.errors import UploadSetTooLarge
@@ -272,9 +272,9 @@ def _store_result(job: PackJob, result: PackResult, documents: list[Document]) -
         raise
 
 
-def _content(part) -> dict:
-    entry = part.as_dict()
-    entry["document"] = int(entry["document"])  # the packer's key is the document's id
+def _content(part: Part) -> dict[str, object]:
+    entry: dict[str, object] = part.as_dict()
+    entry["document"] = int(part.key)  # the packer's key is the document's id
     return entry
 
 

@@ -3,9 +3,10 @@
 One fact once (issue 11): an item answered by something else, a document item by an approved
 document, a correction item by the reviewer's comment it is linked to, follows it: every service
 that changes a document, a comment or an item calls `settle_items` in its own transaction, under
-the supplement's lock, and the rule itself is cases.readiness_facts.linked_state (which the
-readiness facts read too). Stored rather than only derived because the lists filter items by
-state in SQL and the API and the admin show it.
+the supplement's lock; the rule itself is cases.readiness_facts.linked_state. The readiness
+facts read the same facts (approved documents: cases.documents.upload_set.ANSWERS; a
+correction's state, kept here). Stored rather than only derived because the lists filter items
+by state in SQL and the API and the admin show it.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.standing import Actor
 from cases.choices import Party, Visibility
-from cases.documents.models import PackedFile, PackState
+from cases.documents.models import PackedFile, PackJob, PackState
 from cases.documents.selectors import UploadSetStatus, upload_set_status
 from cases.models import Case, Document, SupplementRequest
 from cases.tenancy.checks import check_can_remove_document
@@ -95,7 +95,7 @@ def visible_upload_set(user: Actor, supplement: SupplementRequest) -> UploadSetS
         sources = {document.pk for document in packed.documents.all()}
         if not sources <= visible.keys():
             continue
-        packed.parts = _parts(packed, visible)
+        packed.parts = _parts(packed, visible)  # type: ignore[attr-defined]
         files.append(packed)
     job = status.job
     if hides and job is not None and job.state == PackState.FAILED:
@@ -108,7 +108,7 @@ def visible_upload_set(user: Actor, supplement: SupplementRequest) -> UploadSetS
     )
 
 
-def _parts(packed: PackedFile, visible: dict[int, Document]) -> list[dict]:
+def _parts(packed: PackedFile, visible: dict[int, Document]) -> list[dict[str, object]]:
     parts = []
     for entry in packed.contents or [
         {"document": pk, "label": "", "source_pages": None, "file_pages": None}
@@ -120,7 +120,7 @@ def _parts(packed: PackedFile, visible: dict[int, Document]) -> list[dict]:
     return parts
 
 
-def _redacted(job, visible: dict[int, Document]):
+def _redacted(job: PackJob, visible: dict[int, Document]) -> PackJob:
     """A failed packing's message names documents: keep those the reader may see."""
     job = copy.copy(job)
     params = dict(job.error_params or {})
