@@ -6,9 +6,14 @@ catch-all.
     GET  /api/v1/supplements/{id}/upload-set/        the packing for the current documents
     POST /api/v1/supplements/{id}/upload-set/        pack (202 queued/running, 200 done: reused)
     POST /api/v1/supplements/{id}/documents/order/   {"order": [document ids]}
+    POST /api/v1/documents/{id}/pin/                 {"pinned": true|false}: a file of its own
     POST /api/v1/documents/{id}/review/              {"decision": "checked"|"approved"|"rejected",
                                                       "note": "..."} (a reason to reject)
     GET  /api/v1/packed-files/{id}/download/         the file, recorded like every download
+    GET  /api/v1/supplements/{id}/upload-set/download/  the whole packed set as one zip
+
+A packed file holding a document the reader may not see is left out of what they are shown
+(cases.tenancy.visible_upload_set): neither its name nor its documents' appear.
 """
 
 from __future__ import annotations
@@ -24,19 +29,53 @@ from accounts.client_ip import client_ip
 from cases import services as document_services
 from cases.choices import DocumentReview
 from cases.documents.models import PackedFile, PackJob, PackState
-from cases.documents.selectors import UploadSetStatus, upload_set_status
-from cases.documents.storage import file_response
-from cases.tenancy import access_document, access_packed_file, access_supplement
+from cases.documents.selectors import UploadSetStatus
+from cases.documents.storage import file_response, zip_response
+from cases.tenancy import (
+    access_document,
+    access_packed_file,
+    access_supplement,
+    visible_upload_set,
+)
 
 
 # --- Serializers ------------------------------------------------------------------------------
+class PackedPartSerializer(serializers.Serializer):
+    document = serializers.IntegerField(source="document_id")
+    name = serializers.CharField(help_text="The document's file name as uploaded.")
+    label = serializers.CharField(help_text="What it answers (the requested item, the comment).")
+    source_pages = serializers.ListField(
+        child=serializers.IntegerField(),
+        allow_null=True,
+        help_text="First and last page of the document inside this file.",
+    )
+    file_pages = serializers.ListField(
+        child=serializers.IntegerField(),
+        allow_null=True,
+        help_text="Where those pages are in the packed file (first, last).",
+    )
+
+
 class PackedFileSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
     documents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    contents = PackedPartSerializer(
+        many=True, source="parts", help_text="The documents and pages inside, in file order."
+    )
 
     class Meta:
         model = PackedFile
-        fields = ["id", "position", "name", "size", "pages", "sha256", "documents", "download_url"]
+        fields = [
+            "id",
+            "position",
+            "name",
+            "size",
+            "pages",
+            "sha256",
+            "documents",
+            "contents",
+            "download_url",
+        ]
 
     def get_download_url(self, packed: PackedFile) -> str:
         return self.context["request"].build_absolute_uri(
@@ -69,6 +108,12 @@ class UploadSetSerializer(serializers.Serializer):
     )
     ready = serializers.BooleanField(help_text="Packed, current and done: the files to upload.")
     files = PackedFileSerializer(many=True)
+    hidden_files = serializers.IntegerField(
+        help_text="Files left out: they hold documents you may not see (0: the set is whole)."
+    )
+    download_url = serializers.CharField(
+        allow_null=True, help_text="The whole set as one zip (null until it is ready and whole)."
+    )
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -88,17 +133,31 @@ class ReviewedDocumentSerializer(serializers.Serializer):
     reviewed_by = serializers.IntegerField(source="reviewed_by_id")
 
 
+class PinSerializer(serializers.Serializer):
+    pinned = serializers.BooleanField(
+        help_text="True: the document keeps a packed file of its own (never merged)."
+    )
+
+
 class OrderSerializer(serializers.Serializer):
     order = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
 
 
-def _status_data(status_: UploadSetStatus, request) -> dict:
+def _status_data(status_: UploadSetStatus, request, supplement_pk: int) -> dict:
     return UploadSetSerializer(
         {
             "job": status_.job,
             "is_current": status_.is_current,
             "ready": status_.ready,
             "files": status_.files,
+            "hidden_files": status_.hidden_files,
+            "download_url": request.build_absolute_uri(
+                reverse(
+                    "api:supplement-upload-set-download", kwargs={"supplement_pk": supplement_pk}
+                )
+            )
+            if status_.ready and status_.files and status_.whole
+            else None,
         },
         context={"request": request},
     ).data
@@ -113,7 +172,8 @@ class UploadSetView(APIView):
     @extend_schema(responses={200: UploadSetSerializer})
     def get(self, request, supplement_pk):
         supplement = access_supplement(request.user, supplement_pk)
-        return Response(_status_data(upload_set_status(supplement=supplement), request))
+        status_ = visible_upload_set(request.user, supplement)
+        return Response(_status_data(status_, request, supplement.pk))
 
     @extend_schema(request=None, responses={200: UploadSetSerializer, 202: UploadSetSerializer})
     def post(self, request, supplement_pk):
@@ -122,9 +182,29 @@ class UploadSetView(APIView):
         supplement = access_supplement(request.user, supplement_pk)
         # Who may pack on demand: the service's check (the filing party).
         job = document_services.pack_request(supplement=supplement, actor=request.user)
-        current = upload_set_status(supplement=supplement)
+        current = visible_upload_set(request.user, supplement)
         code = status.HTTP_200_OK if job.state == PackState.DONE else status.HTTP_202_ACCEPTED
-        return Response(_status_data(current, request), status=code)
+        return Response(_status_data(current, request, supplement.pk), status=code)
+
+
+@extend_schema(tags=["documents"])
+class UploadSetDownloadView(APIView):
+    @extend_schema(
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="Every packed file, under the names the upload set lists.",
+            )
+        }
+    )
+    def get(self, request, supplement_pk):
+        """The whole packed upload set as one zip: 404 while it is not packed for the current
+        documents, or when it holds a document you may not see. Each file is recorded."""
+        supplement = access_supplement(request.user, supplement_pk)
+        name, data = document_services.upload_set_zip(
+            actor=request.user, supplement=supplement, ip_address=client_ip(request)
+        )
+        return zip_response(data, name)
 
 
 @extend_schema(tags=["documents"])
@@ -168,6 +248,21 @@ class DocumentReviewView(APIView):
 
 
 @extend_schema(tags=["documents"])
+class DocumentPinView(APIView):
+    @extend_schema(request=PinSerializer, responses={200: PinSerializer})
+    def post(self, request, pk):
+        """Keep a document in a packed file of its own, or let it share one again (the filing
+        party's choice, 403 for others); the set is packed again."""
+        document = access_document(request.user, pk)
+        serializer = PinSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = document_services.document_pin(
+            document=document, actor=request.user, pinned=serializer.validated_data["pinned"]
+        )
+        return Response({"pinned": document.pinned})
+
+
+@extend_schema(tags=["documents"])
 class PackedFileDownloadView(APIView):
     @extend_schema(
         responses={
@@ -192,11 +287,17 @@ urlpatterns = [
         name="supplement-upload-set",
     ),
     path(
+        "supplements/<int:supplement_pk>/upload-set/download/",
+        UploadSetDownloadView.as_view(),
+        name="supplement-upload-set-download",
+    ),
+    path(
         "supplements/<int:supplement_pk>/documents/order/",
         DocumentOrderView.as_view(),
         name="supplement-document-order",
     ),
     path("documents/<int:pk>/review/", DocumentReviewView.as_view(), name="document-review"),
+    path("documents/<int:pk>/pin/", DocumentPinView.as_view(), name="document-pin"),
     path(
         "packed-files/<int:pk>/download/",
         PackedFileDownloadView.as_view(),

@@ -10,15 +10,18 @@ from django.db.models import Prefetch, QuerySet
 
 from cases import services
 from cases.choices import SupplementState
-from cases.documents.upload_set import answered_by_document
+from cases.documents.upload_set import answered_by_document, uploaded_for
 from cases.models import RequestedItem, SupplementRequest
 from cases.tenancy import visible_cases, visible_comments, visible_documents, visible_items
 
 
 def _items(*, fields: tuple[str, ...] = ()) -> Prefetch:
-    """Requested items, each marked with whether a (not rejected) document answers it: what
-    readiness needs to tell whom a supplement waits on, in one query for the whole page."""
-    queryset = RequestedItem.objects.annotate(has_live_document=answered_by_document())
+    """Requested items, each marked with whether an approved document answers it and whether a
+    (not rejected) one does: what readiness needs to tell whom a supplement waits on, in one
+    query for the whole page."""
+    queryset = RequestedItem.objects.annotate(
+        has_approved_document=answered_by_document(), has_live_document=uploaded_for()
+    )
     if fields:
         queryset = queryset.only(*fields)
     return Prefetch("items", queryset=queryset)

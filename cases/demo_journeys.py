@@ -193,7 +193,7 @@ def add(
         description="New passport data page (新護照資料頁)",
         waits_on=Party.APPLICANT,
     )
-    services.document_add(
+    passport3 = services.document_add(
         supplement=s3,
         actor=actor,
         item=item3,
@@ -201,6 +201,7 @@ def add(
         data=pdf("New passport data page"),
         name="passport-new.pdf",
     )
+    services.document_approve(document=passport3, actor=actor)  # done once approved
     services.comment_resolve(
         comment=c3,
         actor=actor,

@@ -281,7 +281,7 @@ def _fill(supplement: SupplementRequest, actor, index: int) -> None:
             waits_on=Party.EMPLOYER,
         )
     if variant in (1, 3):
-        services.document_add(
+        document = services.document_add(
             supplement=supplement,
             actor=actor,
             item=item,
@@ -289,6 +289,7 @@ def _fill(supplement: SupplementRequest, actor, index: int) -> None:
             data=pdf(description),
             name=f"{description.split(' (')[0].lower().replace(' ', '-').replace(',', '')}.pdf",
         )
+        services.document_approve(document=document, actor=actor)  # done once approved
         services.comment_resolve(
             comment=comment,
             actor=actor,

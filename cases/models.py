@@ -456,6 +456,8 @@ class Document(models.Model):
     encrypted = models.BooleanField(_("encrypted"), default=False)
     sha256 = models.CharField(max_length=64, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # Staff keep it in a packed file of its own (the packer never merges it with others).
+    pinned = models.BooleanField(_("in its own packed file"), default=False)
     visibility = models.CharField(
         _("visible to"), max_length=14, choices=Visibility.choices, default=Visibility.ALL
     )

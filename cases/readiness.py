@@ -44,6 +44,7 @@ class FileFact:
     size: int
     content_type: str
     encrypted: bool = False
+    visibility: str = "all"  # who may see the file (cases.choices.Visibility)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Missing:
 MESSAGES = {
     "comment_unresolved": gettext_noop("Comment on %(tab)s unresolved"),
     "document_missing": gettext_noop("%(item)s not uploaded"),
+    "document_unapproved": gettext_noop("%(item)s uploaded, waiting for approval"),
     "correction_pending": gettext_noop("Correction pending: %(item)s"),
     "too_many_files": gettext_noop("Upload set has %(count)d files, limit %(limit)d"),
     "file_too_large": gettext_noop("%(name)s is %(size_kb)d KB, limit %(limit_kb)d KB"),
@@ -100,6 +102,21 @@ class Readiness:
     def as_dict(self) -> dict:
         return {"ready": self.ready, "missing": [item.as_dict() for item in self.missing]}
 
+    def seen_with(self, visibilities: Iterable[str]) -> Readiness:
+        """The same verdict for a reader who sees documents of these visibilities: the name of
+        a file they may not see (its problem carries `visibility`) becomes a neutral
+        placeholder, never the name itself."""
+        seen = set(visibilities)
+        hidden = _("a file prepared by the agency")
+        return Readiness(
+            tuple(
+                Missing(item.code, {**item.params, "name": hidden})
+                if "name" in item.params and item.params.get("visibility", "all") not in seen
+                else item
+                for item in self.missing
+            )
+        )
+
     @classmethod
     def from_stored(cls, stored: Iterable[dict]) -> Readiness:
         return cls(tuple(Missing(entry["code"], entry.get("params", {})) for entry in stored))
@@ -115,7 +132,10 @@ def assess(facts: SupplementFacts) -> Readiness:
     for item in facts.items:
         if item.done:
             continue
-        code = "document_missing" if item.is_document else "correction_pending"
+        if item.is_document:
+            code = "document_unapproved" if item.has_document else "document_missing"
+        else:
+            code = "correction_pending"
         missing.append(Missing(code, {"item": item.description}))
     missing.extend(upload_set_problems(facts.upload_set, facts.max_files, facts.max_file_bytes))
     if not facts.reply.strip():
@@ -130,16 +150,20 @@ def upload_set_problems(
     if len(files) > max_files:
         problems.append(Missing("too_many_files", {"count": len(files), "limit": max_files}))
     for file in files:
+        # A file not everyone sees says so, so readers who may not see it are not told its name.
+        named = {"name": file.name} | (
+            {"visibility": file.visibility} if file.visibility != "all" else {}
+        )
         if file.encrypted:
-            problems.append(Missing("file_encrypted", {"name": file.name}))
+            problems.append(Missing("file_encrypted", named))
         if file.content_type not in PLATFORM_TYPES:
-            problems.append(Missing("file_type", {"name": file.name}))
+            problems.append(Missing("file_type", named))
         if file.size > max_file_bytes:
             problems.append(
                 Missing(
                     "file_too_large",
                     {
-                        "name": file.name,
+                        **named,
                         "size_kb": -(-file.size // 1024),
                         "limit_kb": max_file_bytes // 1024,
                     },
@@ -148,10 +172,16 @@ def upload_set_problems(
     return problems
 
 
+def waits_on(item: ItemFact) -> str:
+    """Whom a pending item waits on: a document uploaded but not yet approved waits on the review
+    (the agency's, or the filer's), not on the party who already sent it."""
+    return "agency" if item.is_document and item.has_document else item.waits_on
+
+
 def waiting_on(items: Iterable[ItemFact]) -> list[str]:
     """The parties whose pending items hold the supplement, applicant first; the agency files."""
     order = ["applicant", "employer", "agency"]
-    pending = {item.waits_on for item in items if not item.done}
+    pending = {waits_on(item) for item in items if not item.done}
     return [party for party in order if party in pending] or ["agency"]
 
 

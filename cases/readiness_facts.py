@@ -3,6 +3,8 @@ database, and the verdict stored on each supplement so lists sort and filter by 
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from django.conf import settings
 
 from cases.choices import (
@@ -11,26 +13,47 @@ from cases.choices import (
 )
 from cases.documents.limits import Limits
 from cases.documents.models import PackJob, PackState
+from cases.documents.upload_set import answers, upload_set_documents
 from cases.documents.upload_set import fingerprint as upload_set_fingerprint
-from cases.documents.upload_set import upload_set_documents
 from cases.models import (
     Document,
+    RequestedItem,
     SupplementRequest,
 )
 from cases.readiness import CommentFact, FileFact, ItemFact, Readiness, SupplementFacts, assess
 
 
-def item_facts(items, with_document: set[int]) -> list[ItemFact]:
-    """Requested items as readiness facts; `with_document` holds the ids of items that have a
-    (not rejected) document. Lists call this on prefetched rows to tell whom work waits on."""
+def linked_state(item: RequestedItem, approved: AbstractSet[int]) -> str | None:
+    """The state an item follows from what answers it, or None where only people set it (one
+    fact once, issue 11): a document item is done once an approved document answers it; a
+    correction item linked to a reviewer's comment is done once that comment is resolved (with
+    its corrected value), and pending again when it is reopened. "Not needed" is people's word.
+    The services store it in the same transaction as the change (cases.services.parts
+    .settle_items), so lists filtering in SQL, the API and the admin read the same state."""
+    if item.state == ItemState.NOT_NEEDED:
+        return None
+    if item.kind == ItemKind.DOCUMENT:
+        return ItemState.DONE if item.pk in approved else ItemState.PENDING
+    comment = item.comment if item.comment_id is not None else None
+    if comment is not None:
+        return ItemState.DONE if comment.resolved_at is not None else ItemState.PENDING
+    return None
+
+
+def item_facts(
+    items, approved: AbstractSet[int], uploaded: AbstractSet[int] = frozenset()
+) -> list[ItemFact]:
+    """Requested items as readiness facts; `approved` holds the ids of items an approved
+    document answers, `uploaded` those a counting (not rejected) document answers (awaiting
+    review when not approved). Lists call this on prefetched rows to tell whom work waits on."""
     return [
         ItemFact(
             description=item.description,
             is_document=item.kind == ItemKind.DOCUMENT,
             done=item.state == ItemState.NOT_NEEDED
-            or (item.kind == ItemKind.DOCUMENT and item.pk in with_document)
+            or (item.kind == ItemKind.DOCUMENT and item.pk in approved)
             or (item.kind == ItemKind.CORRECTION and item.state == ItemState.DONE),
-            has_document=item.pk in with_document,
+            has_document=item.pk in uploaded or item.pk in approved,
             waits_on=item.waits_on,
         )
         for item in items
@@ -61,6 +84,7 @@ def upload_set_facts(supplement: SupplementRequest, documents: list[Document]) -
             size=document.size,
             content_type=document.content_type,
             encrypted=document.encrypted,
+            visibility=document.visibility,
         )
         for document in documents
     ]
@@ -72,8 +96,11 @@ def supplement_facts(supplement: SupplementRequest) -> SupplementFacts:
         for tab, resolved_at in supplement.comments.values_list("tab", "resolved_at")
     ]
     documents = upload_set_documents(supplement)  # not rejected, in upload-set order
-    with_document = {document.item_id for document in documents if document.item_id}
-    items = item_facts(supplement.items.all(), with_document)
+    uploaded = {document.item_id for document in documents if document.item_id}
+    approved = {
+        document.item_id for document in documents if document.item_id and answers(document)
+    }
+    items = item_facts(supplement.items.all(), approved, uploaded)
     return SupplementFacts(
         comments=comments,
         items=items,

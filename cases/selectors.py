@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from cases.choices import ItemKind, ItemState
 from cases.clock import taipei_today
-from cases.documents.upload_set import answered_by_document
+from cases.documents.upload_set import answered_by_document, uploaded_for
 from cases.models import RequestedItem
 from cases.readiness import ItemFact, waiting_on
 from cases.tenancy import visible_supplements
@@ -37,9 +37,11 @@ def supplements_needing_attention(*, user, today: dt.date | None = None) -> Quer
 # --- What is still pending, for lists and the alert sweep (the readiness rule, in SQL) --------
 def pending_items(items: QuerySet[RequestedItem]) -> QuerySet[RequestedItem]:
     """Items still outstanding, by the same rule as cases.services.supplement_facts: a document is
-    done once a non-rejected file answers it, a correction once marked done; "not needed" is done."""
+    done once an approved file answers it, a correction once marked done (a linked one follows
+    its comment); "not needed" is done. Each row says whether a document waits for review
+    (`uploaded`)."""
     return (
-        items.annotate(answered=answered_by_document())
+        items.annotate(answered=answered_by_document(), uploaded=uploaded_for())
         .exclude(state=ItemState.NOT_NEEDED)
         .filter(
             Q(kind=ItemKind.DOCUMENT, answered=False)
@@ -48,17 +50,26 @@ def pending_items(items: QuerySet[RequestedItem]) -> QuerySet[RequestedItem]:
     )
 
 
+def items_to_supply(items: QuerySet[RequestedItem]) -> QuerySet[RequestedItem]:
+    """Pending items their party still has to do something about: a document already sent and
+    waiting for review is the reviewer's (cases.readiness.waits_on), not theirs to send again."""
+    return pending_items(items).exclude(Q(kind=ItemKind.DOCUMENT) & Q(uploaded=True))
+
+
 def waiting_on_map(supplement_ids: Iterable[int]) -> dict[int, list[str]]:
     """Whom each supplement waits on (cases.readiness.waiting_on), in one query for the page."""
     ids = list(supplement_ids)
     pending: dict[int, list[ItemFact]] = defaultdict(list)
-    rows = pending_items(RequestedItem.objects.filter(supplement_id__in=ids)).values_list(
-        "supplement_id", "waits_on"
-    )
-    for supplement_id, party in rows:
+    fields = ("supplement_id", "waits_on", "kind", "uploaded")  # `uploaded`: pending_items'
+    rows = pending_items(RequestedItem.objects.filter(supplement_id__in=ids)).values_list(*fields)
+    for supplement_id, party, kind, uploaded in rows:
         pending[supplement_id].append(
             ItemFact(
-                description="", is_document=True, done=False, has_document=False, waits_on=party
+                description="",
+                is_document=kind == ItemKind.DOCUMENT,
+                done=False,
+                has_document=uploaded,
+                waits_on=party,
             )
         )
     return {pk: waiting_on(pending.get(pk, [])) for pk in ids}

@@ -31,7 +31,7 @@ from cases.clock import taipei_today
 from cases.errors import DomainError, InvalidInput
 from cases.locking import lock_open_supplement
 from cases.models import SupplementRequest
-from cases.selectors import pending_items
+from cases.selectors import items_to_supply
 from notifications import outbox
 from notifications.directory import Directory
 from notifications.emails import deadline_texts, status_text
@@ -79,9 +79,9 @@ class Recipient:
 
 
 def asked_of(supplement: SupplementRequest, party: str) -> list[dict]:
-    """What still waits on `party` (the readiness rule, cases.selectors.pending_items), as plain
+    """What still waits on `party` (the readiness rule, cases.selectors.items_to_supply), as plain
     data for the record."""
-    items = pending_items(supplement.items.filter(waits_on=party)).order_by("position", "id")
+    items = items_to_supply(supplement.items.filter(waits_on=party)).order_by("position", "id")
     return [dict(row) for row in items.values("id", "kind", "description")]
 
 
@@ -291,7 +291,13 @@ def options_for(supplement: SupplementRequest, actor, items) -> list[ReminderOpt
         return []
     options = []
     for party in REMINDABLE:
-        pending = sum(1 for item in items if item.waits_on == party and item.is_pending)
+        pending = sum(
+            1
+            for item in items
+            if item.waits_on == party
+            and item.is_pending
+            and not getattr(item, "awaiting_review", False)
+        )
         if not pending or not tenancy.can_remind(actor, supplement.case, party):
             continue
         last = last_reminder(supplement, party)

@@ -548,6 +548,16 @@ ACTIONS: list[Action] = [
         api=lambda w, p: Request("post", api(f"supplements/{w.supplement.pk}/upload-set/")),
     ),
     Action(
+        "pin_document",
+        MANAGE,  # the packing party's choice, like packing (cases.tenancy.check_can_pack)
+        page=lambda w, p: Request(
+            "post", ws(w, f"documents/{w.applicants_document.pk}/pin/"), {"pinned": "1"}
+        ),
+        api=lambda w, p: Request(
+            "post", api(f"documents/{w.applicants_document.pk}/pin/"), {"pinned": True}
+        ),
+    ),
+    Action(
         "assign",
         ASSIGN,
         page=lambda w, p: Request("post", ws(w, "assign/"), {"assignee": _assignee(w).pk}),
@@ -650,6 +660,7 @@ TOUCHES = {
     "case_status": "status_changes",
     "internal_notes": "case",
     "pack": "pack_jobs",
+    "pin_document": "documents",
     "assign": "supplements",
     "bulk_assign": "supplements",
     "upload": "documents",
@@ -821,6 +832,7 @@ PAGE_ROUTES = {
     "document_move": "reorder_documents",
     "document_review": ("review_checked", "review_approved", "review_rejected"),
     "pack": "pack",
+    "document_pin": "pin_document",
     "submit": "submit",
     "remind": "remind",
     "supplement_new": "supplement_add",
@@ -893,6 +905,7 @@ API_WRITES = {
     ("case-detail", "patch"): ("case_details", "internal_notes"),
     ("case-transition", "post"): "case_status",
     ("supplement-upload-set", "post"): "pack",
+    ("document-pin", "post"): "pin_document",
     ("supplement-documents", "post"): "upload",
     ("document-detail", "delete"): "remove_document",
     ("supplement-reminders", "post"): "remind",

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from cases import services, tenancy
 from cases import services as document_services
-from cases.documents.selectors import UploadSetStatus, upload_set_status
+from cases.documents.selectors import UploadSetStatus
 from cases.errors import InvalidInput
 from cases.models import Document, SupplementRequest
 
@@ -56,12 +56,17 @@ def move(*, supplement: SupplementRequest, actor, document: Document, step: int)
     document_services.document_reorder(supplement=supplement, actor=actor, order=order)
 
 
+def pin(*, document: Document, actor, pinned: bool) -> Document:
+    return document_services.document_pin(document=document, actor=actor, pinned=pinned)
+
+
 def pack(*, supplement: SupplementRequest, actor):
     return document_services.pack_request(supplement=supplement, actor=actor)
 
 
-def pack_status(supplement: SupplementRequest) -> UploadSetStatus:
-    return upload_set_status(supplement=supplement)
+def pack_status(supplement: SupplementRequest, user) -> UploadSetStatus:
+    """The upload set as `user` may see it: no name of a file holding what they may not see."""
+    return tenancy.visible_upload_set(user, supplement)
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ class SheetFile:
     size: int
     pages: int | None
     url: str = ""
+    parts: tuple[dict, ...] = ()  # a packed file's contents (documents and pages)
 
     @property
     def over_limit(self) -> bool:
@@ -101,6 +107,7 @@ def packed_files(status: UploadSetStatus | None) -> list[SheetFile] | None:
             size=f.size,
             pages=f.pages,
             url=reverse("documents:packed-download", args=[f.pk]),
+            parts=tuple(getattr(f, "parts", ())),
         )
         for f in status.files
     ]

@@ -9,4 +9,5 @@ app_name = "documents"
 urlpatterns = [
     path("<int:pk>/download/", views.download_document, name="download"),
     path("packed/<int:pk>/download/", views.download_packed_file, name="packed-download"),
+    path("upload-set/<int:pk>/download/", views.download_upload_set, name="upload-set-download"),
 ]

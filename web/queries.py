@@ -24,7 +24,7 @@ from cases.choices import (
     SupplementState,
 )
 from cases.deadlines import TAIPEI
-from cases.documents.upload_set import answered_item_ids, counts
+from cases.documents.upload_set import counts, item_answers
 from cases.models import (
     Case,
     Document,
@@ -34,7 +34,7 @@ from cases.models import (
 )
 from cases.readiness import Readiness, waiting_on
 from cases.selectors import (
-    pending_items,
+    items_to_supply,
     supplements_needing_attention,
     taipei_today,
     waiting_on_map,
@@ -226,6 +226,14 @@ class Workspace:
         )
 
     @property
+    def items_done(self) -> list[RequestedItem]:
+        return [item for item in self.items if not item.is_pending]
+
+    @property
+    def items_left(self) -> list[RequestedItem]:
+        return [item for item in self.items if item.is_pending]
+
+    @property
     def upload_set(self) -> list[Document]:
         """The files that would be uploaded: every document not rejected, in their order."""
         return [d for d in self.documents if counts(d)]
@@ -262,12 +270,16 @@ def workspace_for(
     for document in documents:
         if document.item_id:
             by_item[document.item_id].append(document)
-    answered_ids = answered_item_ids(supplement)
-    facts = services.item_facts(items, answered_ids)  # the readiness rule, once
+    approved, uploaded = item_answers(supplement)
+    facts = services.item_facts(items, approved, uploaded)  # the readiness rule, once
     for item, fact in zip(items, facts, strict=True):
         item.visible_documents = by_item.get(item.pk, [])
         item.is_pending = not fact.done
+        # Sent, waiting for the review: nothing more to send (cases.readiness.waits_on).
+        item.awaiting_review = item.is_pending and fact.is_document and fact.has_document
     readiness = Readiness.from_stored(supplement.missing)
+    # Readiness names files: none this reader may not see (cases.tenancy.visibility).
+    readiness = readiness.seen_with(tenancy.allowed_visibilities(user, case))
     open_ = supplement.state == SupplementState.OPEN
     for document in documents:
         document.can_remove = open_ and tenancy.can_remove_document(user, document, case)
@@ -351,7 +363,7 @@ def items_waiting_on(user, party: str, *, cases: QuerySet[Case] | None = None):
     if cases is not None:
         supplements = supplements.filter(case__in=cases)
     return (
-        pending_items(RequestedItem.objects.filter(supplement__in=supplements, waits_on=party))
+        items_to_supply(RequestedItem.objects.filter(supplement__in=supplements, waits_on=party))
         .select_related(
             "supplement",
             "supplement__case",

@@ -17,7 +17,7 @@ from web import queries
 def filing_sheet(request, pk: int):
     supplement = access_supplement(request.user, pk)
     space = queries.workspace_for(user=request.user, supplement=supplement)
-    pack = web_documents.pack_status(supplement)
+    pack = web_documents.pack_status(supplement, request.user)
     packed_files = web_documents.packed_files(pack)
     files = (
         packed_files if packed_files is not None else web_documents.as_sheet_files(space.upload_set)
@@ -29,6 +29,8 @@ def filing_sheet(request, pk: int):
         "applicant": supplement.case.applicant,
         "files": files,
         "packed": packed_files is not None,
+        "hidden_files": pack.hidden_files,
+        "whole": pack.whole,
         "total_bytes": sum(f.size for f in files),
         "max_files": settings.UPLOAD_SET_MAX_FILES,
         "max_file_bytes": settings.UPLOAD_SET_MAX_FILE_BYTES,

@@ -78,6 +78,11 @@ urlpatterns = [
         name="document_move",
     ),
     path(
+        "supplements/<int:pk>/documents/<int:document_id>/pin/",
+        workspace.pin_document,
+        name="document_pin",
+    ),
+    path(
         "supplements/<int:pk>/documents/<int:document_id>/review/",
         workspace.review_document,
         name="document_review",

@@ -89,7 +89,7 @@ def workspace_context(request, supplement, **overrides) -> dict:
         "item_states": ItemStateForm.base_fields["state"].choices,
         "pending_for_party": pending_for_party,
         "reminder_options": reminders.options_for(supplement, request.user, space.items),
-        "pack": web_documents.pack_status(supplement),
+        "pack": web_documents.pack_status(supplement, request.user),
         "tabs": PlatformTab,
         "outcome_form": OutcomeForm(),
         "resolve_errors": {},
@@ -442,6 +442,20 @@ def review_document(request, pk: int, document_id: int):
 
 @login_required
 @require_POST
+def pin_document(request, pk: int, document_id: int):
+    """Keep a document in a packed file of its own, or let it share one again."""
+    supplement, document = _document(request, pk, document_id)
+    pinned = request.POST.get("pinned") == "1"
+    try:
+        web_documents.pin(document=document, actor=request.user, pinned=pinned)
+    except DomainError as exc:
+        return failed(request, supplement, exc)
+    messages.success(request, _("Saved: the upload set is packed again."))
+    return back(supplement, f"document-{document.pk}")
+
+
+@login_required
+@require_POST
 def pack(request, pk: int):
     supplement = access_supplement(request.user, pk)  # who may: the service's check
     try:
@@ -460,6 +474,6 @@ def pack_progress(request, pk: int):
     context = {
         "supplement": supplement,
         "space": space,
-        "pack": web_documents.pack_status(supplement),
+        "pack": web_documents.pack_status(supplement, request.user),
     }
     return render(request, "cases/_ws_pack.html", context)

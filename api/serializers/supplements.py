@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -25,7 +27,7 @@ from cases.choices import (
 from cases.clock import days_left
 from cases.models import Case, Document, RequestedItem, ReviewerComment, SupplementRequest
 from cases.readiness import Readiness, waiting_on
-from cases.tenancy import visible_cases, visible_comments, visible_items
+from cases.tenancy import allowed_visibilities, visible_cases, visible_comments, visible_items
 
 User = get_user_model()
 
@@ -46,8 +48,12 @@ class ReadinessSerializer(serializers.Serializer):
     missing = MissingSerializer(many=True)
 
 
-def readiness_data(stored: list[dict]) -> dict:
+def readiness_data(stored: list[dict], seen: Iterable[str] | None = None) -> dict:
+    """`seen`: the visibilities of the documents the reader may see; a file they may not see is
+    not named (cases.readiness.Readiness.seen_with)."""
     readiness = Readiness.from_stored(stored)
+    if seen is not None:
+        readiness = readiness.seen_with(seen)
     missing = []
     for item in readiness.missing:
         try:
@@ -276,14 +282,18 @@ class SupplementSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ReadinessSerializer)
     def get_readiness(self, supplement) -> dict:
-        return readiness_data(supplement.missing)
+        request = self.context.get("request")
+        seen = allowed_visibilities(request.user, supplement.case) if request else {"all"}
+        return readiness_data(supplement.missing, seen)
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Party.choices)))
     def get_waiting_on(self, supplement) -> list[str]:
-        # The items come prefetched, marked `has_live_document` (api.queries).
+        # The items come prefetched, marked `has_approved_document`, `has_live_document`
+        # (api.queries).
         items = supplement.items.all()
-        with_document = {item.pk for item in items if item.has_live_document}
-        return waiting_on(services.item_facts(items, with_document))
+        approved = {item.pk for item in items if item.has_approved_document}
+        uploaded = {item.pk for item in items if item.has_live_document}
+        return waiting_on(services.item_facts(items, approved, uploaded))
 
     def to_representation(self, supplement) -> dict:
         """The same as DRF's field-by-field rendering (tests/api/test_representation.py checks

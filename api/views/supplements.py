@@ -30,7 +30,7 @@ from api.serializers.supplements import (
 from api.views.accounts import READ_AND_PATCH
 from cases import services
 from cases.clock import taipei_today
-from cases.tenancy import access_supplement
+from cases.tenancy import access_supplement, allowed_visibilities
 from notifications import reminders as reminder_services
 
 
@@ -117,7 +117,8 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def readiness(self, request, pk=None):
         """Ready to file, or what is still missing (each with a code, its values and a sentence)."""
         supplement = access_supplement(request.user, pk)
-        return Response(ReadinessSerializer(readiness_data(supplement.missing)).data)
+        seen = allowed_visibilities(request.user, supplement.case)
+        return Response(ReadinessSerializer(readiness_data(supplement.missing, seen)).data)
 
     @extend_schema(request=DeadlineOverrideSerializer, responses={200: SupplementDetailSerializer})
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)

@@ -99,6 +99,9 @@ class PackedFile(models.Model):
     documents = models.ManyToManyField(
         "cases.Document", related_name="packed_files", verbose_name=_("source documents")
     )
+    # What is inside, in file order, so people can check it: [{"document": id, "label": str,
+    # "source_pages": [first, last], "file_pages": [first, last]}] (cases.documents.packer.Part).
+    contents = models.JSONField(_("contents"), default=list, blank=True)
 
     class Meta:
         ordering = ["job", "position"]

@@ -4,8 +4,10 @@ answer (`01-passport-data-page.pdf`).
 
 How: render every document at the best quality level (cases.documents.normalise), then choose how
 to cut the pages into files, preferring (1) one file per group (item or comment answered), split
-into parts when a group is too big; (2) whole groups combined; (3) pages combined regardless of
-groups. The first plan within `max_files` wins; when none fits, the next lower quality is tried.
+into parts when a group is too big; (2) those files, the smallest neighbours merged first, only
+until `max_files` is reached (every slot is used before anything is merged; a pinned document is
+never merged); (3) pages combined regardless of groups. The first plan within `max_files` wins;
+when none fits, the next lower quality is tried.
 At the lowest legible quality the documents that cannot fit are named (UploadSetTooLarge) rather
 than producing unreadable files.
 
@@ -34,6 +36,7 @@ from cases.errors import UploadSetTooLarge
 THREADS = max(1, min(4, os.cpu_count() or 1))
 FILE_OVERHEAD = 4096  # header, catalog, page tree, document info, cross-reference table
 NAME_STEM_MAX = 48
+NAMES_MAX = 96  # a merged file's stem: every label while it stays readable, else "-and-N-more"
 
 Progress = Callable[[int], None]
 
@@ -46,6 +49,28 @@ class PackInput:
     group: str  # inputs of one group belong together
     data: bytes
     content_type: str
+    pinned: bool = False  # staff want it in a file of its own: never merged with others
+    tab: str = ""  # the platform tab it answers, in English: the name when the label has no ASCII
+
+
+@dataclass(frozen=True)
+class Part:
+    """Pages of one input inside a packed file (1-based, inclusive), so people can check it."""
+
+    key: str
+    label: str
+    source_first: int
+    source_last: int
+    file_first: int
+    file_last: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "document": self.key,
+            "label": self.label,
+            "source_pages": [self.source_first, self.source_last],
+            "file_pages": [self.file_first, self.file_last],
+        }
 
 
 @dataclass(frozen=True)
@@ -54,6 +79,7 @@ class PackedOutput:
     data: bytes
     pages: int
     sources: tuple[str, ...]  # keys of the inputs with pages in this file
+    contents: tuple[Part, ...] = ()
 
     @property
     def size(self) -> int:
@@ -78,9 +104,15 @@ def _ascii_slug(text: str) -> str:
     return slugify(ascii_text).replace("_", "-")[:NAME_STEM_MAX].strip("-")
 
 
-def label_slug(label: str, fallback_name: str) -> str:
-    """ASCII-safe stem for a file name: the label, else the source file's own name."""
-    return _ascii_slug(label) or _ascii_slug(PurePath(fallback_name).stem) or "document"
+def label_slug(label: str, fallback_name: str, tab: str = "") -> str:
+    """ASCII-safe stem for a file name: the label, else the reviewer's tab it answers, else the
+    source file's own name."""
+    return (
+        _ascii_slug(label)
+        or _ascii_slug(tab)
+        or _ascii_slug(PurePath(fallback_name).stem)
+        or "document"
+    )
 
 
 # --- Plans ------------------------------------------------------------------------------------------
@@ -113,24 +145,38 @@ def _fill(bins: list[_Bin], units, budget: int, *, fresh: bool) -> None:
         bins[-1].cost += cost
 
 
-def plan_per_group(groups, rendered, budget) -> list[_Bin]:
+def plan_per_group(groups, rendered, budget, max_files=0, pinned=frozenset()) -> list[_Bin]:
     bins: list[_Bin] = []
     for group in groups:
         _fill(bins, _units(group, rendered), budget, fresh=True)
     return bins
 
 
-def plan_grouped(groups, rendered, budget) -> list[_Bin]:
-    bins: list[_Bin] = []
-    for group in groups:
-        units = _units(group, rendered)
-        total = sum(cost for *_, cost in units)
-        fits_here = bins and bins[-1].cost + total <= budget
-        _fill(bins, units, budget, fresh=not fits_here)
+def _mergeable(left: _Bin, right: _Bin, pinned) -> bool:
+    return not any(index in pinned for index, _ in left.units + right.units)
+
+
+def plan_grouped(groups, rendered, budget, max_files=0, pinned=frozenset()) -> list[_Bin]:
+    """One file per group, then merge neighbours only while there are more files than slots,
+    the cheapest pair first: a free slot is never left while two groups share a file."""
+    bins = plan_per_group(groups, rendered, budget)
+    while len(bins) > max_files:
+        best: tuple[int, int] | None = None
+        for index in range(len(bins) - 1):
+            left, right = bins[index], bins[index + 1]
+            cost = left.cost + right.cost - FILE_OVERHEAD
+            fits = cost <= budget and _mergeable(left, right, pinned)
+            if fits and (best is None or cost < best[0]):
+                best = (cost, index)
+        if best is None:
+            break  # nothing fits together: the next plan cuts across groups
+        cost, index = best
+        bins[index] = _Bin(units=bins[index].units + bins[index + 1].units, cost=cost)
+        del bins[index + 1]
     return bins
 
 
-def plan_by_page(groups, rendered, budget) -> list[_Bin]:
+def plan_by_page(groups, rendered, budget, max_files=0, pinned=frozenset()) -> list[_Bin]:
     bins: list[_Bin] = []
     _fill(bins, [unit for group in groups for unit in _units(group, rendered)], budget, fresh=True)
     return bins
@@ -157,7 +203,7 @@ def _build(units: list[tuple[int, int]], rendered: list[Rendered], title: str) -
     return buffer.getvalue()
 
 
-def _measured(bins: list[_Bin], rendered, inputs, limit: int, max_files: int):
+def _measured(bins: list[_Bin], rendered, inputs, limit: int, max_files: int, pinned=frozenset()):
     """Build each file; a file over the limit (costs are estimates) gives its last pages to the
     next one. Then try to merge neighbours that the estimate kept apart (shared fonts counted
     twice). Answers [(units, data)] or None when more than `max_files` are needed."""
@@ -179,8 +225,10 @@ def _measured(bins: list[_Bin], rendered, inputs, limit: int, max_files: int):
         if len(built) + len(queue) > max_files * 2:
             return None  # hopeless at this level: do not build the rest
     merged: list[tuple[list, bytes]] = []
-    for units, data in built:
-        if merged and len(built) > max_files:
+    for number, (units, data) in enumerate(built):
+        # Merge only while more files remain than there are slots (every slot used first).
+        over = len(merged) + len(built) - number > max_files
+        if merged and over and not any(i in pinned for i, _ in merged[-1][0] + units):
             candidate_units = merged[-1][0] + units
             candidate = _build(candidate_units, rendered, _title(candidate_units, inputs))
             if len(candidate) <= limit:
@@ -198,9 +246,30 @@ def _title(units, inputs: Sequence[PackInput]) -> str:
     return "; ".join(labels)
 
 
+def _parts(units, inputs: Sequence[PackInput]) -> tuple[Part, ...]:
+    """The runs of consecutive pages of one input, in file order."""
+    parts: list[Part] = []
+    for file_page, (index, page) in enumerate(units, start=1):
+        item = inputs[index]
+        last = parts[-1] if parts else None
+        if (
+            last
+            and last.key == item.key
+            and last.source_last == page
+            and last.file_last + 1 == file_page
+        ):
+            parts[-1] = Part(
+                last.key, last.label, last.source_first, page + 1, last.file_first, file_page
+            )
+        else:
+            parts.append(Part(item.key, item.label, page + 1, page + 1, file_page, file_page))
+    return tuple(parts)
+
+
 def _outputs(files, inputs: Sequence[PackInput], groups) -> tuple[PackedOutput, ...]:
-    """Name each file after the first group it holds: `-part-N` when that group spans several
-    files, `-and-N-more` when others share the file."""
+    """Name each file for what it holds: the label of each group in it (`a-and-b`), or the
+    first one and `-and-N-more` when they would not stay readable; `-part-N` when the first
+    group spans several files."""
     group_of = {index: number for number, group in enumerate(groups) for index in group}
     groups_per_file = [
         list(dict.fromkeys(group_of[index] for index, _ in units)) for units, _ in files
@@ -214,18 +283,23 @@ def _outputs(files, inputs: Sequence[PackInput], groups) -> tuple[PackedOutput, 
     for position, ((units, data), present) in enumerate(zip(files, groups_per_file, strict=True)):
         for group in present:
             seen_parts[group] = seen_parts.get(group, 0) + 1
-        first = inputs[units[0][0]]
-        stem = label_slug(first.label, first.name)
-        if files_per_group[present[0]] > 1:
-            stem += f"-part-{seen_parts[present[0]]}"
-        if len(present) > 1:
-            stem += f"-and-{len(present) - 1}-more"
+        stems = []
+        for group in present:
+            first = inputs[groups[group][0]]
+            stem = label_slug(first.label, first.name, first.tab)
+            if files_per_group[group] > 1:
+                stem += f"-part-{seen_parts[group]}"
+            stems.append(stem)
+        stem = "-and-".join(stems)
+        if len(stem) > NAMES_MAX:
+            stem = f"{stems[0]}-and-{len(stems) - 1}-more"
         result.append(
             PackedOutput(
                 name=f"{position + 1:02d}-{stem}.pdf",
                 data=data,
                 pages=len(units),
                 sources=tuple(dict.fromkeys(inputs[index].key for index, _ in units)),
+                contents=_parts(units, inputs),
             )
         )
     return tuple(result)
@@ -253,6 +327,7 @@ def pack(
     if not inputs:
         return PackResult(files=(), quality=None, plan="empty")
     groups = _groups(inputs)
+    pinned = frozenset(index for index, item in enumerate(inputs) if item.pinned)
     budget = limits.max_file_bytes
     steps = len(levels) * (len(inputs) + 1)
     step = 0
@@ -272,10 +347,10 @@ def pack(
         }
         if not oversized:
             for plan_name, plan in PLANS:
-                bins = plan(groups, rendered, budget)
+                bins = plan(groups, rendered, budget, limits.max_files, pinned)
                 if len(bins) > limits.max_files:
                     continue
-                files = _measured(bins, rendered, inputs, budget, limits.max_files)
+                files = _measured(bins, rendered, inputs, budget, limits.max_files, pinned)
                 if files is None:
                     continue
                 outputs = _outputs(files, inputs, groups)

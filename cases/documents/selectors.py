@@ -19,6 +19,13 @@ class UploadSetStatus:
     job: PackJob | None
     is_current: bool
     files: tuple[PackedFile, ...]
+    # Files left out because they hold a document the reader may not see (their number only:
+    # cases.tenancy.visible_upload_set); 0 for those who file the set, who see it whole.
+    hidden_files: int = 0
+
+    @property
+    def whole(self) -> bool:
+        return self.hidden_files == 0
 
     @property
     def ready(self) -> bool:
@@ -32,5 +39,9 @@ def upload_set_status(*, supplement: SupplementRequest) -> UploadSetStatus:
     is_current = job is not None
     if job is None:
         job = jobs.order_by("-created_at", "-id").first()
-    files = tuple(job.files.order_by("position")) if job and job.state == PackState.DONE else ()
+    files = (
+        tuple(job.files.order_by("position").prefetch_related("documents"))
+        if job and job.state == PackState.DONE
+        else ()
+    )
     return UploadSetStatus(job=job, is_current=is_current, files=files)

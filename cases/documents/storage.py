@@ -4,13 +4,15 @@ web.downloads after the access check."""
 
 from __future__ import annotations
 
+import io
 import logging
+import zipfile
 from collections.abc import Iterable
 
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 
 logger = logging.getLogger(__name__)
 
@@ -54,5 +56,23 @@ def file_response(field: FieldFile, filename: str, content_type: str) -> FileRes
     )
     response["Cache-Control"] = "private, no-store"
     # Opened by mistake in the browser, the file runs nothing and reaches nothing.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+def zip_bytes(entries: Iterable[tuple[str, FieldFile]]) -> bytes:
+    """The files as one zip, under the given names. Stored, not deflated: the packed PDFs are
+    compressed already, and each entry stays the very file the platform takes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, field in entries:
+            archive.writestr(name, read_bytes(field))
+    return buffer.getvalue()
+
+
+def zip_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response

@@ -13,6 +13,7 @@ import json
 from pathlib import PurePath
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import translation
 
 from cases.choices import TAB_ORDER, DocumentReview, PlatformTab
 from cases.documents.limits import Limits
@@ -20,7 +21,7 @@ from cases.documents.packer import PackInput
 from cases.models import Document, ReviewerComment, SupplementRequest
 
 # Bump when the packer's output for the same documents changes, so stored packs are redone.
-PACKER_VERSION = "1"
+PACKER_VERSION = "2"  # 2: every slot used before merging; contents; pinned documents
 LAST = 1 << 30
 
 
@@ -45,11 +46,23 @@ def sort_key(document: Document) -> tuple:
 
 
 def group_of(document: Document) -> str:
+    if document.pinned:
+        return f"document:{document.pk}"  # a group of its own, never merged (the packer)
     if document.item_id:
         return f"item:{document.item_id}"
     if document.comment_id:
         return f"comment:{document.comment_id}"
     return f"document:{document.pk}"
+
+
+def tab_of(document: Document) -> str:
+    """The platform tab of the comment the document answers, in English (a file name's words
+    when the item or the comment is written in Chinese only), else ""."""
+    comment = _comment(document)
+    if comment is None:
+        return ""
+    with translation.override("en"):
+        return str(PlatformTab(comment.tab).label)
 
 
 def label_of(document: Document) -> str:
@@ -62,9 +75,12 @@ def label_of(document: Document) -> str:
     return PurePath(document.original_name).stem
 
 
-# The one rule for which documents count: they are in the upload set, and a requested item they
-# answer is answered (readiness, the lists' "waiting on", the alerts all read it from here).
+# The one rule for which documents count: they are in the upload set (not rejected).
 COUNTS = ~Q(review_state=DocumentReview.REJECTED)
+# And the one rule for when a document item is answered (issue 11): an APPROVED document answers
+# it; a counted one not yet approved waits on review. Readiness, the lists' "waiting on", the
+# alerts and the stored item state (cases.services.parts.settle_items) all read it from here.
+ANSWERS = Q(review_state=DocumentReview.APPROVED)
 
 
 def counts(document: Document) -> bool:
@@ -72,18 +88,41 @@ def counts(document: Document) -> bool:
     return document.review_state != DocumentReview.REJECTED
 
 
+def answers(document: Document) -> bool:
+    """ANSWERS for a document already loaded."""
+    return document.review_state == DocumentReview.APPROVED
+
+
 def answered_by_document(item: str = "pk") -> Exists:
-    """True where a counting document answers the requested item `item` (an OuterRef path)."""
+    """True where an approved document answers the requested item `item` (an OuterRef path)."""
+    return Exists(Document.objects.filter(ANSWERS, item=OuterRef(item)))
+
+
+def uploaded_for(item: str = "pk") -> Exists:
+    """True where a counting document (approved or waiting for review) answers `item`."""
     return Exists(Document.objects.filter(COUNTS, item=OuterRef(item)))
 
 
 def answered_item_ids(supplement: SupplementRequest) -> set[int]:
-    """The ids of the supplement's requested items that a counting document answers."""
-    return set(
+    """The ids of the supplement's requested items that an approved document answers."""
+    return item_answers(supplement)[0]
+
+
+def item_answers(supplement: SupplementRequest) -> tuple[set[int], set[int]]:
+    """(ids of items an approved document answers, ids of items a counting document answers),
+    in one query."""
+    approved: set[int] = set()
+    uploaded: set[int] = set()
+    rows = (
         Document.objects.filter(COUNTS, item__supplement_id=supplement.pk)
         .exclude(item=None)
-        .values_list("item_id", flat=True)
+        .values_list("item_id", "review_state")
     )
+    for item_id, state in rows:
+        uploaded.add(item_id)
+        if state == DocumentReview.APPROVED:
+            approved.add(item_id)
+    return approved, uploaded
 
 
 def upload_set_documents(supplement: SupplementRequest) -> list[Document]:
@@ -99,7 +138,14 @@ def fingerprint(documents: list[Document], limits: Limits) -> str:
         "version": PACKER_VERSION,
         "limits": [limits.max_files, limits.max_file_bytes],
         "documents": [
-            [document.pk, document.sha256, group_of(document), label_of(document)]
+            [
+                document.pk,
+                document.sha256,
+                group_of(document),
+                label_of(document),
+                tab_of(document),
+                document.pinned,
+            ]
             for document in documents
         ],
     }
@@ -114,4 +160,6 @@ def pack_input(document: Document, data: bytes) -> PackInput:
         group=group_of(document),
         data=data,
         content_type=document.content_type,
+        pinned=document.pinned,
+        tab=tab_of(document),
     )

@@ -23,10 +23,12 @@ from cases.services.documents import (
     document_add,
     document_approve,
     document_mark_checked,
+    document_pin,
     document_reject,
     document_remove,
     document_reorder,
     record_download,
+    upload_set_zip,
 )
 from cases.services.packing import (
     discard_packs_with,
@@ -74,6 +76,7 @@ __all__ = [
     "document_add",
     "document_approve",
     "document_mark_checked",
+    "document_pin",
     "document_reject",
     "document_remove",
     "document_reorder",
@@ -98,4 +101,5 @@ __all__ = [
     "supplement_update",
     "supplement_withdraw",
     "taiwan_calendar",
+    "upload_set_zip",
 ]

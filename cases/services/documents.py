@@ -13,8 +13,6 @@ from accounts.standing import Writer
 from cases import tenancy
 from cases.choices import (
     DocumentReview,
-    ItemKind,
-    ItemState,
     Visibility,
 )
 from cases.documents import review
@@ -24,7 +22,8 @@ from cases.documents.models import (
     DocumentDownload,
     PackedFile,
 )
-from cases.documents.storage import delete_after_commit, delete_quietly
+from cases.documents.packer import label_slug
+from cases.documents.storage import delete_after_commit, delete_quietly, zip_bytes
 from cases.errors import (
     InvalidInput,
     InvalidReview,
@@ -38,6 +37,7 @@ from cases.models import (
     history_user,
 )
 from cases.services.packing import discard_packs_with, pack_request
+from cases.services.parts import settle_items
 
 
 def document_add(
@@ -86,14 +86,8 @@ def document_add(
             stored_name = document.file.name
             history_user(actor, document)
             document.save()
-            if (
-                item is not None
-                and item.kind == ItemKind.DOCUMENT
-                and item.state == ItemState.PENDING
-            ):
-                item.state = ItemState.DONE
-                history_user(actor, item)
-                item.save(update_fields=["state"])
+            # Not done yet: a document item is done once an approved document answers it.
+            settle_items(supplement, actor)
             touch(supplement, actor)
             _pack_again(supplement, actor)
     except BaseException:
@@ -112,6 +106,7 @@ def document_remove(*, document: Document, actor: Writer) -> None:
     discard_packs_with(document)
     delete_after_commit([document.file.name])
     document.delete()
+    settle_items(supplement, actor)  # its item may be pending again
     touch(supplement, actor)
     _pack_again(supplement, actor)
 
@@ -142,6 +137,7 @@ def _review(*, document: Document, actor: Writer, target: str, reason: str = "")
     document.reviewed_by = actor
     history_user(actor, document)
     document.save(update_fields=["review_state", "review_note", "reviewed_at", "reviewed_by"])
+    settle_items(supplement, actor)  # approved: its item is done; rejected: pending again
     touch(supplement, actor)
     if was_rejected or target == DocumentReview.REJECTED:
         pack_request(supplement=supplement, actor=actor, automatic=True)  # the set changed
@@ -192,6 +188,22 @@ def document_reorder(*, supplement: SupplementRequest, actor: Writer, order: lis
         pack_request(supplement=supplement, actor=actor, automatic=True)
 
 
+@transaction.atomic
+def document_pin(*, document: Document, actor: Writer, pinned: bool) -> Document:
+    """Keep a document in a packed file of its own (or let it share one again): the packer never
+    merges a pinned document with others. The filing party's choice, like packing itself."""
+    tenancy.check_can_pack(actor, document.supplement.case)
+    supplement = lock_open_supplement(document.supplement_id)
+    document = Document.objects.get(pk=document.pk)
+    if document.pinned != pinned:
+        document.pinned = pinned
+        history_user(actor, document)
+        document.save(update_fields=["pinned"])
+        touch(supplement, actor)
+        pack_request(supplement=supplement, actor=actor, automatic=True)  # the set changed
+    return document
+
+
 # --- Downloads -------------------------------------------------------------------------------
 def record_download(
     *,
@@ -215,3 +227,17 @@ def record_download(
         file_name=file_name,
         ip_address=ip_address,
     )
+
+
+def upload_set_zip(
+    *, actor: User, supplement: SupplementRequest, ip_address: str | None = None
+) -> tuple[str, bytes]:
+    """The whole packed upload set as one zip (file name, bytes), each file under its own name;
+    every file is recorded as downloaded. Only for who may see every file of it (else 404)."""
+    status = tenancy.check_whole_upload_set(actor, supplement)
+    data = zip_bytes((packed.name, packed.file) for packed in status.files)
+    for packed in status.files:
+        record_download(actor=actor, packed_file=packed, ip_address=ip_address)
+    case = supplement.case
+    stem = label_slug(case.application_number or case.reference, "upload-set")
+    return f"upload-set-{stem}-round-{supplement.round}.zip", data

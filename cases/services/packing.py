@@ -25,7 +25,7 @@ from cases.documents.models import (
     PackJob,
     PackState,
 )
-from cases.documents.packer import PackResult, pack
+from cases.documents.packer import PackResult, Part, pack
 from cases.documents.storage import delete_after_commit, delete_quietly, read_bytes
 from cases.documents.upload_set import fingerprint, pack_input, upload_set_documents
 from cases.errors import UploadSetTooLarge
@@ -237,6 +237,7 @@ def _store_result(job: PackJob, result: PackResult, documents: list[Document]) -
                 size=output.size,
                 pages=output.pages,
                 sha256=hashlib.sha256(output.data).hexdigest(),
+                contents=[_content(part) for part in output.contents],
             )
             packed_file.file.save(output.name, ContentFile(output.data), save=False)
             packed.append(packed_file)
@@ -269,6 +270,12 @@ def _store_result(job: PackJob, result: PackResult, documents: list[Document]) -
     except Exception:
         delete_quietly(packed_file.file.name for packed_file in packed)
         raise
+
+
+def _content(part: Part) -> dict[str, object]:
+    entry: dict[str, object] = part.as_dict()
+    entry["document"] = int(part.key)  # the packer's key is the document's id
+    return entry
 
 
 class _LostClaim(Exception):

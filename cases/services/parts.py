@@ -1,4 +1,13 @@
-"""What a reviewer asks for: comments per platform tab (審核意見) and the requested items."""
+"""What a reviewer asks for: comments per platform tab (審核意見) and the requested items.
+
+One fact once (issue 11): an item answered by something else, a document item by an approved
+document, a correction item by the reviewer's comment it is linked to, follows it: every service
+that changes a document, a comment or an item calls `settle_items` in its own transaction, under
+the supplement's lock; the rule itself is cases.readiness_facts.linked_state. The readiness
+facts read the same facts (approved documents: cases.documents.upload_set.ANSWERS; a
+correction's state, kept here). Stored rather than only derived because the lists filter items
+by state in SQL and the API and the admin show it.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +23,7 @@ from cases.choices import (
     ItemState,
     PlatformTab,
 )
+from cases.documents.upload_set import answered_item_ids
 from cases.errors import (
     InvalidInput,
 )
@@ -24,6 +34,7 @@ from cases.models import (
     SupplementRequest,
     history_user,
 )
+from cases.readiness_facts import linked_state
 
 
 @transaction.atomic
@@ -72,6 +83,7 @@ def comment_resolve(
     versions.bump(comment)
     history_user(actor, comment)
     comment.save()
+    settle_items(supplement, actor)  # its correction item is done
     touch(supplement, actor)
     return comment
 
@@ -89,6 +101,7 @@ def comment_reopen(
     versions.bump(comment)
     history_user(actor, comment)
     comment.save()
+    settle_items(supplement, actor)  # its correction item is pending again
     touch(supplement, actor)
     return comment
 
@@ -122,6 +135,7 @@ def item_add(
     )
     history_user(actor, item)
     item.save()
+    settle_items(supplement, actor)  # linked to a comment resolved already: done
     touch(supplement, actor)
     return item
 
@@ -134,11 +148,44 @@ def item_set_state(
     supplement = lock_open_supplement(item.supplement_id)
     if state not in ItemState.values:
         raise InvalidInput(_("Unknown item state."), field="state")
-    item = RequestedItem.objects.get(pk=item.pk)
+    item = RequestedItem.objects.select_related("comment").get(pk=item.pk)
     versions.check(item, expected_version, version_field="version", shows="state")
+    if state != ItemState.NOT_NEEDED:
+        # Done or pending is what answers a linked item: said once, there.
+        was_needed = item.state != ItemState.NOT_NEEDED
+        item.state = ItemState.PENDING  # needed: ask the rule
+        follows = linked_state(item, answered_item_ids(supplement))
+        if follows is not None and was_needed and follows != state:
+            raise InvalidInput(
+                _(
+                    "This item follows what answers it: approve its document or resolve its "
+                    "reviewer's comment instead."
+                )
+                if state == ItemState.DONE
+                else _(
+                    "This item is answered by an approved document or a resolved comment: "
+                    "reject the document or reopen the comment instead."
+                ),
+                field="state",
+                code="item_follows_answer",
+            )
+        state = follows or state  # needed again: it follows its answer
     item.state = state
     versions.bump(item)
     history_user(actor, item)
     item.save()
     touch(supplement, actor)
     return item
+
+
+def settle_items(supplement: SupplementRequest, actor: Writer) -> None:
+    """Store the state each linked item follows from what answers it (linked_state), in the
+    caller's transaction, under the supplement's lock it holds."""
+    approved = answered_item_ids(supplement)
+    items = supplement.items.select_related("comment").exclude(state=ItemState.NOT_NEEDED)
+    for item in items:
+        state = linked_state(item, approved)
+        if state is not None and state != item.state:
+            item.state = state
+            history_user(actor, item)
+            item.save(update_fields=["state"])

@@ -96,7 +96,9 @@ from cases.tenancy.visibility import (
     access_document,
     access_packed_file,
     allowed_visibilities,
+    check_whole_upload_set,
     visible_documents,
+    visible_upload_set,
 )
 
 __all__ = [
@@ -157,6 +159,7 @@ __all__ = [
     "check_can_review_document",
     "check_can_upload",
     "check_case_create",
+    "check_whole_upload_set",
     "employers_for",
     "invitable_applicants",
     "invitable_organizations",
@@ -175,4 +178,5 @@ __all__ = [
     "visible_memberships",
     "visible_organizations",
     "visible_supplements",
+    "visible_upload_set",
 ]

@@ -4,14 +4,17 @@ absent, so every reader of documents comes through here."""
 
 from __future__ import annotations
 
+import copy
+
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.standing import Actor
 from cases.choices import Party, Visibility
-from cases.documents.models import PackedFile
-from cases.models import Case, Document
+from cases.documents.models import PackedFile, PackJob, PackState
+from cases.documents.selectors import UploadSetStatus, upload_set_status
+from cases.models import Case, Document, SupplementRequest
 from cases.tenancy.checks import check_can_remove_document
 from cases.tenancy.scope import case_filter, party_for, scope_for
 
@@ -74,3 +77,68 @@ def access_packed_file(user: Actor, file_id: int | str) -> PackedFile:
     if sources - visible:
         raise Http404(_("No such file."))
     return packed
+
+
+def visible_upload_set(user: Actor, supplement: SupplementRequest) -> UploadSetStatus:
+    """The upload set as this reader may see it: a packed file holding a document they may not
+    see is left out (counted, never named), so are its documents' names and ids in a failed
+    packing's message; each file shown carries `parts`, its contents with the documents. Those
+    who file the set see it whole."""
+    status = upload_set_status(supplement=supplement)
+    visible = {
+        document.pk: document
+        for document in visible_documents(user, supplement.case).filter(supplement=supplement)
+    }
+    hides = Document.objects.filter(supplement=supplement).exclude(pk__in=visible).exists()
+    files: list[PackedFile] = []
+    for packed in status.files:
+        sources = {document.pk for document in packed.documents.all()}
+        if not sources <= visible.keys():
+            continue
+        packed.parts = _parts(packed, visible)  # type: ignore[attr-defined]
+        files.append(packed)
+    job = status.job
+    if hides and job is not None and job.state == PackState.FAILED:
+        job = _redacted(job, visible)
+    return UploadSetStatus(
+        job=job,
+        is_current=status.is_current,
+        files=tuple(files),
+        hidden_files=len(status.files) - len(files),
+    )
+
+
+def _parts(packed: PackedFile, visible: dict[int, Document]) -> list[dict[str, object]]:
+    parts = []
+    for entry in packed.contents or [
+        {"document": pk, "label": "", "source_pages": None, "file_pages": None}
+        for pk in sorted(document.pk for document in packed.documents.all())
+    ]:  # a packing stored before contents were recorded: its documents, without pages
+        document = visible.get(entry["document"])
+        if document is not None:
+            parts.append({**entry, "name": document.original_name, "document_id": document.pk})
+    return parts
+
+
+def _redacted(job: PackJob, visible: dict[int, Document]) -> PackJob:
+    """A failed packing's message names documents: keep those the reader may see."""
+    job = copy.copy(job)
+    params = dict(job.error_params or {})
+    if "documents" in params:
+        params["documents"] = [
+            entry for entry in params["documents"] if int(entry.get("key", 0)) in visible
+        ]
+    job.error_params = params
+    job.error = _(
+        "The upload set cannot be packed as it is; the agency preparing it has the details."
+    )
+    return job
+
+
+def check_whole_upload_set(user: Actor, supplement: SupplementRequest) -> UploadSetStatus:
+    """The packed set, for downloading it all at once: only when it is current, done, and the
+    reader may see every file (else 404, naming nothing)."""
+    status = visible_upload_set(user, supplement)
+    if not status.ready or not status.files or not status.whole:
+        raise Http404(_("No packed upload set to download."))
+    return status

@@ -44,13 +44,23 @@ def test_upload_answers_a_requested_item(world, token_client, open_supplement):
     assert download["Content-Type"] == "application/octet-stream"
     assert download["Content-Disposition"] == 'attachment; filename="passport.pdf"'
     assert b"".join(download.streaming_content).startswith(b"%PDF")
+    # Sent, not yet done: a document item is done once an approved document answers it, and
+    # meanwhile it waits on the agency's review, not on the applicant who sent it.
+    item.refresh_from_db()
+    assert item.state == "pending"
+    staff = token_client(world.agency_staff)
+    detail = staff.get(f"/api/v1/supplements/{open_supplement.pk}/").json()
+    assert [d["id"] for d in detail["documents"]] == [body["id"]]
+    codes = [m["code"] for m in detail["readiness"]["missing"]]
+    assert "document_missing" not in codes
+    assert "document_unapproved" in codes
+    assert detail["waiting_on"] == ["agency"]
+    review = staff.post(f"/api/v1/documents/{body['id']}/review/", {"decision": "approved"})
+    assert review.status_code == 200
     item.refresh_from_db()
     assert item.state == "done"
-    detail = (
-        token_client(world.agency_staff).get(f"/api/v1/supplements/{open_supplement.pk}/").json()
-    )
-    assert [d["id"] for d in detail["documents"]] == [body["id"]]
-    assert "document_missing" not in [m["code"] for m in detail["readiness"]["missing"]]
+    detail = staff.get(f"/api/v1/supplements/{open_supplement.pk}/").json()
+    assert "document_unapproved" not in [m["code"] for m in detail["readiness"]["missing"]]
 
 
 def test_other_tenants_get_404_before_the_body_is_read(world, token_client, supplements):

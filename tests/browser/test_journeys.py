@@ -16,7 +16,7 @@ from accounts.models import Applicant
 from cases import services
 from cases.choices import DeadlineRule, ItemKind, Party, PlatformTab, RequestingBody
 from cases.documents.models import PackJob, PackState
-from cases.models import SupplementRequest
+from cases.models import Document, SupplementRequest
 from cases.services import pack_run
 from tests.browser.conftest import SCREENSHOTS
 from tests.web.conftest import pdf_bytes
@@ -137,6 +137,17 @@ def test_agency_staff_triage_upload_pack_reply_print_and_submit(
     expect(page.locator("#document-list")).to_contain_text("passport.pdf")
     expect(page.locator(".messages")).to_contain_text("“passport.pdf” uploaded.")
 
+    # Sent, not yet done: a document item is done once the agency approves the document.
+    expect(page.locator(f"#item-{journey['item'].pk}")).to_contain_text(
+        "Sent, waiting for approval"
+    )
+    passport = Document.objects.get(supplement=supplement, original_name="passport.pdf")
+    row = page.locator(f"#document-{passport.pk}")
+    row.get_by_text("Review", exact=True).click()
+    row.get_by_label("Decision").select_option("approve")
+    row.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Review saved.")
+
     # The reply, in Chinese as the platform suggests.
     page.get_by_label("Reply to the reviewer (審核意見回覆)").fill(
         "您好：已更正英文姓名並上傳護照資料頁。"
@@ -152,6 +163,11 @@ def test_agency_staff_triage_upload_pack_reply_print_and_submit(
         pack_run(job_id=job.pk)  # what the Celery worker does
     expect(page.locator("#packed-files")).to_be_visible(timeout=10_000)
     expect(page.locator("#packed-files")).to_contain_text("KB")
+    # What each packed file holds, and the whole set as one zip under the same names.
+    expect(page.locator("#packed-files")).to_contain_text("passport.pdf")
+    with page.expect_download() as download:
+        page.locator("#upload-set-zip").click()
+    assert download.value.suggested_filename.endswith(".zip")
     b.shot("en-workspace")
 
     # The filing sheet: copy a value, print it.

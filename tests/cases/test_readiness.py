@@ -37,12 +37,12 @@ def pdf(name: str, size: int = 100_000, **kwargs) -> FileFact:
     return FileFact(name=name, size=size, content_type="application/pdf", **kwargs)
 
 
-def item(description: str, *, document=True, done=False, waits_on="agency") -> ItemFact:
+def item(description: str, *, document=True, done=False, waits_on="agency", sent=False) -> ItemFact:
     return ItemFact(
         description=description,
         is_document=document,
         done=done,
-        has_document=done and document,
+        has_document=(done or sent) and document,
         waits_on=waits_on,
     )
 
@@ -76,6 +76,7 @@ def test_every_code_in_order_with_its_message():
             ],
             items=[
                 item("Employment certificate (在職證明)"),
+                item("Salary proof", sent=True),
                 item("English given name", document=False),
                 item("Award certificate", done=True),
             ],
@@ -95,6 +96,7 @@ def test_every_code_in_order_with_its_message():
         ("comment_unresolved", {"tab": "passport"}),
         ("comment_unresolved", {"tab": "field"}),
         ("document_missing", {"item": "Employment certificate (在職證明)"}),
+        ("document_unapproved", {"item": "Salary proof"}),
         ("correction_pending", {"item": "English given name"}),
         ("too_many_files", {"count": 6, "limit": 5}),
         ("file_encrypted", {"name": "locked.pdf"}),
@@ -107,6 +109,7 @@ def test_every_code_in_order_with_its_message():
         "Comment on Passport (護照資料) unresolved",
         "Comment on Field of expertise (領域專長) unresolved",
         "Employment certificate (在職證明) not uploaded",
+        "Salary proof uploaded, waiting for approval",
         "Correction pending: English given name",
         "Upload set has 6 files, limit 5",
         "locked.pdf is encrypted: remove the password",

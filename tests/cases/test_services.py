@@ -314,28 +314,38 @@ def test_readiness_on_the_row_follows_every_change(world):
         ("reply_empty", {}),
     ]
 
-    # A document item is only done by a document: marking it done by hand is not enough.
-    services.item_set_state(item=passport, actor=staff, state=ItemState.DONE)
+    # A document item is only done by an approved document: marking it done by hand is refused.
+    with pytest.raises(InvalidInput):
+        services.item_set_state(item=passport, actor=staff, state=ItemState.DONE)
     assert missing_codes(supplement) == [
         ("document_missing", {"item": "Passport data page"}),
         ("reply_empty", {}),
     ]
 
-    services.document_add(
+    document = services.document_add(
         supplement=supplement,
         actor=staff,
         data=pdf_bytes("passport"),
         name="passport.pdf",
         item=passport,
     )
+    assert missing_codes(supplement) == [
+        ("document_unapproved", {"item": "Passport data page"}),
+        ("reply_empty", {}),
+    ]
+    services.document_approve(document=document, actor=staff)
     assert missing_codes(supplement) == [("reply_empty", {})]
 
     services.supplement_set_reply(supplement=supplement, actor=staff, reply="  已更正，謝謝。 ")
     assert missing_codes(supplement) == []
     assert fresh(supplement).reply == "已更正，謝謝。"
 
+    # Reopening the comment reopens the correction linked to it: one fact, once.
     services.comment_reopen(comment=comment, actor=staff)
-    assert missing_codes(supplement) == [("comment_unresolved", {"tab": "basic"})]
+    assert missing_codes(supplement) == [
+        ("comment_unresolved", {"tab": "basic"}),
+        ("correction_pending", {"item": "English given name"}),
+    ]
 
 
 def test_readiness_counts_the_upload_set(world):
@@ -417,6 +427,7 @@ def submitted(world):
     document = services.document_add(
         supplement=supplement, actor=staff, data=pdf_bytes("passport"), name="p.pdf", item=passport
     )
+    document = services.document_approve(document=document, actor=staff)
     services.comment_resolve(comment=comment, actor=staff, corrected_value="PRIYA")
     services.item_set_state(item=correction, actor=staff, state=ItemState.DONE)
     services.supplement_set_reply(supplement=supplement, actor=staff, reply="已更正")

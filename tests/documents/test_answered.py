@@ -1,6 +1,6 @@
-""" "An item is answered by a document" is one expression (cases.documents.upload_set.answered_by_document):
-the lists' SQL (pending_items), the readiness facts and the stored verdict must agree on it, through
-a rejection and an approval."""
+""" "An item is answered by a document" is one rule (cases.documents.upload_set.ANSWERS: an
+approved document): the lists' SQL (pending_items), the readiness facts, the stored verdict and
+the item's stored state must agree on it, through an upload, a rejection and an approval."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from cases import services
 from cases.choices import ItemKind
-from cases.documents.upload_set import answered_by_document, answered_item_ids, counts
+from cases.documents.upload_set import answered_by_document, answered_item_ids, answers
 from cases.models import Document, RequestedItem
 from cases.selectors import pending_items
 from tests.documents import files
@@ -27,11 +27,13 @@ def verdicts(supplement, item) -> dict[str, bool]:
         .get(pk=item.pk)
         .answered,
         "ids": item.pk in answered_item_ids(supplement),
-        "loaded rows": any(counts(document) for document in Document.objects.filter(item=item)),
+        "loaded rows": any(answers(document) for document in Document.objects.filter(item=item)),
+        "stored state": RequestedItem.objects.get(pk=item.pk).state == "done",
         "list": not pending_items(RequestedItem.objects.filter(pk=item.pk)).exists(),
         "facts": fact.done,
-        "readiness": {"code": "document_missing", "params": {"item": item.description}}
-        not in supplement.missing,
+        "readiness": not any(
+            entry["params"].get("item") == item.description for entry in supplement.missing
+        ),
     }
 
 
@@ -51,6 +53,9 @@ def test_rejected_documents_answer_nothing_and_approved_ones_do_everywhere(world
         name="cert.pdf",
         item=item,
     )
+    # Sent, not approved: not answered yet anywhere (it waits on the review).
+    assert set(verdicts(open_supplement, item).values()) == {False}
+    document = services.document_approve(document=document, actor=world.agency_staff)
     assert set(verdicts(open_supplement, item).values()) == {True}
 
     document = services.document_reject(
@@ -60,3 +65,6 @@ def test_rejected_documents_answer_nothing_and_approved_ones_do_everywhere(world
 
     services.document_approve(document=document, actor=world.agency_staff)
     assert set(verdicts(open_supplement, item).values()) == {True}
+
+    services.document_remove(document=document, actor=world.agency_staff)
+    assert set(verdicts(open_supplement, item).values()) == {False}

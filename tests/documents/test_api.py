@@ -31,7 +31,14 @@ def test_upload_set_status_and_packing(world, open_supplement):
     path = f"/api/v1/supplements/{open_supplement.pk}/upload-set/"
     empty = api(world.agency_staff).get(path)
     assert empty.status_code == 200
-    assert empty.json() == {"job": None, "is_current": False, "ready": False, "files": []}
+    assert empty.json() == {
+        "job": None,
+        "is_current": False,
+        "ready": False,
+        "files": [],
+        "hidden_files": 0,
+        "download_url": None,
+    }
 
     add(open_supplement, world.agency_staff, "passport.pdf")
     jobs = PackJob.objects.filter(supplement=open_supplement).count()

@@ -156,8 +156,79 @@ def test_more_groups_than_files_are_combined_in_order():
     ]
     result = pack(inputs, limits=Limits())
     assert result.plan == "grouped"
-    assert [(o.name, o.pages) for o in result.files] == [("01-item-1-and-6-more.pdf", 7)]
-    assert result.files[0].sources == tuple(f"doc{n}" for n in range(1, 8))
+    # Every slot is used: only two merges, each named for both of the items it holds.
+    assert len(result.files) == 5
+    assert sorted(o.pages for o in result.files) == [1, 1, 1, 2, 2]
+    assert [source for o in result.files for source in o.sources] == [
+        f"doc{n}" for n in range(1, 8)
+    ]
+    for position, output in enumerate(result.files, start=1):
+        numbers = [key.removeprefix("doc") for key in output.sources]
+        assert (
+            output.name == f"{position:02d}-" + "-and-".join(f"item-{n}" for n in numbers) + ".pdf"
+        )
+        assert [part.as_dict() for part in output.contents] == [
+            {
+                "document": f"doc{n}",
+                "label": f"Item {n}",
+                "source_pages": [1, 1],
+                "file_pages": [page, page],
+            }
+            for page, n in enumerate(numbers, start=1)
+        ]
+    assert_valid_set(result, Limits())
+
+
+def test_five_items_make_five_files_without_merging():
+    inputs = [
+        item(f"doc{n}", files.small_pdf(f"doc{n}"), "application/pdf", label=f"Item {n}")
+        for n in range(1, 6)
+    ]
+    result = pack(inputs, limits=Limits())
+    assert result.plan == "per_group"
+    assert [o.name for o in result.files] == [f"0{n}-item-{n}.pdf" for n in range(1, 6)]
+    assert all(len(o.sources) == 1 for o in result.files)
+
+
+def test_every_slot_is_used_before_two_items_share_a_file():
+    """Issue 11: the employment certificate and the salary proof were merged into
+    `04-recommendation-letter-part-3-and-2-more.pdf` while the fifth slot was free."""
+    limits = Limits()
+    inputs = [
+        item("p", files.small_pdf("passport"), "application/pdf", label="Passport data page"),
+        item("r", files.scan_pages(7), "application/pdf", label="Recommendation letter"),
+        item("e", files.small_pdf("employment"), "application/pdf", label="Employment certificate"),
+        item("s", files.small_pdf("salary"), "application/pdf", label="Salary proof"),
+    ]
+    result = pack(inputs, limits=limits)
+    assert_valid_set(result, limits)
+    assert len(result.files) == limits.max_files
+    names = [o.name for o in result.files]
+    assert not any("more" in name for name in names)
+    assert names[0] == "01-passport-data-page.pdf"
+    assert names[1].startswith("02-recommendation-letter-part-1")
+    # Each file's name says everything it holds.
+    for output in result.files:
+        for part in output.contents:
+            stem = part.label.lower().replace(" ", "-")
+            assert stem in output.name
+    pages = {}
+    for output in result.files:
+        for part in output.contents:
+            pages.setdefault(part.key, []).extend(range(part.source_first, part.source_last + 1))
+    assert pages == {"p": [1], "r": list(range(1, 8)), "e": [1], "s": [1]}
+
+
+def test_a_pinned_document_keeps_a_file_of_its_own():
+    inputs = [
+        item(f"doc{n}", files.small_pdf(f"doc{n}"), "application/pdf", label=f"Item {n}")
+        for n in range(1, 7)
+    ]
+    inputs[0] = PackInput(**{**inputs[0].__dict__, "pinned": True})
+    result = pack(inputs, limits=Limits())
+    assert len(result.files) == 5
+    assert result.files[0].sources == ("doc1",)
+    assert result.files[0].name == "01-item-1.pdf"
 
 
 def test_active_content_is_dropped():

@@ -47,13 +47,14 @@ def ready_supplement(world):
         description="Passport data page (護照資料頁)",
         waits_on=Party.APPLICANT,
     )
-    services.document_add(
+    document = services.document_add(
         supplement=supplement,
         actor=world.agency_staff,
         data=pdf_bytes("passport"),
         name="passport.pdf",
         item=item,
     )
+    services.document_approve(document=document, actor=world.agency_staff)
     services.supplement_set_reply(
         supplement=supplement, actor=world.agency_staff, reply="您好：已更正英文姓名，謝謝。"
     )
