@@ -78,7 +78,7 @@ class ReplyTemplate(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["agency", "language", "name", "id"]
+        ordering = ["agency", "-language", "name", "id"]  # Chinese (zh-hant) first
         verbose_name = _("reply template")
         verbose_name_plural = _("reply templates")
 
