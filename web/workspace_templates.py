@@ -61,4 +61,12 @@ def reply_fill(request, pk: int):
         % {"name": template.name},
         "reply",
     )
+    typed = request.POST.get("reply", "")
+    if typed.strip() and typed.replace("\r\n", "\n") != supplement.reply.replace("\r\n", "\n"):
+        # The box held unsaved text: say it was replaced rather than let it vanish unnoticed.
+        feedback.warning(
+            request,
+            _("The text you had typed and not saved was replaced. The saved reply is unchanged."),
+            "reply",
+        )
     return render_workspace(request, supplement, reply_form=form)

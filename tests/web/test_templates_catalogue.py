@@ -129,6 +129,7 @@ def test_filling_the_reply_puts_the_number_and_items_in_the_box_and_saves_nothin
     assert "申請案號：115551035401" in text
     assert "1. Employment certificate (在職證明)\n2. Passport data page (護照資料頁)" in text
     assert "Nothing is saved until you save the reply." in response.text
+    assert "The text you had typed and not saved was replaced." in response.text
     after = SupplementRequest.objects.get(pk=open_supplement.pk)
     assert (after.reply, after.reply_version, after.version) == (
         before.reply,
