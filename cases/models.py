@@ -410,6 +410,16 @@ class RequestedItem(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)  # this item's own, see cases.versions
+    # The catalogue entry it was added from (cases.templates_catalogue): the same entry is asked
+    # for once per supplement, even after the entry is renamed.
+    template = models.ForeignKey(
+        "cases.ItemTemplate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from the catalogue entry"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -495,3 +505,6 @@ class Document(models.Model):
 # finds them for the `cases` app.
 from cases.case_requests import CaseRequest, CaseRequestState  # noqa: E402, F401
 from cases.documents.models import DocumentDownload, PackedFile, PackJob  # noqa: E402, F401
+
+# The templates people reuse (usual requested items, replies): their own module too.
+from cases.templates_catalogue import ItemTemplate, ReplyTemplate  # noqa: E402, F401

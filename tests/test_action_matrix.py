@@ -339,6 +339,11 @@ def _assignee(world: World):
     return world.users["agency_staff" if world.case.agency_id else "hr"]
 
 
+def _catalogue_entry(world: World):
+    """The first usual item of the case's agency (its default catalogue, read the first time)."""
+    return services.item_catalogue(world.case.agency)[0]
+
+
 def _taipei_now() -> str:
     return timezone.localtime().strftime("%Y-%m-%d %H:%M")
 
@@ -403,6 +408,17 @@ ACTIONS: list[Action] = [
             api(f"supplements/{w.supplement.pk}/items/"),
             {"kind": ItemKind.CORRECTION, "description": "Fix the name", "waits_on": "agency"},
         ),
+    ),
+    # One click from the agency's catalogue of usual items (page only). A case without an agency
+    # has no catalogue, so the self-filed case is not a cell here.
+    Action(
+        "catalogue_item_add",
+        MANAGE,
+        page=lambda w, p: Request(
+            "post", ws(w, "items/catalogue/"), {"template": _catalogue_entry(w).pk}
+        ),
+        api=None,
+        cases=("agency_case", "employer_case"),
     ),
     Action(
         "item_state",
@@ -626,6 +642,8 @@ ONLY_ON_ONE_SURFACE = {
     # A batch form on the dashboard; the API assigns one supplement at a time (the `assign` row
     # above). Tested on its own in test_bulk_assign_follows_the_assign_rule.
     "bulk_assign": "no API (page only: POST /dashboard/assign/)",
+    # The API adds items with their text (`item_add`); the catalogue is the page's shortcut.
+    "catalogue_item_add": "no API (page only: POST /supplements/<id>/items/catalogue/)",
 }
 assert {a.name for a in ACTIONS if a.page is None or a.api is None} == set(ONLY_ON_ONE_SURFACE) - {
     "bulk_assign"
@@ -648,6 +666,7 @@ TOUCHES = {
     "comment_resolve": "comments",
     "comment_reopen": "comments",
     "item_add": "items",
+    "catalogue_item_add": "items",
     "item_state": "items",
     "override_deadline": "supplements",
     "submit": "supplements",
@@ -824,6 +843,7 @@ PAGE_ROUTES = {
     "comment_resolve": "comment_resolve",
     "comment_reopen": "comment_reopen",
     "item_add": "item_add",
+    "catalogue_item_add": "catalogue_item_add",
     "item_state": "item_state",
     "assign": "assign",
     "override_deadline": "override_deadline",
@@ -886,6 +906,18 @@ PAGE_NOT_CASE_WRITES = {
     "authorisation_revoke",
     "employment_add",
     "employment_end",
+    # Filling the reply box from a template saves nothing (the person saves through `reply`);
+    # tested in tests/web/test_templates_catalogue.py.
+    "reply_fill",
+    # The agency's templates: organisation-level, not a case (tests/web/test_templates_catalogue.py).
+    "item_templates",
+    "item_template_new",
+    "item_template_edit",
+    "item_template_move",
+    "item_template_active",
+    "reply_templates",
+    "reply_template_new",
+    "reply_template_edit",
 }
 # API write routes (api/urls.py, namespace "api") by (route name, method) → the action above.
 API_WRITES = {

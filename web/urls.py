@@ -9,6 +9,7 @@ from web import (
     case_list,
     case_page,
     case_requests,
+    catalogue,
     clients,
     dashboard,
     invitations,
@@ -16,6 +17,7 @@ from web import (
     sheet,
     supplement_life,
     workspace,
+    workspace_templates,
 )
 
 app_name = "web"
@@ -148,4 +150,25 @@ urlpatterns = [
         applicants.employment_end,
         name="employment_end",
     ),
+    # The agency's templates (issue 11 item 7): usual requested items and reply templates
+    # (web.catalogue); in the workspace, one-click usual items and the reply box filled from a
+    # reply template, not saved (web.workspace_templates).
+    path(
+        "supplements/<int:pk>/items/catalogue/",
+        workspace_templates.catalogue_item_add,
+        name="catalogue_item_add",
+    ),
+    path("supplements/<int:pk>/reply/template/", workspace_templates.reply_fill, name="reply_fill"),
+    path("templates/items/", catalogue.item_templates, name="item_templates"),
+    path("templates/items/new/", catalogue.item_template_new, name="item_template_new"),
+    path("templates/items/<int:pk>/", catalogue.item_template_edit, name="item_template_edit"),
+    path("templates/items/<int:pk>/move/", catalogue.item_template_move, name="item_template_move"),
+    path(
+        "templates/items/<int:pk>/active/",
+        catalogue.item_template_active,
+        name="item_template_active",
+    ),
+    path("templates/replies/", catalogue.reply_templates, name="reply_templates"),
+    path("templates/replies/new/", catalogue.reply_template_new, name="reply_template_new"),
+    path("templates/replies/<int:pk>/", catalogue.reply_template_edit, name="reply_template_edit"),
 ]

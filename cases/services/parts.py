@@ -29,6 +29,7 @@ from cases.errors import (
 )
 from cases.locking import lock_open_supplement, touch
 from cases.models import (
+    ItemTemplate,
     RequestedItem,
     ReviewerComment,
     SupplementRequest,
@@ -115,6 +116,7 @@ def item_add(
     description: str,
     waits_on: str = "agency",
     comment: ReviewerComment | None = None,
+    template: ItemTemplate | None = None,  # the catalogue entry (services.item_add_from_catalogue)
 ) -> RequestedItem:
     tenancy.check_can_manage_supplement(actor, supplement.case)
     supplement = lock_open_supplement(supplement.pk)
@@ -132,6 +134,7 @@ def item_add(
         waits_on=waits_on,
         comment=comment,
         position=position,
+        template=template,
     )
     history_user(actor, item)
     item.save()

@@ -301,3 +301,18 @@ def check_can_cancel_case_request(user: Actor, case_request: CaseRequest) -> Non
         can_cancel_case_request(user, case_request),
         _("Only the person who asked can cancel this request."),
     )
+
+
+# --- Templates people reuse (an agency's usual items and reply templates) ----------------------
+def can_manage_templates(user: Actor, agency: Organization) -> bool:
+    """The catalogue and the reply templates are the agency's way of working: its admins change
+    them; its staff use and read them."""
+    scope = scope_for(user)
+    return scope.is_superuser or agency.pk in scope.agency_admin_ids
+
+
+def check_can_manage_templates(user: Actor, agency: Organization) -> None:
+    if user is SYSTEM:
+        return
+    if not can_manage_templates(user, agency):
+        raise PermissionDenied(_("Only the agency's admins can change its templates."))

@@ -38,6 +38,7 @@ def tracker_nav(context) -> list[dict]:
         links.append({"url": reverse("web:applicant_import"), "label": _("Import applicants")})
     if persona.is_agency or persona.is_superuser:
         links.append({"url": reverse("web:clients"), "label": _("Clients")})
+        links.append({"url": reverse("web:item_templates"), "label": _("Templates")})
     if persona.is_agency or persona.is_employer or persona.is_superuser:
         # Employer members add their employees (accounts.standing.check_can_add_applicant).
         links.append({"url": reverse("web:applicant_list"), "label": _("Applicants")})
