@@ -40,7 +40,7 @@ def settle_open_supplements(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_per_entity_versions'),
+        ('cases', '0007_item_and_reply_templates'),
     ]
 
     operations = [
