@@ -5,6 +5,7 @@ from django.urls import path
 from web import (
     applicant_import,
     applicants,
+    attachments,
     case_life,
     case_list,
     case_page,
@@ -142,5 +143,21 @@ urlpatterns = [
         "applicants/<int:pk>/employments/<int:employment_id>/end/",
         applicants.employment_end,
         name="employment_end",
+    ),
+    # The notice and the proof of submission (issue 11 item 8): never part of the upload set.
+    path(
+        "supplements/<int:pk>/attachments/",
+        attachments.attachment_add,
+        name="attachment_add",
+    ),
+    path(
+        "supplements/<int:pk>/attachments/<int:attachment_id>/remove/",
+        attachments.attachment_remove,
+        name="attachment_remove",
+    ),
+    path(
+        "supplements/<int:pk>/attachments/<int:attachment_id>/download/",
+        attachments.attachment_download,
+        name="attachment_download",
     ),
 ]
