@@ -26,7 +26,7 @@ from cases.errors import DisguisedExecutable, EmptyFile, FileTooLarge, Unsupport
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 EMAIL = "message/rfc822"
 IMAGES_AND_PDF = frozenset({"application/pdf", "image/png", "image/jpeg"})
-ACCEPTED = {
+ACCEPTED: dict[str, frozenset[str]] = {
     AttachmentKind.NOTICE: IMAGES_AND_PDF | {EMAIL},
     AttachmentKind.PROOF: IMAGES_AND_PDF,
 }
