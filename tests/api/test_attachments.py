@@ -55,13 +55,10 @@ def test_attach_list_download_and_remove_the_notice(token_client, world, open_su
 
 def test_a_create_with_an_idempotency_key_is_stored_once(token_client, world, open_supplement):
     client = token_client(world.agency_staff)
+    data = notice_pdf()  # built once: a PDF carries its creation time, a retry the same bytes
 
-    first = _post(
-        client, open_supplement, "notice", "n.pdf", notice_pdf(), **{"Idempotency-Key": "k1"}
-    )
-    again = _post(
-        client, open_supplement, "notice", "n.pdf", notice_pdf(), **{"Idempotency-Key": "k1"}
-    )
+    first = _post(client, open_supplement, "notice", "n.pdf", data, **{"Idempotency-Key": "k1"})
+    again = _post(client, open_supplement, "notice", "n.pdf", data, **{"Idempotency-Key": "k1"})
 
     assert (first.status_code, again.status_code) == (201, 201)
     assert again["Idempotent-Replayed"] == "true"
