@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from api import attachments as attachment_api
 from api import documents as document_api
 from api.errors import not_found
 from api.views.accounts import ApplicantViewSet, MembershipViewSet, OrganizationViewSet
@@ -63,6 +64,7 @@ urlpatterns = [
         name="supplement-documents",
     ),
     *document_api.urlpatterns,
+    *attachment_api.urlpatterns,
     *router.urls,
     re_path(r"^.*$", not_found),
 ]

@@ -30,6 +30,7 @@ from cases.models import (
     FieldOfExpertise,
     RequestedItem,
     ReviewerComment,
+    SupplementAttachment,
     SupplementRequest,
 )
 from cases.tenancy import own_agencies
@@ -96,6 +97,14 @@ class DocumentInline(ReadOnlyInline, admin.TabularInline):
         "review_state",
         "visibility",
     ]
+
+
+class AttachmentInline(ReadOnlyInline, admin.TabularInline):
+    """The notice and the proof of submission: listed, written only through the services."""
+
+    model = SupplementAttachment
+    fields = ["kind", "original_name", "size", "content_type", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -289,7 +298,7 @@ class SupplementRequestAdmin(CasesScopedAdminMixin, SimpleHistoryAdmin):
         "created_at",
         "updated_at",
     ]
-    inlines = [CommentInline, ItemInline, DocumentInline]
+    inlines = [CommentInline, ItemInline, DocumentInline, AttachmentInline]
 
     @admin.display(description=_("days left"))
     def days_left_display(self, obj: SupplementRequest) -> int:

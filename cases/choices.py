@@ -135,6 +135,13 @@ class Visibility(models.TextChoices):
     AGENCY_ONLY = "agency_only", _("Agency only")
 
 
+class AttachmentKind(models.TextChoices):
+    """What a supplement keeps beside its documents, never packed into the upload set."""
+
+    NOTICE = "notice", _("Notice (補正通知)")
+    PROOF = "proof", _("Proof of submission (補正完成)")
+
+
 class DocumentReview(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
     CHECKED = "checked", _("Checked")

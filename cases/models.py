@@ -19,6 +19,7 @@ from accounts.models import Applicant, Organization
 from accounts.models import history_user as history_user  # cases.services imports it from here
 from cases.choices import (
     ApplyingFrom,
+    AttachmentKind,
     CaseKind,
     CaseStatus,
     Channel,
@@ -495,6 +496,42 @@ class Document(models.Model):
                 name="document_rejection_has_reason",
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+def attachment_upload_to(instance: SupplementAttachment, filename: str) -> str:
+    # Private and random like documents' (the original name is a column), in a folder of their own.
+    import uuid
+
+    return f"attachments/{instance.supplement.case_id}/{uuid.uuid4().hex}"
+
+
+class SupplementAttachment(models.Model):
+    """The notice a supplement came from (the NIA or ministry e-mail, or its PDF or image) and the
+    proof it was sent (the platform's 補正完成 screenshot or receipt). Kept apart from Document on
+    purpose: the packer reads Document rows only, so these never reach the upload set."""
+
+    supplement = models.ForeignKey(
+        SupplementRequest, on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("type"), max_length=100)
+    sha256 = models.CharField(max_length=64, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["supplement", "kind", "uploaded_at", "id"]
+        verbose_name = _("notice or proof")
+        verbose_name_plural = _("notices and proofs")
 
     def __str__(self) -> str:
         return self.original_name

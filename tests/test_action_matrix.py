@@ -30,6 +30,8 @@ The rule table (the intended behaviour):
 - Removing a document: its uploader or the filing party.
 - Reminders (催件): the filing party (to a party other than its own).
 - Reviewing a document: cases.documents.review.may_review.
+- Attaching the notice: the agency, the employer's HR, and the applicant only when filing; removing
+  the proof of submission: the filing party (issue 11 item 8).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from cases import services
 from cases.choices import (
+    AttachmentKind,
     CaseKind,
     Channel,
     DeadlineRule,
@@ -69,10 +72,12 @@ from cases.models import (
     Document,
     RequestedItem,
     ReviewerComment,
+    SupplementAttachment,
     SupplementRequest,
 )
 from integrations.services import token_create
 from notifications.models import Reminder
+from tests.cases.attachment_files import screenshot_png
 from tests.cases.files import pdf_bytes
 from tests.factories import (
     AgencyFactory,
@@ -156,6 +161,8 @@ INTERNAL_NOTES = seen(lambda p, c: party_of(p, c) == Party.AGENCY)
 UPLOAD = seen(lambda p, c: True)
 # The document removed was uploaded by the applicant (see `build`).
 REMOVE = seen(lambda p, c: files_case(p, c) or p == "applicant")
+# The notice reaches the filing party's mailbox: the applicant attaches it only on their own filing.
+NOTICE = seen(lambda p, c: party_of(p, c) in (Party.AGENCY, Party.EMPLOYER) or files_case(p, c))
 
 
 def review_rule(target: str) -> Callable[[str, str], str]:
@@ -232,6 +239,13 @@ def build(case_name: str) -> World:
     )
     submitted = _supplement(case, filer, days_ago=20)
     services.supplement_submit(supplement=submitted, actor=filer, force=True)
+    proof = services.attachment_add(
+        supplement=submitted,
+        actor=filer,
+        kind=AttachmentKind.PROOF,
+        data=screenshot_png(),
+        name="done.png",
+    )
     withdrawn = _supplement(case, filer, days_ago=10)
     services.supplement_withdraw(supplement=withdrawn, actor=filer)
     supplement = _supplement(case, filer)
@@ -280,7 +294,7 @@ def build(case_name: str) -> World:
         item=item,
         applicants_document=applicants_document,
         filers_document=filers_document,
-        extra={"withdrawn": withdrawn},
+        extra={"withdrawn": withdrawn, "proof": proof},
     )
 
 
@@ -298,6 +312,9 @@ def snapshot(world: World) -> dict:
         "documents": list(Document.objects.filter(supplement__case=case).order_by("pk").values()),
         "reminders": list(Reminder.objects.filter(supplement__case=case).order_by("pk").values()),
         "pack_jobs": list(PackJob.objects.filter(supplement__case=case).order_by("pk").values()),
+        "attachments": list(
+            SupplementAttachment.objects.filter(supplement__case=case).order_by("pk").values()
+        ),
     }
 
 
@@ -614,6 +631,27 @@ ACTIONS: list[Action] = [
             {"party": remind_target(w.extra["case_name"])},
         ),
     ),
+    Action(
+        "attachment_add",
+        NOTICE,
+        page=lambda w, p: Request(
+            "post", ws(w, "attachments/"), {"kind": AttachmentKind.NOTICE, "file": _pdf("n.pdf")}
+        ),
+        api=lambda w, p: Request(
+            "post",
+            api(f"supplements/{w.supplement.pk}/attachments/"),
+            {"kind": AttachmentKind.NOTICE, "file": _pdf("n.pdf")},
+            multipart=True,
+        ),
+    ),
+    Action(
+        "attachment_remove",
+        MANAGE,  # the proof, on the submitted supplement: the filing party, at any time
+        page=lambda w, p: Request(
+            "post", f"/supplements/{w.submitted.pk}/attachments/{w.extra['proof'].pk}/remove/"
+        ),
+        api=lambda w, p: Request("delete", api(f"attachments/{w.extra['proof'].pk}/")),
+    ),
     *[
         Action(
             f"review_{decision}",
@@ -688,6 +726,8 @@ TOUCHES = {
     "review_checked": "documents",
     "review_approved": "documents",
     "review_rejected": "documents",
+    "attachment_add": "attachments",
+    "attachment_remove": "attachments",
 }
 
 
@@ -863,6 +903,8 @@ PAGE_ROUTES = {
     "case_status": "case_status",
     "case_notes": "internal_notes",
     "bulk_assign": "bulk_assign",
+    "attachment_add": "attachment_add",
+    "attachment_remove": "attachment_remove",
 }
 # Pages that change nothing on a case: reads, exports, previews, or organisation-level work.
 PAGE_NOT_CASE_WRITES = {
@@ -883,6 +925,7 @@ PAGE_NOT_CASE_WRITES = {
     "workspace",
     "sheet",
     "pack_progress",
+    "attachment_download",  # reads a notice or proof after the access check
     # Case requests: their own rule (the asking employer, the asked agency; accepting opens a new
     # case), tested in tests/web/test_case_requests.py and tests/cases/test_case_requests.py.
     "case_requests",
@@ -942,6 +985,8 @@ API_WRITES = {
     ("document-detail", "delete"): "remove_document",
     ("supplement-reminders", "post"): "remind",
     ("document-review", "post"): ("review_checked", "review_approved", "review_rejected"),
+    ("supplement-attachments", "post"): "attachment_add",
+    ("attachment-detail", "delete"): "attachment_remove",
 }
 API_NOT_CASE_WRITES = {
     ("token-obtain", "post"),  # the caller's own API tokens

@@ -21,6 +21,7 @@ from cases.choices import (
     SupplementOutcome,
     Visibility,
 )
+from web.attachment_forms import check_size
 
 
 def _user_label(user) -> str:
@@ -192,12 +193,20 @@ class SubmitForm(forms.Form):
         label=_("Record it although the tracker says something is missing (the platform took it)"),
         required=False,
     )
+    proof = forms.FileField(
+        label=_("Proof (optional): the 補正完成 (supplement complete) screenshot or the receipt"),
+        help_text=_("PNG, JPEG or PDF, at most 10 MB. Kept for the record, never packed."),
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault(
             "submitted_at", timezone.localtime().replace(second=0, microsecond=0)
         )
         super().__init__(*args, **kwargs)
+
+    def clean_proof(self):
+        return check_size(self.cleaned_data.get("proof"))
 
     def clean_submitted_at(self):
         value = self.cleaned_data["submitted_at"]

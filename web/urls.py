@@ -5,6 +5,7 @@ from django.urls import path
 from web import (
     applicant_import,
     applicants,
+    attachments,
     case_life,
     case_list,
     case_page,
@@ -171,4 +172,20 @@ urlpatterns = [
     path("templates/replies/", catalogue.reply_templates, name="reply_templates"),
     path("templates/replies/new/", catalogue.reply_template_new, name="reply_template_new"),
     path("templates/replies/<int:pk>/", catalogue.reply_template_edit, name="reply_template_edit"),
+    # The notice and the proof of submission (issue 11 item 8): never part of the upload set.
+    path(
+        "supplements/<int:pk>/attachments/",
+        attachments.attachment_add,
+        name="attachment_add",
+    ),
+    path(
+        "supplements/<int:pk>/attachments/<int:attachment_id>/remove/",
+        attachments.attachment_remove,
+        name="attachment_remove",
+    ),
+    path(
+        "supplements/<int:pk>/attachments/<int:attachment_id>/download/",
+        attachments.attachment_download,
+        name="attachment_download",
+    ),
 ]

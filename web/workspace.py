@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cases import services, tenancy
-from cases.choices import Party, PlatformTab, SupplementState
+from cases.choices import AttachmentKind, Party, PlatformTab, SupplementState
 from cases.errors import DomainError, StaleVersion
 from cases.models import RequestedItem
 from cases.readiness import Readiness
@@ -31,6 +32,7 @@ from cases.tenancy import (
 from notifications import reminders
 from web import documents as web_documents
 from web import feedback, queries
+from web.attachment_queries import attachment_card
 from web.common import error_text
 from web.forms import (
     AssignForm,
@@ -94,6 +96,7 @@ def workspace_context(request, supplement, **overrides) -> dict:
         "outcome_form": OutcomeForm(),
         "resolve_errors": {},
         "review_errors": {},
+        "attachments": attachment_card(request.user, supplement),
     }
     context.update(overrides)
     return context
@@ -360,21 +363,34 @@ def submit(request, pk: int):
     if supplement.state != SupplementState.OPEN:
         feedback.info(request, _("This supplement is already submitted."), "life")
         return back(supplement, "life")
-    form = SubmitForm(request.POST or None)
+    form = SubmitForm(request.POST or None, request.FILES or None)
     readiness = Readiness.from_stored(supplement.missing)
     if request.method == "POST" and form.is_valid():
+        proof = form.cleaned_data.get("proof")
         try:
-            services.supplement_submit(
-                supplement=supplement,
-                actor=request.user,
-                submitted_at=form.cleaned_data["submitted_at"],
-                force=form.cleaned_data["force"],
-            )
+            # Both or neither: a refused proof leaves the submission unrecorded, to try again.
+            with transaction.atomic():
+                services.supplement_submit(
+                    supplement=supplement,
+                    actor=request.user,
+                    submitted_at=form.cleaned_data["submitted_at"],
+                    force=form.cleaned_data["force"],
+                )
+                if proof is not None:
+                    services.attachment_add(
+                        supplement=supplement,
+                        actor=request.user,
+                        kind=AttachmentKind.PROOF,
+                        data=b"".join(proof.chunks()),
+                        name=proof.name,
+                    )
         except DomainError as exc:
             messages.error(request, error_text(exc))
             status = exc.status
         else:
             text = _("Submission recorded. The supplement is now read-only and its alerts stop.")
+            if proof is not None:
+                text += " " + _("The proof “%(name)s” is kept with it.") % {"name": proof.name}
             return done(request, supplement, text, "life")
     else:
         status = 400 if request.method == "POST" else 200

@@ -18,6 +18,12 @@ logger = logging.getLogger(__name__)
 
 def intake(*, data: bytes, name: str, limits: Limits | None = None) -> CheckedFile:
     checked = check_file(data=data, name=name, limits=limits or Limits.from_settings())
+    scan(data=data, name=name)
+    return checked
+
+
+def scan(*, data: bytes, name: str) -> None:
+    """The virus scan alone (the notice and proof checks call it too); fails closed."""
     try:
         result = scanner_from_settings().scan(data)
     except ScannerUnavailable as exc:
@@ -35,4 +41,3 @@ def intake(*, data: bytes, name: str, limits: Limits | None = None) -> CheckedFi
             name=name,
             signature=result.signature,
         )
-    return checked

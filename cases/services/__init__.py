@@ -4,13 +4,15 @@ Each service takes keyword-only arguments and the acting user, checks that the u
 (cases.tenancy.checks; `actor=None` is the system), locks the supplement row before it changes
 anything under it (cases.locking), records who and when through the change history, and keeps
 submitted supplements frozen. By subject: `cases`, `supplements`, `parts` (comments and items),
-`documents` (adding, reviewing, ordering, downloads), `packing`, `deadlines`, `case_requests`
+`documents` (adding, reviewing, ordering, downloads), `attachments` (the notice and the proof
+of submission, never packed), `packing`, `deadlines`, `case_requests`
 (employer HR asking an agency for a case). Import from `cases.services`; the submodules are the
 layout.
 """
 
 from cases.editable import CASE_EDITABLE_FIELDS
 from cases.readiness_facts import item_facts, refresh_readiness, supplement_facts
+from cases.services.attachments import attachment_add, attachment_remove
 from cases.services.case_requests import (
     case_request_accept,
     case_request_cancel,
@@ -75,6 +77,8 @@ __all__ = [
     "CASE_EDITABLE_FIELDS",
     "UNCHANGED",
     "AlreadyAdded",
+    "attachment_add",
+    "attachment_remove",
     "case_create",
     "case_request_accept",
     "case_request_cancel",

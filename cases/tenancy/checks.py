@@ -26,10 +26,10 @@ from accounts.standing import check_can_change_organization as check_can_change_
 from accounts.standing import check_can_edit_applicant as check_can_edit_applicant
 from accounts.standing import check_can_manage_clients as check_can_manage_clients
 from accounts.standing import check_can_manage_members as check_can_manage_members
-from cases.choices import Channel, Party
+from cases.choices import AttachmentKind, Channel, Party
 from cases.documents.review import may_review
 from cases.errors import ReviewNotAllowed
-from cases.models import Case, CaseRequest, Document
+from cases.models import Case, CaseRequest, Document, SupplementAttachment
 from cases.tenancy.scope import party_for, scope_for
 
 
@@ -167,6 +167,68 @@ def check_can_review_document(user: Actor, document: Document, target: str) -> N
     _standing(user, case)
     if not can_review_document(user, case, target):
         raise ReviewNotAllowed()  # a 403 with its own code: review_not_allowed
+
+
+# --- The notice and the proof (kept beside the documents, never packed) -------------------------
+def can_see_notice(user: Actor, case: Case) -> bool:
+    """The notice e-mail reaches the filing party's mailbox and often carries the agency's own
+    correspondence (forwards, signatures, other cases' references): the agency and the employer
+    see it, the applicant only on a case they file themselves (the applicant learns what is asked
+    from the comments and items, which are transcribed from it)."""
+    return party_for(user, case) in (Party.AGENCY, Party.EMPLOYER) or can_manage_supplement(
+        user, case
+    )
+
+
+def can_see_attachment(user: Actor, case: Case, kind: str) -> bool:
+    """The proof that the supplement was sent is everyone's on the case; the notice as above."""
+    if kind == AttachmentKind.PROOF:
+        return party_for(user, case) is not None
+    return can_see_notice(user, case)
+
+
+def can_add_attachment(user: Actor, case: Case, kind: str) -> bool:
+    """Whoever sees the notice may attach it (HR is often the first to receive it); the proof
+    comes with recording the submission, which is the filing party's."""
+    if kind == AttachmentKind.PROOF:
+        return can_manage_supplement(user, case)
+    return can_see_notice(user, case)
+
+
+def check_can_add_attachment(user: Actor, case: Case, kind: str) -> None:
+    _require(
+        user,
+        case,
+        can_add_attachment(user, case, kind),
+        _("Only the filing party attaches the proof of submission.")
+        if kind == AttachmentKind.PROOF
+        else _("The applicant does not attach the notice on a case someone else files."),
+    )
+
+
+def can_remove_attachment(
+    user: Actor, attachment: SupplementAttachment, case: Case | None = None
+) -> bool:
+    """The notice: its uploader or the filing party; the proof: the filing party. (While the
+    supplement is open, for the notice: a rule of the service, cases.services.attachments.)"""
+    case = case or attachment.supplement.case
+    if can_manage_supplement(user, case):
+        return True
+    return (
+        attachment.kind == AttachmentKind.NOTICE
+        and attachment.uploaded_by_id is not None
+        and attachment.uploaded_by_id == scope_for(user).user_id
+    )
+
+
+def check_can_remove_attachment(user: Actor, attachment: SupplementAttachment) -> None:
+    case = attachment.supplement.case
+    _require(
+        user,
+        case,
+        can_remove_attachment(user, attachment, case),
+        _("Only the uploader or the filing party can remove this."),
+    )
 
 
 # --- Cases ------------------------------------------------------------------------------------

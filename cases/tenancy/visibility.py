@@ -11,11 +11,15 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.standing import Actor
-from cases.choices import Party, Visibility
+from cases.choices import AttachmentKind, Party, Visibility
 from cases.documents.models import PackedFile, PackJob, PackState
 from cases.documents.selectors import UploadSetStatus, upload_set_status
-from cases.models import Case, Document, SupplementRequest
-from cases.tenancy.checks import check_can_remove_document
+from cases.models import Case, Document, SupplementAttachment, SupplementRequest
+from cases.tenancy.checks import (
+    can_see_notice,
+    check_can_remove_attachment,
+    check_can_remove_document,
+)
 from cases.tenancy.scope import case_filter, party_for, scope_for
 
 # What each party may see of a case's documents.
@@ -142,3 +146,44 @@ def check_whole_upload_set(user: Actor, supplement: SupplementRequest) -> Upload
     if not status.ready or not status.files or not status.whole:
         raise Http404(_("No packed upload set to download."))
     return status
+
+
+# --- The notice and the proof ---------------------------------------------------------------
+def visible_attachments(
+    user: Actor, supplement: SupplementRequest
+) -> QuerySet[SupplementAttachment]:
+    """A supplement's notice and proof as the user may see them (cases.tenancy.checks
+    `can_see_attachment`): nothing for someone off the case, no notice for an applicant who does
+    not file."""
+    case = supplement.case
+    if party_for(user, case) is None:
+        return SupplementAttachment.objects.none()
+    found = SupplementAttachment.objects.filter(supplement=supplement).select_related("uploaded_by")
+    if not can_see_notice(user, case):
+        found = found.filter(kind=AttachmentKind.PROOF)
+    return found
+
+
+def access_attachment(
+    user: Actor, attachment_id: int | str, *, for_write: bool = False
+) -> SupplementAttachment:
+    """A notice or proof the user may see (404 otherwise, as for documents); `for_write`: one
+    they may also remove."""
+    try:
+        attachment = (
+            SupplementAttachment.objects.filter(
+                case_filter(scope_for(user), prefix="supplement__case__")
+            )
+            .select_related("supplement__case__applicant", "uploaded_by")
+            .get(pk=attachment_id)
+        )
+    except (SupplementAttachment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("No such file.")) from exc
+    case = attachment.supplement.case
+    if party_for(user, case) is None:
+        raise Http404(_("No such file."))
+    if attachment.kind != AttachmentKind.PROOF and not can_see_notice(user, case):
+        raise Http404(_("No such file."))
+    if for_write:
+        check_can_remove_attachment(user, attachment)
+    return attachment
