@@ -280,6 +280,7 @@ class SupplementRequest(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("submitted by"),
     )
     outcome = models.CharField(
         _("outcome"),
@@ -287,7 +288,7 @@ class SupplementRequest(models.Model):
         choices=SupplementOutcome.choices,
         default=SupplementOutcome.PENDING,
     )
-    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    outcome_recorded_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
     # Readiness as last computed by cases.readiness (refreshed by every service that changes an
     # input), so triage can sort 40,000 rows in SQL. The function stays the one source of truth.
     is_ready = models.BooleanField(_("ready"), default=False)
@@ -353,7 +354,7 @@ class ReviewerComment(models.Model):
         SupplementRequest, on_delete=models.CASCADE, related_name="comments"
     )
     tab = models.CharField(_("platform tab"), max_length=12, choices=PlatformTab.choices)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("reviewer's comment (審核意見)"))
     field_label = models.CharField(
         _("field to correct"), max_length=100, blank=True, help_text=_("e.g. 英文姓氏")
@@ -362,7 +363,12 @@ class ReviewerComment(models.Model):
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
     version = models.PositiveIntegerField(default=1)  # this comment's own, see cases.versions
     history = HistoricalRecords()
@@ -409,7 +415,7 @@ class RequestedItem(models.Model):
     state = models.CharField(
         _("state"), max_length=12, choices=ItemState.choices, default=ItemState.PENDING
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
     version = models.PositiveIntegerField(default=1)  # this item's own, see cases.versions
     # The catalogue entry it was added from (cases.templates_catalogue): the same entry is asked
     # for once per supplement, even after the entry is renamed.
@@ -465,8 +471,8 @@ class Document(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     encrypted = models.BooleanField(_("encrypted"), default=False)
-    sha256 = models.CharField(max_length=64, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    sha256 = models.CharField(_("checksum (SHA-256)"), max_length=64, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
     # Staff keep it in a packed file of its own (the packer never merges it with others).
     pinned = models.BooleanField(_("in its own packed file"), default=False)
     visibility = models.CharField(
@@ -478,11 +484,21 @@ class Document(models.Model):
     review_note = models.CharField(_("review note"), max_length=500, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     history = HistoricalRecords()
 

@@ -335,7 +335,15 @@ def pack(
     caches = [DecodedCache() for _ in inputs]
     for level_number, quality in enumerate(levels):
         last = level_number == len(levels) - 1
-        rendered = _render_level(inputs, caches, quality, limits, stop_early=not last)
+        start = level_number * (len(inputs) + 1)
+
+        def rendered_one(done: int, start: int = start) -> None:
+            # Real progress: one step per document rendered, so a long scan moves the bar.
+            report(min(90, round(90 * (start + done) / steps)))
+
+        rendered = _render_level(
+            inputs, caches, quality, limits, stop_early=not last, on_done=rendered_one
+        )
         step = (level_number + 1) * (len(inputs) + 1)
         report(min(90, round(90 * step / steps)))
         if rendered is None:
@@ -361,7 +369,9 @@ def pack(
     raise _too_large(inputs, rendered, groups, limits, levels[-1])
 
 
-def _render_level(inputs, caches, quality: Quality, limits: Limits, *, stop_early: bool):
+def _render_level(
+    inputs, caches, quality: Quality, limits: Limits, *, stop_early: bool, on_done=None
+):
     """Every input at one quality, in threads (one per core: Pillow's decoders, resampling and
     encoders release the GIL, and each input has its own PDF and cache, so nothing is shared).
     With `stop_early`, gives up (None) as soon as the pages rendered so far cannot fit, or one
@@ -373,8 +383,10 @@ def _render_level(inputs, caches, quality: Quality, limits: Limits, *, stop_earl
             pool.submit(render, item.data, item.content_type, quality, cache)
             for item, cache in zip(inputs, caches, strict=True)
         ]
-        for future in as_completed(futures):
+        for done, future in enumerate(as_completed(futures), start=1):
             costs = future.result().page_costs
+            if on_done is not None:
+                on_done(done)  # here, in the caller's thread: it may write the job's progress
             total += sum(costs)
             hopeless = (
                 total > capacity or max(costs, default=0) + FILE_OVERHEAD > limits.max_file_bytes

@@ -297,6 +297,17 @@ def test_progress_is_reported_up_to_100():
     assert seen == sorted(seen)
 
 
+def test_progress_moves_with_each_document():
+    """Real progress: a step per document rendered, not one jump per quality level."""
+    seen: list[int] = []
+    inputs = [item(name, files.small_pdf(name), "application/pdf") for name in "abcd"]
+    pack(inputs, limits=Limits(), progress=seen.append)
+    before_the_end = sorted(set(seen) - {100})
+    assert len(before_the_end) >= len(inputs)  # at least one report per document
+    assert seen == sorted(seen)
+    assert seen[-1] == 100
+
+
 def test_nothing_to_pack():
     result = pack([], limits=Limits())
     assert (result.files, result.plan) == ((), "empty")
