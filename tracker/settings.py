@@ -391,6 +391,7 @@ SPECTACULAR_SETTINGS = {
         "PartyEnum": "cases.choices.Party",
         "RoleEnum": "accounts.models.Role",
         "OrganizationKindEnum": "accounts.models.OrganizationKind",
+        "AttachmentKindEnum": "cases.choices.AttachmentKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -179,7 +179,7 @@ def test_the_migration_settles_open_supplements_by_the_rule(world, open_suppleme
 
     from django.apps import apps
 
-    migration = importlib.import_module("cases.migrations.0005_packed_contents_pinned_documents")
+    migration = importlib.import_module("cases.migrations.0008_packed_contents_pinned_documents")
     staff = world.agency_staff
     item = services.item_add(
         supplement=open_supplement, actor=staff, kind=ItemKind.DOCUMENT, description="Passport"

@@ -576,8 +576,10 @@ def test_items_and_comments_carry_their_own_versions(world):
     comment = services.comment_add(
         supplement=supplement, actor=world.agency_staff, tab=PlatformTab.BASIC, text="意見"
     )
+    # A correction answering no comment: its state is set by hand (linked items follow their
+    # answer, cases.readiness_facts.linked_state).
     item = services.item_add(
-        supplement=supplement, actor=world.agency_staff, kind="document", description="Passport"
+        supplement=supplement, actor=world.agency_staff, kind="correction", description="Name"
     )
     services.item_set_state(item=item, actor=world.agency_admin, state="done", expected_version=1)
 

@@ -22,6 +22,7 @@ from cases import services as document_services
 from cases.choices import Visibility
 from cases.documents.models import PackState
 from tests.documents import files
+from tests.factories import UserFactory
 
 boto3 = pytest.importorskip("boto3")
 moto_server = pytest.importorskip("moto.server")
@@ -155,4 +156,9 @@ def test_healthz_probes_the_bucket_and_names_it_when_it_fails(bucket, client, se
     }
     failed = client.get("/healthz")
     assert failed.status_code == 503
-    assert failed.json()["checks"]["storage"].startswith("error:")
+    # Anonymous callers learn which part failed, never its detail (bucket names, hosts).
+    assert failed.json()["checks"]["storage"] == "error"
+    assert "no-such" not in failed.text
+    client.force_login(UserFactory(is_staff=True))
+    detailed = client.get("/healthz")
+    assert detailed.json()["checks"]["storage"].startswith("error:")
