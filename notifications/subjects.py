@@ -191,7 +191,7 @@ def due_supplements(
         for batch in _batched_keyset(query, batch_size):
             waits = supplement_waits_on(s.pk for s in batch)
             for s in batch:
-                remember_employer_left(s.case, s.employer_left)
+                remember_employer_left(s.case, getattr(s, "employer_left"))  # noqa: B009
             yield [
                 Due(
                     kind=SubjectKind.SUPPLEMENT,
@@ -471,7 +471,7 @@ def _supplement_items(ids: list[int]) -> dict[int, Item]:
         .annotate(employer_left=employer_left_annotation())
     )
     for s in query:
-        remember_employer_left(s.case, s.employer_left)
+        remember_employer_left(s.case, getattr(s, "employer_left"))  # noqa: B009 (annotated)
         items[s.pk] = Item(
             kind=SubjectKind.SUPPLEMENT,
             subject_id=s.pk,

@@ -3,6 +3,8 @@ knows memberships but not cases), and the party a user is on one case."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Applicant, Authorisation, Employment
@@ -37,13 +39,12 @@ def case_filter(scope: Scope, prefix: str = "") -> Q:
     if scope.agency_ids:
         condition |= Q(**{f"{prefix}agency_id__in": scope.agency_ids})
     if scope.employer_ids:
-        condition |= Q(**{f"{prefix}employer_id__in": scope.employer_ids}) & ~Exists(
-            _left(OuterRef(f"{prefix}applicant_id"), OuterRef(f"{prefix}employer_id"))
-        )
+        left = _left(OuterRef(f"{prefix}applicant_id"), OuterRef(f"{prefix}employer_id"))
+        condition |= Q(Q(**{f"{prefix}employer_id__in": scope.employer_ids}), ~Exists(left))
     return condition
 
 
-def _left(applicant, employer) -> QuerySet[Employment]:
+def _left(applicant: Any, employer: Any) -> QuerySet[Employment]:
     """Employments of the applicant at the employer that have ended, when none goes on: access
     ends with the relationship. A case recorded without any employment row stays visible."""
     today = taipei_today()
