@@ -117,15 +117,21 @@ def broker_down():
     """The Celery app's broker at a closed port (its connection pools rebuilt around it)."""
     from celery import current_app
 
-    def point_at(url: str) -> None:
+    def point_at(url: str, options: dict) -> None:
+        if current_app._pool is not None:
+            current_app._pool.force_close_all()  # a connection to the real broker stays open
         current_app.conf.broker_url = url
+        # Celery reads a CELERY_BROKER_URL environment variable before its own broker_url (CI
+        # sets one); the write URL comes first of all, so the send really goes to `url`.
+        current_app.conf.broker_write_url = url
+        current_app.conf.broker_transport_options = options
         current_app._pool = None
         current_app.amqp._producer_pool = None
 
-    previous = current_app.conf.broker_url
-    point_at(DOWN_REDIS)
+    previous = current_app.conf.broker_url, dict(current_app.conf.broker_transport_options)
+    point_at(DOWN_REDIS, {})
     yield
-    point_at(previous)
+    point_at(*previous)
 
 
 @pytest.mark.django_db(transaction=True)
