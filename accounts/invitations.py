@@ -165,10 +165,14 @@ def invitation_accept(
         candidate.set_password(password)
         try:
             with transaction.atomic():
-                candidate.full_clean(exclude=["password"])
+                # Uniqueness is the database's to decide, so the answer is ours, below: Django's
+                # own "A user with that username already exists" would be an existence oracle.
+                candidate.full_clean(exclude=["password"], validate_unique=False)
                 candidate.save()
         except IntegrityError as exc:
-            raise ValidationError({"username": _("That username is taken.")}) from exc
+            raise ValidationError(
+                {"username": _("That username cannot be used; choose another.")}
+            ) from exc
         user = candidate
     if invitation.organization_id is not None:
         Membership.objects.get_or_create(

@@ -153,7 +153,7 @@ class Applicant(models.Model):
                 fields=["nationality", "passport_number"],
                 name="applicant_unique_passport",
                 violation_error_message=_(
-                    "An applicant with this passport number and nationality already exists."
+                    "This passport number and nationality cannot be used for a new applicant."
                 ),
             ),
         ]

@@ -274,7 +274,7 @@ def _save_applicant(actor: AbstractBaseUser | None, applicant: Applicant) -> Non
         # full_clean checked uniqueness; someone saved the same passport in between. The database's
         # own message names tables and columns: never shown.
         raise ValidationError(
-            _("An applicant with this passport number and nationality already exists.")
+            _("This passport number and nationality cannot be used for a new applicant.")
         ) from exc
 
 

@@ -125,6 +125,8 @@ class Case(models.Model):
         blank=True,
         unique=True,
         validators=[application_number_validator],
+        # Whose case holds a number is not the asker's to learn: the same words as any refusal.
+        error_messages={"unique": _("This application number (申請案號) cannot be used.")},
     )
     applied_on = models.DateField(_("application date (申請日期)"), null=True, blank=True)
     applying_from = models.CharField(

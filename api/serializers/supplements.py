@@ -27,6 +27,7 @@ from cases.choices import (
 from cases.clock import days_left
 from cases.models import Case, Document, RequestedItem, ReviewerComment, SupplementRequest
 from cases.readiness import Readiness, waiting_on
+from cases.services.supplements import ASSIGNEE_REFUSED
 from cases.tenancy import allowed_visibilities, visible_cases, visible_comments, visible_items
 
 User = get_user_model()
@@ -417,6 +418,25 @@ class SupplementDetailSerializer(SupplementSerializer):
         return None if data is None else DeadlineComputationSerializer(data).data
 
 
+class AssigneeField(serializers.PrimaryKeyRelatedField):
+    """A user id: one that does not exist gets the service's answer for someone off the case, so
+    ids of other tenants' people cannot be told from free ones."""
+
+    default_error_messages = {
+        **serializers.PrimaryKeyRelatedField.default_error_messages,
+        "invalid_assignee": ASSIGNEE_REFUSED,
+    }
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            codes = exc.get_codes()
+            if codes == ["does_not_exist"] or codes == "does_not_exist":
+                self.fail("invalid_assignee")  # the code and words of someone off the case
+            raise
+
+
 class SupplementCreateSerializer(serializers.Serializer):
     case = ScopedPrimaryKeyRelatedField(scope=visible_cases, model=Case)
     requesting_body = serializers.ChoiceField(choices=RequestingBody.choices)
@@ -437,7 +457,7 @@ class SupplementCreateSerializer(serializers.Serializer):
     override_reason = serializers.CharField(
         max_length=500, required=False, default="", allow_blank=True
     )
-    assignee = serializers.PrimaryKeyRelatedField(
+    assignee = AssigneeField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
 
@@ -446,7 +466,7 @@ class SupplementUpdateSerializer(serializers.Serializer):
     reply = serializers.CharField(
         required=False, allow_blank=True, help_text="The reply to the reviewer (審核意見回覆)."
     )
-    assignee = serializers.PrimaryKeyRelatedField(
+    assignee = AssigneeField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
     version = serializers.IntegerField(

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.standing import Writer
 from cases import lifecycle, tenancy, versions
@@ -65,17 +65,20 @@ def supplement_deadlines(
     return proposed, deadline, override_reason
 
 
+# Also the answer for a user id that does not exist (api.serializers): nobody learns which ids are
+# people of other tenants (issue 12, no existence oracles).
+ASSIGNEE_REFUSED = gettext_lazy(
+    "Assign the supplement to someone at the agency or the employer on the case."
+)
+
+
 def check_assignee(*, case: Case, assignee: User | None) -> None:
     """Work on a supplement is assigned to someone at the agency or the employer on its case."""
     if assignee is not None and tenancy.party_for(assignee, case) not in (
         Party.AGENCY,
         Party.EMPLOYER,
     ):
-        raise InvalidInput(
-            _("Assign the supplement to someone at the agency or the employer on the case."),
-            field="assignee",
-            code="invalid_assignee",
-        )
+        raise InvalidInput(str(ASSIGNEE_REFUSED), field="assignee", code="invalid_assignee")
 
 
 @transaction.atomic

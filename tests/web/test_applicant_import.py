@@ -199,7 +199,7 @@ def test_every_problem_of_every_row_is_reported_and_no_database_text_leaks(clien
     assert len(kim) == 3, kim
     assert any("more than 100 years ago" in error for error in kim)
     assert any("This passport has expired" in error for error in kim)
-    assert twin == ["An applicant with this passport number and nationality already exists."]
+    assert twin == ["This passport number and nationality cannot be used for a new applicant."]
     body = checked.content.decode()
     assert "UNIQUE constraint" not in body
     assert "IntegrityError" not in body

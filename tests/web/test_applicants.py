@@ -224,7 +224,7 @@ def test_a_duplicate_passport_is_named_in_words(client, world, tatung, chidi):
 
     assert response.status_code == 400
     body = response.content.decode()
-    assert "An applicant with this passport number and nationality already exists." in body
+    assert "This passport number and nationality cannot be used for a new applicant." in body
     assert "UNIQUE" not in body
     assert "IntegrityError" not in body
 
@@ -322,7 +322,7 @@ def test_a_passport_saved_meanwhile_is_named_in_words_not_database_text(world, m
         )
 
     assert refused.value.messages == [
-        "An applicant with this passport number and nationality already exists."
+        "This passport number and nationality cannot be used for a new applicant."
     ]
     assert not Applicant.objects.filter(family_name_en="Twin").exists()
 
