@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import img2pdf
 import pikepdf
 import pillow_heif
-from PIL import Image, ImageOps
+from PIL import Image
 
 pillow_heif.register_heif_opener()
 logger = logging.getLogger(__name__)
@@ -27,6 +27,8 @@ A4_INCHES = (8.27, 11.69)
 A4_POINTS = (img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297))
 # Bicubic after a box reduction: smooths scanner noise (smaller JPEGs) and keeps text edges.
 RESAMPLE = Image.Resampling.BICUBIC
+# Box-average down to at least twice the size wanted, then resample: Pillow's own recipe.
+REDUCING_GAP = 2.0
 
 
 @dataclass(frozen=True)
@@ -102,8 +104,44 @@ def _shrink(image: Image.Image, box: tuple[int, int]) -> Image.Image:
     if image.width <= box[0] and image.height <= box[1]:
         return image
     image = image.convert("L") if image.mode == "1" else image.copy()
-    image.thumbnail(box, RESAMPLE, reducing_gap=2.0)
+    image.thumbnail(box, RESAMPLE, reducing_gap=REDUCING_GAP)
     return image
+
+
+# Rows reduced at a time: a few megabytes of a full-size image, whatever its width.
+BAND_PIXELS = 4_000_000
+
+
+def _reduced(image: Image.Image, box: tuple[int, int]) -> Image.Image:
+    """The image averaged down by the integer factor `thumbnail(reducing_gap=REDUCING_GAP)`
+    would use (the final resampling then gives the same page), flattened band by band so only
+    the small result is ever converted. Images near the size asked for come back as they are."""
+    factor = int(max(image.width / box[0], image.height / box[1]) / REDUCING_GAP)
+    if factor < 2:
+        return image
+    # Whole blocks of `factor` rows per band, so the bands average exactly like the whole would.
+    band = max(factor, BAND_PIXELS // max(1, image.width) // factor * factor)
+    parts = []
+    for top in range(0, image.height, band):
+        strip = _flatten(image.crop((0, top, image.width, min(image.height, top + band))))
+        parts.append((strip.convert("L") if strip.mode == "1" else strip).reduce(factor))
+    result = Image.new(parts[0].mode, (parts[0].width, sum(part.height for part in parts)))
+    top = 0
+    for part in parts:
+        result.paste(part, (0, top))
+        top += part.height
+    return result
+
+
+_TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 def upright_image(image: Image.Image, dpi: int) -> Image.Image:
@@ -122,7 +160,12 @@ def upright_image(image: Image.Image, dpi: int) -> Image.Image:
             _draft_size(box[::-1] if turned else box),
         )
     image.load()
-    image = ImageOps.exif_transpose(image) if orientation != 1 else image
+    # Formats without a reduced decode (PNG, TIFF, HEIC) are averaged down band by band before
+    # anything else copies them: flattening or turning a 150-megapixel RGBA image whole would
+    # hold several full-size copies at once (2.9 GB for one upload).
+    image = _reduced(image, box[::-1] if turned else box)
+    # Turned by the orientation read above: the reduced copy no longer carries the EXIF block.
+    image = image.transpose(_TURNS[orientation]) if orientation in _TURNS else image
     image = _flatten(image)
     if image.mode == "RGB" and is_grey(image):
         image = image.convert("L")  # before resizing: a third of the work
@@ -250,9 +293,9 @@ def _decode_pdf_image(stream: pikepdf.Stream, top_side: int) -> Image.Image | No
     except Exception as exc:  # any image Pillow cannot decode stays as it is
         logger.info("image left as is: %s", exc)
         return None
-    image = _flatten(image)
     if image.mode == "1":
         return None
+    image = _flatten(_reduced(image, target))
     if image.mode == "RGB" and is_grey(image):
         image = image.convert("L")
     return _shrink(image, target)
