@@ -248,6 +248,9 @@ VIRUS_SCAN_TIMEOUT = env.float("VIRUS_SCAN_TIMEOUT", default=30.0)
 UPLOAD_SET_AUTO_PACK = env.bool("UPLOAD_SET_AUTO_PACK", default=True)
 PACK_STALE_SECONDS = env.int("PACK_STALE_SECONDS", default=900)
 PACK_MAX_ATTEMPTS = env.int("PACK_MAX_ATTEMPTS", default=3)
+# Memory one packing may add to the worker (a child process under RLIMIT_AS): a job over it fails
+# with "too large to pack" instead of exhausting the machine. 0 packs inside the worker, uncapped.
+PACK_MEMORY_LIMIT_MB = env.int("PACK_MEMORY_LIMIT_MB", default=1024)
 
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")
