@@ -12,7 +12,7 @@ import hashlib
 import io
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pikepdf
 import pillow_heif
@@ -46,6 +46,8 @@ class CheckedFile:
     size: int
     pages: int
     sha256: str
+    # What to store: the upload itself, or (after intake) a PDF with its scripts and actions out.
+    data: bytes = field(default=b"", repr=False, compare=False)
 
 
 def _mb(size: int) -> str:
@@ -105,6 +107,7 @@ def check_file(*, data: bytes, name: str, limits: Limits) -> CheckedFile:
         size=len(data),
         pages=pages,
         sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
     )
 
 

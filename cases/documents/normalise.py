@@ -348,20 +348,100 @@ def recompress_image(
     return True
 
 
-def _strip_active_content(pdf: pikepdf.Pdf) -> None:
-    """Page actions and JavaScript have no place in an upload; the catalog is not copied at all."""
+# Actions that run something or send something: kept out of every stored and packed PDF. Links
+# (/URI, /GoTo) and /Named page turns stay; a chained /Next is dropped with the rest.
+RISKY_ACTIONS = {
+    "/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/ResetForm", "/GoToE", "/GoToR",
+    "/Rendition", "/RichMediaExecute", "/Movie", "/Sound", "/Hide", "/SetOCGState", "/Trans",
+}  # fmt: skip
+# Annotations that carry a file or a player rather than marks on the page.
+RISKY_ANNOTATIONS = {"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"}
+
+
+def _drop(dictionary, keys: tuple[str, ...]) -> bool:
+    removed = False
+    for key in keys:
+        if key in dictionary:
+            del dictionary[key]
+            removed = True
+    return removed
+
+
+def _drop_risky_action(holder) -> bool:
+    """A click action (/A) that is risky goes; a safe one loses its chain (/Next)."""
+    action = holder.get("/A")
+    if not isinstance(action, pikepdf.Dictionary):
+        return False
+    if str(action.get("/S")) in RISKY_ACTIONS:
+        del holder["/A"]
+        return True
+    return _drop(action, ("/Next",))
+
+
+def _form_fields(fields, seen: set) -> Iterator[pikepdf.Dictionary]:
+    for field in fields if isinstance(fields, pikepdf.Array) else []:
+        if isinstance(field, pikepdf.Dictionary) and field.objgen not in seen:
+            seen.add(field.objgen)
+            yield field
+            yield from _form_fields(field.get("/Kids"), seen)
+
+
+def _outline_items(item, seen: set) -> Iterator[pikepdf.Dictionary]:
+    while isinstance(item, pikepdf.Dictionary) and item.objgen not in seen:
+        seen.add(item.objgen)
+        yield item
+        yield from _outline_items(item.get("/First"), seen)
+        item = item.get("/Next")
+
+
+def strip_active_content(pdf: pikepdf.Pdf) -> bool:
+    """Remove what a reader would run on its own or on a click: the document's open action and
+    additional actions, document-level JavaScript, embedded files, XFA forms, the pages' and
+    annotations' additional actions, risky link actions, file-attachment and media annotations.
+    Pages, their content and their text stay as they are. True when anything was removed."""
+    root = pdf.Root
+    removed = _drop(root, ("/OpenAction", "/AA", "/AF"))
+    names = root.get("/Names")
+    if isinstance(names, pikepdf.Dictionary):
+        removed |= _drop(names, ("/JavaScript", "/EmbeddedFiles"))
+    form = root.get("/AcroForm")
+    if isinstance(form, pikepdf.Dictionary):
+        removed |= _drop(form, ("/XFA",))
+        for field in _form_fields(form.get("/Fields"), set()):
+            removed |= _drop(field, ("/AA",))
+            removed |= _drop_risky_action(field)
+    outlines = root.get("/Outlines")
+    if isinstance(outlines, pikepdf.Dictionary):
+        for item in _outline_items(outlines.get("/First"), set()):
+            removed |= _drop_risky_action(item)
     for page in pdf.pages:
-        if "/AA" in page.obj:
-            del page.obj["/AA"]
-        for annotation in page.obj.get("/Annots") or []:
+        removed |= _drop(page.obj, ("/AA",))
+        annotations = page.obj.get("/Annots")
+        if not isinstance(annotations, pikepdf.Array):
+            continue
+        kept = pikepdf.Array()
+        for annotation in annotations:
             if isinstance(annotation, pikepdf.Dictionary):
-                for key in ("/A", "/AA"):
-                    action = annotation.get(key)
-                    if isinstance(action, pikepdf.Dictionary) and action.get("/S") in (
-                        pikepdf.Name.JavaScript,
-                        pikepdf.Name.Launch,
-                    ):
-                        del annotation[key]
+                if str(annotation.get("/Subtype")) in RISKY_ANNOTATIONS:
+                    removed = True
+                    continue
+                removed |= _drop(annotation, ("/AA",))
+                removed |= _drop_risky_action(annotation)
+            kept.append(annotation)
+        if len(kept) != len(annotations):
+            page.obj.Annots = kept
+    return removed
+
+
+def without_active_content(data: bytes) -> bytes:
+    """A PDF as it may be stored: the same bytes when it has nothing to run, else a copy with
+    that removed (strip_active_content)."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if not strip_active_content(pdf):
+            return data
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        return buffer.getvalue()
 
 
 def _object_bytes(obj, seen: set) -> int:
@@ -386,7 +466,7 @@ def _object_bytes(obj, seen: set) -> int:
 
 def shrink_pdf(data: bytes, quality: Quality, cache: DecodedCache | None = None) -> Rendered:
     pdf = pikepdf.open(io.BytesIO(data))
-    _strip_active_content(pdf)
+    strip_active_content(pdf)
     done: set = set()
     for page in pdf.pages:
         # Pixels for an A4 page at the quality's dpi, whatever size the page claims: scanners
