@@ -11,11 +11,14 @@ import img2pdf
 import pikepdf
 import pypdf
 import pytest
-from PIL import Image, ImageChops, ImageDraw, ImageStat
+from PIL import Image, ImageChops, ImageDraw, ImageStat, PngImagePlugin
 
 from cases import services
 from cases.documents import normalise
+from cases.documents.checks import check_file
+from cases.documents.limits import Limits
 from cases.documents.models import PackJob, PackState
+from cases.errors import CorruptFile
 from cases.models import Document
 from tests.documents import files
 
@@ -107,6 +110,23 @@ def _saved(pdf: pikepdf.Pdf) -> bytes:
     buffer = io.BytesIO()
     pdf.save(buffer)
     return buffer.getvalue()
+
+
+def test_a_large_png_is_checked_without_being_decoded(monkeypatch):
+    data = large_png((5000, 4000), "RGB")  # 20 megapixels
+    limits = Limits()
+
+    def no_decoding(image):
+        raise AssertionError("the whole image was decoded")
+
+    monkeypatch.setattr(PngImagePlugin.PngImageFile, "load", no_decoding)
+    assert check_file(data=data, name="scan.png", limits=limits).pages == 1
+    with pytest.raises(CorruptFile):
+        check_file(data=files.truncated(data, keep=0.9), name="cut.png", limits=limits)
+    damaged = bytearray(data)
+    damaged[len(data) // 2] ^= 0xFF  # a flipped byte inside the image data: its checksum fails
+    with pytest.raises(CorruptFile):
+        check_file(data=bytes(damaged), name="flipped.png", limits=limits)
 
 
 # --- The packing job's memory cap ---------------------------------------------------------------------
