@@ -378,17 +378,27 @@ def _drop_risky_action(holder) -> bool:
     return _drop(action, ("/Next",))
 
 
+def _first_visit(obj, seen: set) -> bool:
+    """Once per object: a hostile file may loop its tree (only indirect objects can)."""
+    if not isinstance(obj, pikepdf.Dictionary):
+        return False
+    if not obj.is_indirect:
+        return True
+    if obj.objgen in seen:
+        return False
+    seen.add(obj.objgen)
+    return True
+
+
 def _form_fields(fields, seen: set) -> Iterator[pikepdf.Dictionary]:
     for field in fields if isinstance(fields, pikepdf.Array) else []:
-        if isinstance(field, pikepdf.Dictionary) and field.objgen not in seen:
-            seen.add(field.objgen)
+        if _first_visit(field, seen):
             yield field
             yield from _form_fields(field.get("/Kids"), seen)
 
 
 def _outline_items(item, seen: set) -> Iterator[pikepdf.Dictionary]:
-    while isinstance(item, pikepdf.Dictionary) and item.objgen not in seen:
-        seen.add(item.objgen)
+    while _first_visit(item, seen):
         yield item
         yield from _outline_items(item.get("/First"), seen)
         item = item.get("/Next")

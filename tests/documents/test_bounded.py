@@ -252,6 +252,15 @@ def active_pdf() -> bytes:
         JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("run"), script]))
     )
     pdf.attachments["payload.txt"] = pikepdf.AttachedFileSpec(pdf, b"not for the platform")
+    item = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String("Start"), A=script))
+    pdf.Root.Outlines = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.Outlines, First=item, Last=item, Count=1)
+    )
+    item.Parent = pdf.Root.Outlines
+    field = pdf.make_indirect(
+        pikepdf.Dictionary(FT=pikepdf.Name.Tx, T=pikepdf.String("name"), AA={"/K": script})
+    )
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[field], XFA=pikepdf.Array([]))
     page = pdf.pages[0]
     page.obj.AA = pikepdf.Dictionary(O=script)
     rect = pikepdf.Array([50, 50, 200, 80])
@@ -298,9 +307,12 @@ def test_a_stored_pdf_keeps_no_scripts_or_automatic_actions(world, open_suppleme
         assert "/AA" not in page.obj
         actions = [annotation.get("/A") for annotation in page.obj.Annots]
         assert [str(action.S) for action in actions if action is not None] == ["/URI"]
+        assert "/XFA" not in pdf.Root.AcroForm
+        assert str(pdf.Root.Outlines.First.Title) == "Start"  # the bookmark stays, inert
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Dictionary):
                 assert obj.get("/S") != pikepdf.Name.JavaScript
+                assert "/AA" not in obj
     # Nothing else changed: pages and text; the record describes the stored file.
     before, after = pypdf.PdfReader(io.BytesIO(data)), pypdf.PdfReader(io.BytesIO(stored))
     assert len(after.pages) == len(before.pages) == document.pages
