@@ -390,14 +390,14 @@ def _first_visit(obj, seen: set) -> bool:
     return True
 
 
-def _form_fields(fields, seen: set) -> Iterator[pikepdf.Dictionary]:
+def _form_fields(fields, seen: set) -> Iterator[pikepdf.Object]:
     for field in fields if isinstance(fields, pikepdf.Array) else []:
         if _first_visit(field, seen):
             yield field
             yield from _form_fields(field.get("/Kids"), seen)
 
 
-def _outline_items(item, seen: set) -> Iterator[pikepdf.Dictionary]:
+def _outline_items(item, seen: set) -> Iterator[pikepdf.Object]:
     while _first_visit(item, seen):
         yield item
         yield from _outline_items(item.get("/First"), seen)
