@@ -17,6 +17,14 @@ class DomainError(Exception):
         self.message = str(message or self.default_message)
         super().__init__(self.message)
 
+    def __reduce__(self):
+        # Pickled whole (the packing child sends its errors back): code and params included.
+        return (_rebuild, (type(self), self.message, self.code, self.params))
+
+
+def _rebuild(cls: type[DomainError], message: str, code: str, params: dict) -> DomainError:
+    return cls(message, code=code, **params)
+
 
 class SupplementLocked(DomainError):
     code = "supplement_submitted"

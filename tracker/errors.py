@@ -90,3 +90,8 @@ def service_unavailable(request):
     )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def too_large_page(request, message: str):
+    """413, for a request body over the upload limit (tracker.body_limit): the site's layout."""
+    return _page(request, "413.html", 413, message=message)

@@ -86,6 +86,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Before the view and CSRF's check read the body (request.POST parses the whole multipart
+    # form): an oversized upload is refused unread, in the reader's language and layout.
+    "tracker.body_limit.RequestBodyLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
@@ -248,6 +251,9 @@ VIRUS_SCAN_TIMEOUT = env.float("VIRUS_SCAN_TIMEOUT", default=30.0)
 UPLOAD_SET_AUTO_PACK = env.bool("UPLOAD_SET_AUTO_PACK", default=True)
 PACK_STALE_SECONDS = env.int("PACK_STALE_SECONDS", default=900)
 PACK_MAX_ATTEMPTS = env.int("PACK_MAX_ATTEMPTS", default=3)
+# Memory one packing may add to the worker (a child process under RLIMIT_AS): a job over it fails
+# with "too large to pack" instead of exhausting the machine. 0 packs inside the worker, uncapped.
+PACK_MEMORY_LIMIT_MB = env.int("PACK_MEMORY_LIMIT_MB", default=1024)
 
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")

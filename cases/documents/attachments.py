@@ -2,8 +2,8 @@
 
 Narrower than a document's: PDF, PNG and JPEG (and, for the notice, the e-mail itself as .eml),
 at most 10 MB, never encrypted. They are kept for the record and never packed, so nothing is
-converted; the PDF and image checks (damage, bombs, encryption) and the virus scan are the
-documents' own.
+converted but a PDF's scripts and automatic actions, removed as from documents; the PDF and image
+checks (damage, bombs, encryption) and the virus scan are the documents' own.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from cases.choices import AttachmentKind
 from cases.documents.checks import check_file
 from cases.documents.inspect import looks_like_program_name, sniff
-from cases.documents.intake import scan
+from cases.documents.intake import scan, stored_form
 from cases.documents.limits import Limits
 from cases.errors import DisguisedExecutable, EmptyFile, FileTooLarge, UnsupportedType
 
@@ -38,6 +38,7 @@ class CheckedAttachment:
     content_type: str
     size: int
     sha256: str
+    data: bytes = dataclasses.field(default=b"", repr=False, compare=False)  # what to store
 
 
 def _looks_like_email(data: bytes) -> bool:
@@ -105,11 +106,13 @@ def check_attachment(*, data: bytes, name: str, kind: str) -> CheckedAttachment:
     else:
         # The documents' PDF and image checks: encrypted, damaged, bombs; then the virus scan.
         limits = dataclasses.replace(Limits.from_settings(), max_upload_bytes=MAX_ATTACHMENT_BYTES)
-        check_file(data=data, name=name, limits=limits)
+        checked = check_file(data=data, name=name, limits=limits)
         scan(data=data, name=name)
+        data = stored_form(checked).data  # a PDF without its scripts and automatic actions
     return CheckedAttachment(
         name=name,
         content_type=content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
     )

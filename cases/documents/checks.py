@@ -12,7 +12,7 @@ import hashlib
 import io
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pikepdf
 import pillow_heif
@@ -46,6 +46,8 @@ class CheckedFile:
     size: int
     pages: int
     sha256: str
+    # What to store: the upload itself, or (after intake) a PDF with its scripts and actions out.
+    data: bytes = field(default=b"", repr=False, compare=False)
 
 
 def _mb(size: int) -> str:
@@ -105,6 +107,7 @@ def check_file(*, data: bytes, name: str, limits: Limits) -> CheckedFile:
         size=len(data),
         pages=pages,
         sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
     )
 
 
@@ -166,6 +169,10 @@ def _check_image(data: bytes, name: str, limits: Limits) -> int:
                 if image.format == "JPEG":
                     # Decoding at 1/8 scale still reads every byte: truncation shows, cheaply.
                     image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
+                elif image.format == "PNG" and frames == 1 and width * height > STREAM_CHECK_PIXELS:
+                    # A large PNG is inflated and discarded, never held: 600 MB for 150 MP.
+                    _check_png_stream(data)
+                    continue
                 image.load()
     except Image.DecompressionBombError as exc:
         # Pillow's own guard (about 179 megapixels) fired before ours could read the size.
@@ -180,6 +187,62 @@ def _check_image(data: bytes, name: str, limits: Limits) -> int:
     except IMAGE_ERRORS as exc:
         raise _corrupt(name, str(exc) or type(exc).__name__) from exc
     return frames
+
+
+# Above this, a PNG's data is checked by inflating it in pieces instead of decoding the image.
+STREAM_CHECK_PIXELS = 16_000_000
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+# Adam7 passes: first column, first row, column step, row step.
+ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))  # fmt: skip
+
+
+def _png_data_size(width: int, height: int, bits: int, interlaced: bool) -> int:
+    """Bytes the image data inflates to: each row's filter byte and its packed pixels."""
+    passes = ADAM7 if interlaced else ((0, 0, 1, 1),)
+    total = 0
+    for x0, y0, dx, dy in passes:
+        columns, rows = -(-(width - x0) // dx), -(-(height - y0) // dy)
+        if columns > 0 and rows > 0:
+            total += rows * (1 + -(-columns * bits // 8))
+    return total
+
+
+def _check_png_stream(data: bytes) -> None:
+    """What decoding proves (every chunk whole, its checksum right, the image data inflating to
+    all its rows), with memory bounded by a megabyte whatever the image's size."""
+    if not data.startswith(PNG_SIGNATURE):
+        raise SyntaxError("not a PNG file")
+    inflater = zlib.decompressobj()
+    expected = inflated = 0
+    offset = len(PNG_SIGNATURE)
+    while True:
+        if offset + 12 > len(data):
+            raise OSError("image file is truncated")
+        length, kind = struct.unpack(">I4s", data[offset : offset + 8])
+        body = data[offset + 8 : offset + 8 + length]
+        if len(body) < length or offset + 12 + length > len(data):
+            raise OSError("image file is truncated")
+        (crc,) = struct.unpack(">I", data[offset + 8 + length : offset + 12 + length])
+        if zlib.crc32(kind + body) != crc:
+            raise SyntaxError(f"broken PNG file (bad checksum in {kind!r})")
+        offset += 12 + length
+        if kind == b"IHDR":
+            width, height, depth, colour, _c, _f, interlace = struct.unpack(">IIBBBBB", body)
+            bits = depth * PNG_CHANNELS.get(colour, 4)
+            expected = _png_data_size(width, height, bits, interlace == 1)
+        elif kind == b"IDAT":
+            pending = body
+            try:
+                while pending and not inflater.eof:
+                    inflated += len(inflater.decompress(pending, 1 << 20))
+                    pending = inflater.unconsumed_tail
+            except zlib.error as exc:
+                raise OSError(f"broken PNG image data ({exc})") from exc
+        elif kind == b"IEND":
+            break
+    if inflated < expected:
+        raise OSError("image file is truncated")
 
 
 # --- PDF ------------------------------------------------------------------------------------------

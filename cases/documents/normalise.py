@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import img2pdf
 import pikepdf
 import pillow_heif
-from PIL import Image, ImageOps
+from PIL import Image
 
 pillow_heif.register_heif_opener()
 logger = logging.getLogger(__name__)
@@ -27,6 +27,8 @@ A4_INCHES = (8.27, 11.69)
 A4_POINTS = (img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297))
 # Bicubic after a box reduction: smooths scanner noise (smaller JPEGs) and keeps text edges.
 RESAMPLE = Image.Resampling.BICUBIC
+# Box-average down to at least twice the size wanted, then resample: Pillow's own recipe.
+REDUCING_GAP = 2.0
 
 
 @dataclass(frozen=True)
@@ -102,8 +104,44 @@ def _shrink(image: Image.Image, box: tuple[int, int]) -> Image.Image:
     if image.width <= box[0] and image.height <= box[1]:
         return image
     image = image.convert("L") if image.mode == "1" else image.copy()
-    image.thumbnail(box, RESAMPLE, reducing_gap=2.0)
+    image.thumbnail(box, RESAMPLE, reducing_gap=REDUCING_GAP)
     return image
+
+
+# Rows reduced at a time: a few megabytes of a full-size image, whatever its width.
+BAND_PIXELS = 4_000_000
+
+
+def _reduced(image: Image.Image, box: tuple[int, int]) -> Image.Image:
+    """The image averaged down by the integer factor `thumbnail(reducing_gap=REDUCING_GAP)`
+    would use (the final resampling then gives the same page), flattened band by band so only
+    the small result is ever converted. Images near the size asked for come back as they are."""
+    factor = int(max(image.width / box[0], image.height / box[1]) / REDUCING_GAP)
+    if factor < 2:
+        return image
+    # Whole blocks of `factor` rows per band, so the bands average exactly like the whole would.
+    band = max(factor, BAND_PIXELS // max(1, image.width) // factor * factor)
+    parts = []
+    for top in range(0, image.height, band):
+        strip = _flatten(image.crop((0, top, image.width, min(image.height, top + band))))
+        parts.append((strip.convert("L") if strip.mode == "1" else strip).reduce(factor))
+    result = Image.new(parts[0].mode, (parts[0].width, sum(part.height for part in parts)))
+    top = 0
+    for part in parts:
+        result.paste(part, (0, top))
+        top += part.height
+    return result
+
+
+_TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 def upright_image(image: Image.Image, dpi: int) -> Image.Image:
@@ -122,7 +160,12 @@ def upright_image(image: Image.Image, dpi: int) -> Image.Image:
             _draft_size(box[::-1] if turned else box),
         )
     image.load()
-    image = ImageOps.exif_transpose(image) if orientation != 1 else image
+    # Formats without a reduced decode (PNG, TIFF, HEIC) are averaged down band by band before
+    # anything else copies them: flattening or turning a 150-megapixel RGBA image whole would
+    # hold several full-size copies at once (2.9 GB for one upload).
+    image = _reduced(image, box[::-1] if turned else box)
+    # Turned by the orientation read above: the reduced copy no longer carries the EXIF block.
+    image = image.transpose(_TURNS[orientation]) if orientation in _TURNS else image
     image = _flatten(image)
     if image.mode == "RGB" and is_grey(image):
         image = image.convert("L")  # before resizing: a third of the work
@@ -250,9 +293,9 @@ def _decode_pdf_image(stream: pikepdf.Stream, top_side: int) -> Image.Image | No
     except Exception as exc:  # any image Pillow cannot decode stays as it is
         logger.info("image left as is: %s", exc)
         return None
-    image = _flatten(image)
     if image.mode == "1":
         return None
+    image = _flatten(_reduced(image, target))
     if image.mode == "RGB" and is_grey(image):
         image = image.convert("L")
     return _shrink(image, target)
@@ -305,20 +348,110 @@ def recompress_image(
     return True
 
 
-def _strip_active_content(pdf: pikepdf.Pdf) -> None:
-    """Page actions and JavaScript have no place in an upload; the catalog is not copied at all."""
+# Actions that run something or send something: kept out of every stored and packed PDF. Links
+# (/URI, /GoTo) and /Named page turns stay; a chained /Next is dropped with the rest.
+RISKY_ACTIONS = {
+    "/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/ResetForm", "/GoToE", "/GoToR",
+    "/Rendition", "/RichMediaExecute", "/Movie", "/Sound", "/Hide", "/SetOCGState", "/Trans",
+}  # fmt: skip
+# Annotations that carry a file or a player rather than marks on the page.
+RISKY_ANNOTATIONS = {"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"}
+
+
+def _drop(dictionary, keys: tuple[str, ...]) -> bool:
+    removed = False
+    for key in keys:
+        if key in dictionary:
+            del dictionary[key]
+            removed = True
+    return removed
+
+
+def _drop_risky_action(holder) -> bool:
+    """A click action (/A) that is risky goes; a safe one loses its chain (/Next)."""
+    action = holder.get("/A")
+    if not isinstance(action, pikepdf.Dictionary):
+        return False
+    if str(action.get("/S")) in RISKY_ACTIONS:
+        del holder["/A"]
+        return True
+    return _drop(action, ("/Next",))
+
+
+def _first_visit(obj, seen: set) -> bool:
+    """Once per object: a hostile file may loop its tree (only indirect objects can)."""
+    if not isinstance(obj, pikepdf.Dictionary):
+        return False
+    if not obj.is_indirect:
+        return True
+    if obj.objgen in seen:
+        return False
+    seen.add(obj.objgen)
+    return True
+
+
+def _form_fields(fields, seen: set) -> Iterator[pikepdf.Object]:
+    for field in fields if isinstance(fields, pikepdf.Array) else []:
+        if _first_visit(field, seen):
+            yield field
+            yield from _form_fields(field.get("/Kids"), seen)
+
+
+def _outline_items(item, seen: set) -> Iterator[pikepdf.Object]:
+    while _first_visit(item, seen):
+        yield item
+        yield from _outline_items(item.get("/First"), seen)
+        item = item.get("/Next")
+
+
+def strip_active_content(pdf: pikepdf.Pdf) -> bool:
+    """Remove what a reader would run on its own or on a click: the document's open action and
+    additional actions, document-level JavaScript, embedded files, XFA forms, the pages' and
+    annotations' additional actions, risky link actions, file-attachment and media annotations.
+    Pages, their content and their text stay as they are. True when anything was removed."""
+    root = pdf.Root
+    removed = _drop(root, ("/OpenAction", "/AA", "/AF"))
+    names = root.get("/Names")
+    if isinstance(names, pikepdf.Dictionary):
+        removed |= _drop(names, ("/JavaScript", "/EmbeddedFiles"))
+    form = root.get("/AcroForm")
+    if isinstance(form, pikepdf.Dictionary):
+        removed |= _drop(form, ("/XFA",))
+        for field in _form_fields(form.get("/Fields"), set()):
+            removed |= _drop(field, ("/AA",))
+            removed |= _drop_risky_action(field)
+    outlines = root.get("/Outlines")
+    if isinstance(outlines, pikepdf.Dictionary):
+        for item in _outline_items(outlines.get("/First"), set()):
+            removed |= _drop_risky_action(item)
     for page in pdf.pages:
-        if "/AA" in page.obj:
-            del page.obj["/AA"]
-        for annotation in page.obj.get("/Annots") or []:
+        removed |= _drop(page.obj, ("/AA",))
+        annotations = page.obj.get("/Annots")
+        if not isinstance(annotations, pikepdf.Array):
+            continue
+        kept = pikepdf.Array()
+        for annotation in annotations:
             if isinstance(annotation, pikepdf.Dictionary):
-                for key in ("/A", "/AA"):
-                    action = annotation.get(key)
-                    if isinstance(action, pikepdf.Dictionary) and action.get("/S") in (
-                        pikepdf.Name.JavaScript,
-                        pikepdf.Name.Launch,
-                    ):
-                        del annotation[key]
+                if str(annotation.get("/Subtype")) in RISKY_ANNOTATIONS:
+                    removed = True
+                    continue
+                removed |= _drop(annotation, ("/AA",))
+                removed |= _drop_risky_action(annotation)
+            kept.append(annotation)
+        if len(kept) != len(annotations):
+            page.obj.Annots = kept
+    return removed
+
+
+def without_active_content(data: bytes) -> bytes:
+    """A PDF as it may be stored: the same bytes when it has nothing to run, else a copy with
+    that removed (strip_active_content)."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if not strip_active_content(pdf):
+            return data
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        return buffer.getvalue()
 
 
 def _object_bytes(obj, seen: set) -> int:
@@ -343,7 +476,7 @@ def _object_bytes(obj, seen: set) -> int:
 
 def shrink_pdf(data: bytes, quality: Quality, cache: DecodedCache | None = None) -> Rendered:
     pdf = pikepdf.open(io.BytesIO(data))
-    _strip_active_content(pdf)
+    strip_active_content(pdf)
     done: set = set()
     for page in pdf.pages:
         # Pixels for an A4 page at the quality's dpi, whatever size the page claims: scanners

@@ -36,6 +36,7 @@ from cases.errors import UploadSetTooLarge
 THREADS = max(1, min(4, os.cpu_count() or 1))
 FILE_OVERHEAD = 4096  # header, catalog, page tree, document info, cross-reference table
 NAME_STEM_MAX = 48
+CACHE_BYTES = 320 * 1024 * 1024  # decoded images kept for the lower levels, for all inputs
 NAMES_MAX = 96  # a merged file's stem: every label while it stays readable, else "-and-N-more"
 
 Progress = Callable[[int], None]
@@ -332,7 +333,9 @@ def pack(
     steps = len(levels) * (len(inputs) + 1)
     step = 0
     rendered: list[Rendered] = []
-    caches = [DecodedCache() for _ in inputs]
+    # One budget for the whole set, shared out: it must fit the job's memory cap with room to
+    # decode (PACK_MEMORY_LIMIT_MB), however many documents there are.
+    caches = [DecodedCache(CACHE_BYTES // len(inputs)) for _ in inputs]
     for level_number, quality in enumerate(levels):
         last = level_number == len(levels) - 1
         start = level_number * (len(inputs) + 1)

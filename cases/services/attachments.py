@@ -62,7 +62,7 @@ def attachment_add(
                 sha256=checked.sha256,
                 uploaded_by=actor,
             )
-            attachment.file.save(name, ContentFile(data), save=False)
+            attachment.file.save(name, ContentFile(checked.data), save=False)
             stored_name = attachment.file.name or ""
             history_user(actor, attachment)
             attachment.save()

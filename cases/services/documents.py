@@ -82,7 +82,7 @@ def document_add(
                 visibility=visibility,
                 uploaded_by=actor,
             )
-            document.file.save(name, ContentFile(data), save=False)
+            document.file.save(name, ContentFile(checked.data), save=False)
             stored_name = document.file.name
             history_user(actor, document)
             document.save()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.standing import Writer
 from cases import queue, tenancy
+from cases.documents.confined import MemoryLimitExceeded, run_confined
 from cases.documents.limits import Limits
 from cases.documents.models import (
     ACTIVE_STATES,
@@ -25,7 +26,7 @@ from cases.documents.models import (
     PackJob,
     PackState,
 )
-from cases.documents.packer import PackResult, Part, pack
+from cases.documents.packer import PackInput, PackResult, Part, Progress, pack
 from cases.documents.storage import delete_after_commit, delete_quietly, read_bytes
 from cases.documents.upload_set import fingerprint, pack_input, upload_set_documents
 from cases.errors import UploadSetTooLarge
@@ -34,6 +35,9 @@ from cases.models import Document, SupplementRequest
 from cases.readiness_facts import refresh_readiness
 
 logger = logging.getLogger(__name__)
+
+# A job over its memory limit: the documents explain it, like UploadSetTooLarge.
+PACK_MEMORY_CODE = "pack_memory_exceeded"
 
 
 def _stale_before(now: dt.datetime) -> dt.datetime:
@@ -79,12 +83,13 @@ def pack_request(
             _requeue(existing, now)
         return existing
     if automatic:
-        # A failure the documents explain (too large) is the answer until they change.
+        # A failure the documents explain (too large, or too big to decode within the memory
+        # limit) is the answer until they change.
         failed = PackJob.objects.filter(
             supplement=supplement,
             fingerprint=current,
             state=PackState.FAILED,
-            error_code=UploadSetTooLarge.code,
+            error_code__in=(UploadSetTooLarge.code, PACK_MEMORY_CODE),
         ).exists()
         if failed:
             return None
@@ -204,11 +209,26 @@ def pack_run(*, job_id: int) -> PackJob | None:
             message=_("The documents changed before packing started; a newer packing follows."),
         )
         return PackJob.objects.get(pk=job.pk)
+    limit_mb = int(getattr(settings, "PACK_MEMORY_LIMIT_MB", 1024))
     try:
         inputs = [pack_input(document, read_bytes(document.file)) for document in documents]
-        result = pack(inputs, limits=limits, progress=_Reporter(job))
+        result = _pack_bounded(inputs, limits, _Reporter(job), limit_mb)
     except UploadSetTooLarge as exc:
         _fail(job, code=exc.code, message=exc.message, params=exc.params)
+        return PackJob.objects.get(pk=job.pk)
+    except MemoryLimitExceeded:
+        logger.warning("packing job %s went over its %s MB memory limit", job.pk, limit_mb)
+        _fail(
+            job,
+            code=PACK_MEMORY_CODE,
+            message=_(
+                "The files are too large to pack: packing them needs more than the "
+                "%(limit_mb)d MB of memory one packing may use. Scan the largest ones at a lower "
+                "resolution (300 dpi is plenty) or split them, then upload them again."
+            )
+            % {"limit_mb": limit_mb},
+            params={"limit_mb": limit_mb},
+        )
         return PackJob.objects.get(pk=job.pk)
     except Exception as exc:
         logger.exception("packing job %s failed", job.pk)
@@ -221,6 +241,21 @@ def pack_run(*, job_id: int) -> PackJob | None:
         return PackJob.objects.get(pk=job.pk)
     _store_result(job, result, documents)
     return PackJob.objects.get(pk=job.pk)
+
+
+def _pack_bounded(
+    inputs: list[PackInput], limits: Limits, progress: Progress, limit_mb: int
+) -> PackResult:
+    """The packer in a child process capped at PACK_MEMORY_LIMIT_MB (0: in this process), so an
+    upload that needs gigabytes fails its own job instead of the worker or the machine."""
+    if limit_mb <= 0:
+        return pack(inputs, limits=limits, progress=progress)
+    result: PackResult = run_confined(
+        lambda report: pack(inputs, limits=limits, progress=report),
+        limit_bytes=limit_mb * 1024 * 1024,
+        progress=progress,
+    )
+    return result
 
 
 def _store_result(job: PackJob, result: PackResult, documents: list[Document]) -> None:

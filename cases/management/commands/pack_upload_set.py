@@ -52,7 +52,7 @@ class Command(BaseCommand):
                     name=path.name,
                     label=path.stem,
                     group=f"{position}:{path_text}",
-                    data=data,
+                    data=checked.data,
                     content_type=checked.content_type,
                 )
             )
