@@ -67,6 +67,38 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def _tree(pid: int) -> list[int]:
+    # The process and its descendants (Linux /proc): gunicorn's workers, celery's pool.
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid, *(p for child in children for p in _tree(int(child)))]
+
+
+def cpu_seconds(pid: int, *, tree: bool = True) -> float:
+    """CPU time (user + system) the process (and its tree) has used so far; 0 off Linux."""
+    total = 0
+    for each in _tree(pid) if tree else [pid]:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, every process counted."""
+    try:
+        ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    except OSError:
+        return 0.0, 0.0
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    hz = os.sysconf("SC_CLK_TCK")
+    return (sum(ticks) - idle) / hz, sum(ticks) / hz
+
+
 class Stack:
     """The database, the environment and the processes this run starts (and stops)."""
 
@@ -125,6 +157,18 @@ class Stack:
         # The snippet prints one JSON line last; the shell's own banner goes before it.
         out = self.manage(code=code, env=env)
         return json.loads(out.strip().splitlines()[-1])
+
+    def backends(self) -> list[int]:
+        """The PostgreSQL server processes serving this run's database (they are not our
+        children: the server forks them)."""
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as connection:
+            rows = connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [self.db_name],
+            ).fetchall()
+        return [pid for (pid,) in rows]
 
     # -- processes -----------------------------------------------------------------------------
     def gunicorn(
@@ -283,6 +327,9 @@ class Load:
     def client(self, index: int, until: float) -> None:
         rng = random.Random(index)
         session = requests.Session()
+        # No proxy or ~/.netrc look-ups per request (trust_env): they cost the load generator more
+        # CPU than the server spends answering, on the same two cores.
+        session.trust_env = False
         session.headers["Authorization"] = f"Token {self.keys[index % len(self.keys)]}"
         own: list[int] = []
         pdf = tiny_pdf(MARK)
@@ -336,6 +383,9 @@ class Load:
             thread.join()
         return time.monotonic() - start
 
+    def count(self) -> int:
+        return sum(len(values) for values in self.latency.values())
+
     def report(self, elapsed: float) -> None:
         every = [v for values in self.latency.values() for v in values]
         print(f"\n== Load: {len(every)} requests in {elapsed:.1f} s ({len(every) / elapsed:.0f}/s)")
@@ -383,7 +433,30 @@ def main() -> int:
             f"{args.clients} clients for {args.seconds:.0f} s"
         )
         load = Load(base, keys, supplements, cases)
+        pids = {"gunicorn": web.pid, "celery worker": stack.worker.pid}
+
+        def cpu_now() -> dict[str, float]:
+            now = {name: cpu_seconds(pid) for name, pid in pids.items()}
+            now["clients"] = cpu_seconds(os.getpid(), tree=False)  # not gunicorn, our child
+            now["PostgreSQL"] = sum(cpu_seconds(pid) for pid in stack.backends())
+            return now
+
+        before = cpu_now()
+        busy_before, total_before = machine_busy()
         load.report(load.run(args.clients, args.seconds))
+        # Where the time went: the CPU each part used during the load, against what the machine
+        # had; "other" is everything else running on the machine meanwhile.
+        after = cpu_now()
+        used = {name: after[name] - before.get(name, 0) for name in after}
+        busy, total = machine_busy()
+        used["other"] = busy - busy_before - sum(used.values())
+        print(
+            "CPU seconds during the load: "
+            + ", ".join(f"{name} {seconds:.1f}" for name, seconds in used.items())
+            + f"; the machine busy {busy - busy_before:.1f} of {total - total_before:.1f}"
+            f" ({os.cpu_count()} cores); gunicorn CPU per request "
+            f"{used['gunicorn'] / max(1, load.count()) * 1000:.0f} ms"
+        )
 
         written = {kind: len(ids) for kind, ids in load.written.items()}
         written["reply"] = len(load.replies)
