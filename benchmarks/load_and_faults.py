@@ -435,19 +435,39 @@ def main() -> int:
         load = Load(base, keys, supplements, cases)
         pids = {"gunicorn": web.pid, "celery worker": stack.worker.pid}
 
+        # PostgreSQL's backends come and go (CONN_MAX_AGE): sampled each second, each counted
+        # from its first sample (0 when it started during the load) to its last.
+        backend_cpu: dict[int, list[float]] = {}
+        sampling = threading.Event()
+
+        def sample_backends() -> None:
+            while True:
+                for pid in stack.backends():
+                    seconds = cpu_seconds(pid, tree=False)
+                    if seconds:
+                        backend_cpu.setdefault(pid, [0.0, 0.0])[1] = seconds
+                if sampling.wait(1):
+                    return
+
         def cpu_now() -> dict[str, float]:
             now = {name: cpu_seconds(pid) for name, pid in pids.items()}
             now["clients"] = cpu_seconds(os.getpid(), tree=False)  # not gunicorn, our child
-            now["PostgreSQL"] = sum(cpu_seconds(pid) for pid in stack.backends())
             return now
 
         before = cpu_now()
         busy_before, total_before = machine_busy()
+        for pid in stack.backends():  # those open before the load: counted from now
+            backend_cpu[pid] = [cpu_seconds(pid, tree=False)] * 2
+        sampler = threading.Thread(target=sample_backends)
+        sampler.start()
         load.report(load.run(args.clients, args.seconds))
+        sampling.set()
+        sampler.join()
         # Where the time went: the CPU each part used during the load, against what the machine
         # had; "other" is everything else running on the machine meanwhile.
         after = cpu_now()
         used = {name: after[name] - before.get(name, 0) for name in after}
+        used["PostgreSQL"] = sum(last - first for first, last in backend_cpu.values())
         busy, total = machine_busy()
         used["other"] = busy - busy_before - sum(used.values())
         print(
