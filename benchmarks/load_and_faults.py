@@ -227,7 +227,14 @@ class Stack:
 
         # Only this run's keys: the queue and its own Celery bookkeeping in the broker database.
         broker = redis_client.Redis.from_url(self.env["CELERY_BROKER_URL"])
-        broker.delete(self.queue, f"{self.queue}\x06\x163")
+        for key in broker.scan_iter(f"*{self.queue}*"):  # the queue and kombu's bindings of it
+            broker.delete(key)
+        # The killed worker's unacknowledged message would come back to a queue nobody reads.
+        for tag, entry in broker.hgetall("unacked").items():
+            with contextlib.suppress(ValueError, IndexError, TypeError):
+                if json.loads(entry)[2] == self.queue:
+                    broker.hdel("unacked", tag)
+                    broker.zrem("unacked_index", tag)
         if not keep:
             self.admin_sql(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
 
