@@ -8,6 +8,7 @@ from rest_framework import serializers
 from accounts.models import Applicant, Organization, OrganizationKind
 from api.serializers.common import (
     ApplicantSummarySerializer,
+    ChoiceLabelField,
     OrganizationSummarySerializer,
     ScopedPrimaryKeyRelatedField,
     SlugRelatedField,
@@ -46,7 +47,7 @@ class CaseSummarySerializer(serializers.ModelSerializer):
     agency = OrganizationSummarySerializer(allow_null=True)
     employer = OrganizationSummarySerializer(allow_null=True)
     reference = serializers.CharField()
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = ChoiceLabelField(CaseStatus, source="status")
 
     class Meta:
         model = Case
@@ -66,7 +67,7 @@ class CaseSummarySerializer(serializers.ModelSerializer):
 
 class CaseSerializer(CaseSummarySerializer):
     field = FieldOfExpertiseSerializer(allow_null=True)
-    holding_body_label = serializers.CharField(source="get_holding_body_display")
+    holding_body_label = ChoiceLabelField(HoldingBody, source="holding_body")
     internal_notes = serializers.CharField(
         required=False, help_text="Agency-internal notes: present only for the agency's members."
     )
@@ -157,8 +158,8 @@ class CaseCreateSerializer(CaseWriteSerializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display")
-    holding_body_label = serializers.CharField(source="get_holding_body_display")
+    status_label = ChoiceLabelField(CaseStatus, source="status")
+    holding_body_label = ChoiceLabelField(HoldingBody, source="holding_body")
     recorded_by = UserSummarySerializer(allow_null=True)
 
     class Meta:

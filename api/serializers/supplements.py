@@ -11,7 +11,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.cases import CaseSummarySerializer
-from api.serializers.common import ScopedPrimaryKeyRelatedField, UserSummarySerializer
+from api.serializers.common import (
+    ChoiceLabelField,
+    ScopedPrimaryKeyRelatedField,
+    UserSummarySerializer,
+)
 from cases import services
 from cases.choices import (
     CaseStatus,
@@ -101,7 +105,7 @@ class DeadlinePreviewQuerySerializer(serializers.Serializer):
 
 # --- Comments, items, documents -------------------------------------------------------------------
 class CommentSerializer(serializers.ModelSerializer):
-    tab_label = serializers.CharField(source="get_tab_display")
+    tab_label = ChoiceLabelField(PlatformTab, source="tab")
     resolved = serializers.BooleanField(source="is_resolved")
     resolved_by = UserSummarySerializer(allow_null=True)
 
@@ -234,7 +238,7 @@ class SupplementSerializer(serializers.ModelSerializer):
     """A supplement as lists show it: stored readiness, no per-row queries."""
 
     case = CaseSummarySerializer()
-    requesting_body_label = serializers.CharField(source="get_requesting_body_display")
+    requesting_body_label = ChoiceLabelField(RequestingBody, source="requesting_body")
     days_left = serializers.SerializerMethodField(
         help_text="Whole Taipei days to the deadline: 0 on the day, negative once overdue."
     )
