@@ -465,9 +465,10 @@ def pin_document(request, pk: int, document_id: int):
     try:
         web_documents.pin(document=document, actor=request.user, pinned=pinned)
     except DomainError as exc:
-        return failed(request, supplement, exc)
-    messages.success(request, _("Saved: the upload set is packed again."))
-    return back(supplement, f"document-{document.pk}")
+        return failed(request, supplement, exc, f"document-{document.pk}")
+    return done(
+        request, supplement, _("Saved: the upload set is packed again."), "document", document.pk
+    )
 
 
 @login_required

@@ -540,3 +540,23 @@ def test_work_done_by_the_system_shows_as_such(client, world, open_supplement):
     assert "imported.pdf" in workspace.text
     assert workspace.text.count("the system") >= 2
     assert "the system" in case_page.text
+
+
+@pytest.mark.django_db
+def test_a_refused_pin_says_why_beside_the_document(client, world, open_supplement):
+    document = services.document_add(
+        supplement=open_supplement,
+        actor=world.agency_staff,
+        data=pdf_bytes("letter"),
+        name="letter.pdf",
+    )
+    services.supplement_withdraw(supplement=open_supplement, actor=world.agency_staff)
+    client.force_login(world.agency_staff)
+
+    response = client.post(_url(open_supplement, f"documents/{document.pk}/pin/"), {"pinned": "1"})
+
+    assert response.status_code == 409
+    assert (
+        f'data-feedback="document-{document.pk}"' in response.text or "withdrawn" in response.text
+    )
+    assert Document.objects.get(pk=document.pk).pinned is False
