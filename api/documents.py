@@ -7,6 +7,7 @@ catch-all.
     POST /api/v1/supplements/{id}/upload-set/        pack (202 queued/running, 200 done: reused)
     POST /api/v1/supplements/{id}/documents/order/   {"order": [document ids]}
     POST /api/v1/documents/{id}/pin/                 {"pinned": true|false}: a file of its own
+    POST /api/v1/documents/{id}/rotate/              {"page": n, "degrees": 90}: turn a page
     POST /api/v1/documents/{id}/review/              {"decision": "checked"|"approved"|"rejected",
                                                       "note": "..."} (a reason to reject)
     GET  /api/v1/packed-files/{id}/download/         the file, recorded like every download
@@ -139,6 +140,20 @@ class PinSerializer(serializers.Serializer):
     )
 
 
+class RotateSerializer(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1, help_text="The page to turn, from 1.")
+    degrees = serializers.ChoiceField(
+        choices=[90, 180, 270], default=90, help_text="Clockwise; turns add up (four make none)."
+    )
+
+
+class RotationsSerializer(serializers.Serializer):
+    rotations = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Page number → degrees clockwise, turned pages only.",
+    )
+
+
 class OrderSerializer(serializers.Serializer):
     order = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
 
@@ -248,6 +263,21 @@ class DocumentReviewView(APIView):
 
 
 @extend_schema(tags=["documents"])
+class DocumentRotateView(APIView):
+    @extend_schema(request=RotateSerializer, responses={200: RotationsSerializer})
+    def post(self, request, pk):
+        """Turn one page upright in the upload set (the stored file stays as uploaded; the filing
+        party's choice, 403 for others); the set is packed again."""
+        document = access_document(request.user, pk)
+        serializer = RotateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = document_services.document_rotate(
+            document=document, actor=request.user, **serializer.validated_data
+        )
+        return Response({"rotations": document.rotations})
+
+
+@extend_schema(tags=["documents"])
 class DocumentPinView(APIView):
     @extend_schema(request=PinSerializer, responses={200: PinSerializer})
     def post(self, request, pk):
@@ -298,6 +328,7 @@ urlpatterns = [
     ),
     path("documents/<int:pk>/review/", DocumentReviewView.as_view(), name="document-review"),
     path("documents/<int:pk>/pin/", DocumentPinView.as_view(), name="document-pin"),
+    path("documents/<int:pk>/rotate/", DocumentRotateView.as_view(), name="document-rotate"),
     path(
         "packed-files/<int:pk>/download/",
         PackedFileDownloadView.as_view(),

@@ -477,6 +477,9 @@ class Document(models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     # Staff keep it in a packed file of its own (the packer never merges it with others).
     pinned = models.BooleanField(_("in its own packed file"), default=False)
+    # Pages staff turned upright, {"page number": 90 | 180 | 270} clockwise: the stored file is
+    # never changed; the packer turns those pages of the upload set.
+    rotations = models.JSONField(_("rotated pages"), default=dict, blank=True)
     visibility = models.CharField(
         _("visible to"), max_length=14, choices=Visibility.choices, default=Visibility.ALL
     )

@@ -591,6 +591,18 @@ ACTIONS: list[Action] = [
         ),
     ),
     Action(
+        "rotate_page",
+        MANAGE,  # the packing party's choice, like pinning
+        page=lambda w, p: Request(
+            "post",
+            ws(w, f"documents/{w.applicants_document.pk}/rotate/"),
+            {"page": 1, "degrees": 90},
+        ),
+        api=lambda w, p: Request(
+            "post", api(f"documents/{w.applicants_document.pk}/rotate/"), {"page": 1}
+        ),
+    ),
+    Action(
         "assign",
         ASSIGN,
         page=lambda w, p: Request("post", ws(w, "assign/"), {"assignee": _assignee(w).pk}),
@@ -718,6 +730,7 @@ TOUCHES = {
     "internal_notes": "case",
     "pack": "pack_jobs",
     "pin_document": "documents",
+    "rotate_page": "documents",
     "assign": "supplements",
     "bulk_assign": "supplements",
     "upload": "documents",
@@ -893,6 +906,7 @@ PAGE_ROUTES = {
     "document_review": ("review_checked", "review_approved", "review_rejected"),
     "pack": "pack",
     "document_pin": "pin_document",
+    "document_rotate": "rotate_page",
     "submit": "submit",
     "remind": "remind",
     "supplement_new": "supplement_add",
@@ -981,6 +995,7 @@ API_WRITES = {
     ("case-transition", "post"): "case_status",
     ("supplement-upload-set", "post"): "pack",
     ("document-pin", "post"): "pin_document",
+    ("document-rotate", "post"): "rotate_page",
     ("supplement-documents", "post"): "upload",
     ("document-detail", "delete"): "remove_document",
     ("supplement-reminders", "post"): "remind",

@@ -283,6 +283,7 @@ def workspace_for(
     open_ = supplement.state == SupplementState.OPEN
     for document in documents:
         document.can_remove = open_ and tenancy.can_remove_document(user, document, case)
+        document.page_numbers = range(1, (document.pages or 1) + 1)  # the turn's page choice
         document.review_actions = (
             [a for a, target in REVIEW_ACTIONS if tenancy.can_review_document(user, case, target)]
             if open_

@@ -14,6 +14,7 @@ from web import (
     clients,
     dashboard,
     invitations,
+    page_turns,
     portals,
     sheet,
     supplement_life,
@@ -79,6 +80,11 @@ urlpatterns = [
         "supplements/<int:pk>/documents/<int:document_id>/move/",
         workspace.move_document,
         name="document_move",
+    ),
+    path(
+        "supplements/<int:pk>/documents/<int:document_id>/rotate/",
+        page_turns.rotate_document,
+        name="document_rotate",
     ),
     path(
         "supplements/<int:pk>/documents/<int:document_id>/pin/",

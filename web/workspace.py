@@ -403,7 +403,7 @@ def submit(request, pk: int):
     return render(request, "cases/submit_confirm.html", context, status=status)
 
 
-def _document(request, pk: int, document_id: int) -> tuple:
+def document_of(request, pk: int, document_id: int) -> tuple:
     """Who may remove, move or review: the services' checks (an uploader removes their own)."""
     supplement = access_supplement(request.user, pk)
     # Through the tenancy rule, so a document's own visibility holds here too.
@@ -416,7 +416,7 @@ def _document(request, pk: int, document_id: int) -> tuple:
 @login_required
 @require_POST
 def remove_document(request, pk: int, document_id: int):
-    supplement, document = _document(request, pk, document_id)
+    supplement, document = document_of(request, pk, document_id)
     try:
         web_documents.remove(document=document, actor=request.user)
     except DomainError as exc:
@@ -428,7 +428,7 @@ def remove_document(request, pk: int, document_id: int):
 @login_required
 @require_POST
 def move_document(request, pk: int, document_id: int):
-    supplement, document = _document(request, pk, document_id)
+    supplement, document = document_of(request, pk, document_id)
     step = -1 if request.POST.get("direction") == "up" else 1
     try:
         web_documents.move(supplement=supplement, actor=request.user, document=document, step=step)
@@ -440,7 +440,7 @@ def move_document(request, pk: int, document_id: int):
 @login_required
 @require_POST
 def review_document(request, pk: int, document_id: int):
-    supplement, document = _document(request, pk, document_id)
+    supplement, document = document_of(request, pk, document_id)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return render_workspace(request, supplement, status=400, review_errors={document.pk: form})
@@ -460,7 +460,7 @@ def review_document(request, pk: int, document_id: int):
 @require_POST
 def pin_document(request, pk: int, document_id: int):
     """Keep a document in a packed file of its own, or let it share one again."""
-    supplement, document = _document(request, pk, document_id)
+    supplement, document = document_of(request, pk, document_id)
     pinned = request.POST.get("pinned") == "1"
     try:
         web_documents.pin(document=document, actor=request.user, pinned=pinned)

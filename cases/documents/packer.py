@@ -52,6 +52,7 @@ class PackInput:
     content_type: str
     pinned: bool = False  # staff want it in a file of its own: never merged with others
     tab: str = ""  # the platform tab it answers, in English: the name when the label has no ASCII
+    rotations: tuple[tuple[int, int], ...] = ()  # (page number, degrees clockwise) staff set
 
 
 @dataclass(frozen=True)
@@ -383,7 +384,7 @@ def _render_level(
     total = 0
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         futures = [
-            pool.submit(render, item.data, item.content_type, quality, cache)
+            pool.submit(_render_turned, item, quality, cache)
             for item, cache in zip(inputs, caches, strict=True)
         ]
         for done, future in enumerate(as_completed(futures), start=1):
@@ -399,6 +400,16 @@ def _render_level(
                     pending.cancel()
                 return None
         return [future.result() for future in futures]
+
+
+def _render_turned(item: PackInput, quality: Quality, cache) -> Rendered:
+    """An input's pages, with the pages staff turned upright turned (a page's /Rotate: the same
+    bytes, so the page costs hold)."""
+    rendered = render(item.data, item.content_type, quality, cache)
+    for number, degrees in item.rotations:
+        if 1 <= number <= len(rendered.pdf.pages):
+            rendered.pdf.pages[number - 1].rotate(degrees, relative=True)
+    return rendered
 
 
 def _too_large(inputs, rendered, groups, limits: Limits, quality: Quality) -> UploadSetTooLarge:

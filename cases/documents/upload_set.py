@@ -145,6 +145,7 @@ def fingerprint(documents: list[Document], limits: Limits) -> str:
                 label_of(document),
                 tab_of(document),
                 document.pinned,
+                *([document.rotations] if document.rotations else []),  # old packs stay current
             ]
             for document in documents
         ],
@@ -162,4 +163,7 @@ def pack_input(document: Document, data: bytes) -> PackInput:
         content_type=document.content_type,
         pinned=document.pinned,
         tab=tab_of(document),
+        rotations=tuple(
+            sorted((int(page), degrees) for page, degrees in document.rotations.items())
+        ),
     )

@@ -29,6 +29,7 @@ from cases.services.documents import (
     document_reject,
     document_remove,
     document_reorder,
+    document_rotate,
     record_download,
     upload_set_zip,
 )
@@ -99,6 +100,7 @@ __all__ = [
     "document_reject",
     "document_remove",
     "document_reorder",
+    "document_rotate",
     "fill_reply",
     "item_add",
     "item_add_from_catalogue",

@@ -204,6 +204,35 @@ def document_pin(*, document: Document, actor: Writer, pinned: bool) -> Document
     return document
 
 
+@transaction.atomic
+def document_rotate(*, document: Document, actor: Writer, page: int, degrees: int = 90) -> Document:
+    """Turn one page of a document clockwise in the upload set (a scan fed sideways). The
+    stored file stays as uploaded; the packer applies the turn. The filing party's choice, like
+    packing; the set is packed again."""
+    tenancy.check_can_pack(actor, document.supplement.case)
+    supplement = lock_open_supplement(document.supplement_id)
+    document = Document.objects.get(pk=document.pk)
+    if degrees not in (90, 180, 270):
+        raise InvalidInput(_("Turn a page by 90, 180 or 270 degrees."), field="degrees")
+    if not 1 <= page <= (document.pages or 1):
+        raise InvalidInput(
+            _("This document has %(pages)d page(s).") % {"pages": document.pages or 1},
+            field="page",
+        )
+    rotations = dict(document.rotations)
+    turned = (rotations.get(str(page), 0) + degrees) % 360
+    if turned:
+        rotations[str(page)] = turned
+    else:
+        rotations.pop(str(page), None)  # back upright: nothing to remember
+    document.rotations = rotations
+    history_user(actor, document)
+    document.save(update_fields=["rotations"])
+    touch(supplement, actor)
+    pack_request(supplement=supplement, actor=actor, automatic=True)  # the set changed
+    return document
+
+
 # --- Downloads -------------------------------------------------------------------------------
 def record_download(
     *,

@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 
+import pikepdf
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
@@ -277,3 +278,35 @@ def test_files_follow_the_platforms_tab_order_and_a_chinese_comment_names_its_ta
         "01-passport.pdf",  # the passport tab comes before the upload tab
         "02-passport-data-page.pdf",
     ]
+
+
+def test_staff_turn_a_page_upright_in_the_packed_set(world, open_supplement):
+    """Issue 11: a scan fed sideways. The stored file stays as uploaded; the packed page turns."""
+    (document,) = documents_for(open_supplement, world.agency_staff, 1)
+    original = document.file.open("rb").read()
+    path = f"/api/v1/documents/{document.pk}/rotate/"
+
+    assert api(world.hr_acme).post(path, {"page": 1}, format="json").status_code == 403
+    wrong = api(world.agency_staff).post(path, {"page": 9}, format="json")
+    turned = api(world.agency_staff).post(path, {"page": 1, "degrees": 90}, format="json")
+
+    assert wrong.status_code == 400
+    assert turned.status_code == 200
+    assert turned.json() == {"rotations": {"1": 90}}
+    job = packed(open_supplement, world.agency_staff)
+    (row,) = job.files.all()
+    with pikepdf.open(io.BytesIO(row.file.open("rb").read())) as pdf:
+        assert int(pdf.pages[0].obj.get("/Rotate", 0)) == 90
+    document.refresh_from_db()
+    assert document.file.open("rb").read() == original  # as uploaded
+
+    # From the workspace: three more quarter turns bring it back upright (nothing remembered).
+    client = page(world.agency_staff)
+    for _turn in range(3):
+        response = client.post(
+            f"/supplements/{open_supplement.pk}/documents/{document.pk}/rotate/",
+            {"page": 1, "degrees": 90},
+        )
+        assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.rotations == {}
