@@ -22,11 +22,18 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            language = preferences.language_for(request)
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
-        return self.get_response(request)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        language = preferences.language_for(request)
+        previous = translation.get_language()
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        try:
+            return self.get_response(request)
+        finally:
+            # The thread goes back to what it spoke before: a person's language must not leak
+            # into whatever this thread runs next (a test's service call, an in-process task).
+            translation.activate(previous) if previous else translation.deactivate()
 
 
 class RequireOTPMiddleware:

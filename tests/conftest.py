@@ -65,6 +65,18 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a visitor's request (Django's
+    LocaleMiddleware) leaves its language active in the thread, and a test's own service calls
+    would otherwise speak whatever the previous test's page spoke."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 costs ~0.1 s a user, ~0.7 s for `world` alone; hashing strength is not under test
     here (the seed_demo subprocess test still logs in through the real Argon2 settings)."""

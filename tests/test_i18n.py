@@ -29,3 +29,21 @@ def test_our_catalogue_is_compiled_and_translates_domain_terms():
     assert english == "Finish and submit (完成送出)"
     assert label != english
     assert "完成送出" in label
+
+
+@pytest.mark.django_db
+def test_a_persons_language_does_not_outlive_their_request(client, world):
+    """The user's language is active for their request only: code the same thread runs next
+    (an in-process task, a test's service call) speaks the site's language again."""
+    from django.utils import translation
+
+    from accounts.models import Profile
+
+    Profile.objects.create(user=world.hr_acme, language="zh-hant")
+    client.force_login(world.hr_acme)
+    before = translation.get_language()
+
+    page = client.get("/hr/")
+
+    assert '<html lang="zh-hant">' in page.text
+    assert translation.get_language() == before
