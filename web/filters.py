@@ -24,8 +24,8 @@ def _user_label(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-class SupplementFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+def _search_filter() -> django_filters.CharFilter:
+    return django_filters.CharFilter(
         method="search",
         label=_("Search"),
         help_text=_(
@@ -33,6 +33,45 @@ class SupplementFilter(django_filters.FilterSet):
         ),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
+
+
+class _ListFilter(django_filters.FilterSet):
+    """What both lists share: the search, the employers and assignees to choose from, and what
+    "me", "nobody" or a person means. `case_prefix` reaches a row's case."""
+
+    case_prefix = ""
+
+    def __init__(self, data=None, queryset=None, *, request=None, today: dt.date | None = None):
+        super().__init__(data, queryset, request=request)
+        self.today = today or taipei_today()
+        user = request.user
+        self.filters["employer"].queryset = tenancy.employers_for(user)
+        self.filters["assignee"].extra["choices"] = [
+            ("me", _("Me")),
+            ("none", _("Nobody")),
+            *[(str(u.pk), _user_label(u)) for u in tenancy.assignable_users(user)],
+        ]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(queries.case_text_filter(value, prefix=self.case_prefix))
+
+    def filter_assignee(self, queryset, name, value):
+        if value == "none":
+            return self.assigned(queryset, Q(assignee__isnull=True))
+        who = self.request.user.pk if value == "me" else int(value)
+        return self.assigned(queryset, Q(assignee_id=who))
+
+    def assigned(self, queryset, condition: Q):
+        """The rows whose supplement(s) meet `condition` on the assignee."""
+        raise NotImplementedError
+
+
+class SupplementFilter(_ListFilter):
+    case_prefix = "case__"
+    q = _search_filter()
     employer = django_filters.ModelChoiceFilter(
         field_name="case__employer", label=_("Employer"), queryset=None, empty_label=_("All")
     )
@@ -64,29 +103,8 @@ class SupplementFilter(django_filters.FilterSet):
         model = SupplementRequest
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, today: dt.date | None = None):
-        super().__init__(data, queryset, request=request)
-        self.today = today or taipei_today()
-        user = request.user
-        self.filters["employer"].queryset = tenancy.employers_for(user)
-        self.filters["assignee"].extra["choices"] = [
-            ("me", _("Me")),
-            ("none", _("Nobody")),
-            *[(str(u.pk), _user_label(u)) for u in tenancy.assignable_users(user)],
-        ]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(queries.case_text_filter(value, prefix="case__"))
-
-    def filter_assignee(self, queryset, name, value):
-        if value == "me":
-            return queryset.filter(assignee_id=self.request.user.pk)
-        if value == "none":
-            return queryset.filter(assignee__isnull=True)
-        return queryset.filter(assignee_id=int(value))
+    def assigned(self, queryset, condition: Q):
+        return queryset.filter(condition)
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(deadline__lt=self.today)
@@ -99,17 +117,10 @@ class SupplementFilter(django_filters.FilterSet):
         return queryset.filter(deadline__lte=self.today + dt.timedelta(days=int(value)))
 
 
-class CaseListFilter(django_filters.FilterSet):
+class CaseListFilter(_ListFilter):
     """/cases/: every case in scope, narrowed by what a case handler asks of the list."""
 
-    q = django_filters.CharFilter(
-        method="search",
-        label=_("Search"),
-        help_text=_(
-            "Application number (申請案號), reference GC-…, applicant name or passport number"
-        ),
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
+    q = _search_filter()
     status = django_filters.ChoiceFilter(
         choices=CaseStatus.choices, label=_("Status"), empty_label=_("All")
     )
@@ -149,28 +160,10 @@ class CaseListFilter(django_filters.FilterSet):
         model = Case
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, today: dt.date | None = None):
-        super().__init__(data, queryset, request=request)
-        self.today = today or taipei_today()
-        user = request.user
-        self.filters["employer"].queryset = tenancy.employers_for(user)
-        self.filters["assignee"].extra["choices"] = [
-            ("me", _("Me")),
-            ("none", _("Nobody")),
-            *[(str(u.pk), _user_label(u)) for u in tenancy.assignable_users(user)],
-        ]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(queries.case_text_filter(value)) if value else queryset
-
-    def filter_assignee(self, queryset, name, value):
-        open_ = SupplementRequest.objects.filter(state=SupplementState.OPEN)
-        if value == "none":
-            unassigned = open_.filter(assignee__isnull=True)
-            return queryset.filter(pk__in=unassigned.values("case_id"))
-        who = self.request.user.pk if value == "me" else int(value)
-        return queryset.filter(pk__in=open_.filter(assignee_id=who).values("case_id"))
+    def assigned(self, queryset, condition: Q):
+        """Cases with an open supplement whose assignee meets `condition`."""
+        open_ = SupplementRequest.objects.filter(condition, state=SupplementState.OPEN)
+        return queryset.filter(pk__in=open_.values("case_id"))
 
     def filter_card_expiring(self, queryset, name, value):
         last = self.today + dt.timedelta(days=int(value))
