@@ -51,4 +51,4 @@ COPY --from=build --chown=tracker:tracker /srv/static /srv/static
 WORKDIR /app
 USER tracker:tracker
 EXPOSE 8000
-CMD ["gunicorn", "tracker.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "--config", "python:tracker.gunicorn_conf", "tracker.wsgi", "--access-logfile", "-"]

@@ -7,12 +7,20 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from cases import services
 from cases.choices import SupplementState
 from cases.documents.upload_set import answered_by_document, uploaded_for
 from cases.models import RequestedItem, SupplementRequest
-from cases.tenancy import visible_cases, visible_comments, visible_documents, visible_items
+from cases.tenancy import (
+    visible_cases,
+    visible_comments,
+    visible_documents,
+    visible_items,
+    visible_supplements,
+)
 
 
 def _items(*, fields: tuple[str, ...] = ()) -> Prefetch:
@@ -92,15 +100,20 @@ def supplement_rows(ids) -> list[SupplementRequest]:
     return sorted(rows, key=lambda row: position[row.pk])
 
 
-def supplement_detail(user, supplement: SupplementRequest) -> SupplementRequest:
-    """Load what the detail shows under a supplement fetched through `access_supplement`."""
-    supplement = (
-        SupplementRequest.objects.select_related(
-            "case__applicant", "case__agency", "case__employer", "assignee", "submitted_by"
+def supplement_detail(user, supplement_id: int) -> SupplementRequest:
+    """The supplement with what the detail shows, through the tenancy rule (404 alike for "does
+    not exist" and "not yours"): one fetch, so a read does not look it up twice."""
+    try:
+        supplement = (
+            visible_supplements(user)
+            .select_related(
+                "case__applicant", "case__agency", "case__employer", "assignee", "submitted_by"
+            )
+            .prefetch_related(_items())
+            .get(pk=supplement_id)
         )
-        .prefetch_related(_items())
-        .get(pk=supplement.pk)
-    )
+    except (SupplementRequest.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("No such supplement request.")) from exc
     supplement.detail_comments = list(supplement.comments.select_related("resolved_by"))
     supplement.detail_items = list(supplement.items.all())
     supplement.detail_documents = list(

@@ -178,7 +178,8 @@ class Stack:
         with open(Path(self.data_dir) / "gunicorn.log", "a") as log:  # Popen keeps its own copy
             proc = subprocess.Popen(
                 [
-                    PYTHON, "-m", "gunicorn", "tracker.wsgi",
+                    PYTHON, "-m", "gunicorn", "--config", "python:tracker.gunicorn_conf",
+                    "tracker.wsgi",
                     "--bind", f"127.0.0.1:{port}",
                     "--workers", str(workers or self.workers),
                     "--timeout", "60", "--log-level", "warning",
@@ -280,8 +281,11 @@ class Load:
     """The clients: each owns the supplements it creates (its replies never race another
     client's, so every acknowledged reply must be the one stored) and reads everything."""
 
-    def __init__(self, base: str, keys: list[str], supplements: list[int], cases: list[int]):
+    def __init__(
+        self, base: str, keys: list[str], supplements: list[int], cases: list[int], pause: float
+    ):
         self.base = base
+        self.pause = pause
         self.keys = keys
         self.supplements = supplements
         self.cases = cases
@@ -341,6 +345,8 @@ class Load:
         own: list[int] = []
         pdf = tiny_pdf(MARK)
         while time.monotonic() < until:
+            if self.pause:  # a person between two clicks: 0.5 to 1.5 times the pause
+                time.sleep(self.pause * rng.uniform(0.5, 1.5))
             roll = rng.random()
             target = rng.choice(self.supplements)
             if roll < 0.30:
@@ -412,6 +418,13 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds each client waits between requests, on average (default 0: never pauses, "
+        "which measures saturation: latency is then clients / throughput)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--no-faults", action="store_true", help="the load only")
     args = parser.parse_args()
@@ -437,9 +450,9 @@ def main() -> int:
         print(
             f"gunicorn {args.workers} workers at {base}, 1 Celery worker; {len(keys)} tokens, "
             f"{len(supplements)} open supplements, {len(cases)} cases; "
-            f"{args.clients} clients for {args.seconds:.0f} s"
+            f"{args.clients} clients for {args.seconds:.0f} s, pausing {args.pause:g} s"
         )
-        load = Load(base, keys, supplements, cases)
+        load = Load(base, keys, supplements, cases, args.pause)
         pids = {"gunicorn": web.pid, "celery worker": stack.worker.pid}
 
         # PostgreSQL's backends come and go (CONN_MAX_AGE): sampled each second, each counted

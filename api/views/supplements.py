@@ -69,8 +69,8 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         rows = queries.supplement_rows(page)
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
-    def _detail(self, supplement, status_code=status.HTTP_200_OK) -> Response:
-        supplement = queries.supplement_detail(self.request.user, supplement)
+    def _detail(self, pk, status_code=status.HTTP_200_OK) -> Response:
+        supplement = queries.supplement_detail(self.request.user, pk)
         data = SupplementDetailSerializer(supplement, context=self.get_serializer_context()).data
         return Response(data, status=status_code)
 
@@ -78,7 +78,7 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         """One supplement with its comments, items, documents (those you may see), readiness and
         how its deadline was counted."""
-        return self._detail(access_supplement(request.user, pk))
+        return self._detail(pk)
 
     @extend_schema(request=SupplementCreateSerializer, responses={201: SupplementDetailSerializer})
     @idempotent
@@ -90,7 +90,7 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         # Who may record one on the case: the service's check.
         supplement = services.supplement_create(actor=request.user, **serializer.validated_data)
-        return self._detail(supplement, status.HTTP_201_CREATED)
+        return self._detail(supplement.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=SupplementUpdateSerializer, responses={200: SupplementDetailSerializer})
     def partial_update(self, request, pk=None):
@@ -110,7 +110,7 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         supplement = services.supplement_update(
             supplement=supplement, actor=request.user, **changes
         )
-        return self._detail(supplement)
+        return self._detail(supplement.pk)
 
     @extend_schema(responses={200: ReadinessSerializer})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
@@ -130,7 +130,7 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         supplement = services.supplement_override_deadline(
             supplement=supplement, actor=request.user, **serializer.validated_data
         )
-        return self._detail(supplement)
+        return self._detail(supplement.pk)
 
     @extend_schema(request=SubmitSerializer, responses={200: SupplementDetailSerializer})
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
@@ -144,7 +144,7 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         supplement = services.supplement_submit(
             supplement=supplement, actor=request.user, **serializer.validated_data
         )
-        return self._detail(supplement)
+        return self._detail(supplement.pk)
 
     @extend_schema(responses={200: ReminderSerializer(many=True)})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
@@ -176,7 +176,7 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """Withdraw an open supplement (no longer needed)."""
         supplement = access_supplement(request.user, pk, for_write=True)
         supplement = services.supplement_withdraw(supplement=supplement, actor=request.user)
-        return self._detail(supplement)
+        return self._detail(supplement.pk)
 
     @extend_schema(request=None, responses={200: SupplementDetailSerializer})
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
@@ -184,7 +184,7 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """Reopen a supplement withdrawn by mistake (a submitted one never reopens)."""
         supplement = access_supplement(request.user, pk, for_write=True)
         supplement = services.supplement_reopen(supplement=supplement, actor=request.user)
-        return self._detail(supplement)
+        return self._detail(supplement.pk)
 
     @extend_schema(request=OutcomeSerializer, responses={200: SupplementDetailSerializer})
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
@@ -196,7 +196,7 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         supplement = services.supplement_record_outcome(
             supplement=supplement, actor=request.user, **serializer.validated_data
         )
-        return self._detail(supplement)
+        return self._detail(supplement.pk)
 
 
 class DeadlinePreviewView(APIView):
