@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.errors import DomainError
 
@@ -27,7 +28,7 @@ METADATA = {ipaddress.ip_address("fd00:ec2::254"), ipaddress.ip_address("100.100
 class UnsafeUrl(DomainError):
     code = "webhook_url_refused"
     status = 400
-    default_message = _("This URL cannot receive webhooks.")
+    default_message = gettext_lazy("This URL cannot receive webhooks.")
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def resolve(url: str) -> Target:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise UnsafeUrl(_("The host name could not be resolved."), field="url") from exc
-    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
     if not addresses or any(_refused(address) for address in addresses):
         raise UnsafeUrl(
             _("This URL points inside a private network; webhooks go to public addresses only."),
