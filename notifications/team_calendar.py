@@ -15,8 +15,8 @@ from icalendar import Calendar
 
 from accounts.models import Organization
 from accounts.standing import scope_for
-from cases.errors import DomainError
 from cases.clock import taipei_today
+from cases.errors import DomainError
 from cases.tenancy import organization_cases
 from notifications.calendar import build_calendar
 from notifications.selectors import deadlines_in
