@@ -73,16 +73,21 @@ def test_a_supplement_s_life_makes_its_events(world, receiver, open_supplement):
 
 def test_a_change_that_rolls_back_records_nothing(world, receiver):
     register(receiver, actor=world.agency_admin, organization=world.agency, events=EVERYTHING)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        services.supplement_create(
-            case=world.acme_case,
-            actor=world.agency_staff,
-            requesting_body="nia_initial",
-            notice_date=timezone.localdate(),
-            rule="30d",
-        )
-        assert recorded() == ["supplement.created", "case.status_changed"]
-        raise RuntimeError("the request failed after the change")
+
+    def failing_request() -> None:
+        with transaction.atomic():
+            services.supplement_create(
+                case=world.acme_case,
+                actor=world.agency_staff,
+                requesting_body="nia_initial",
+                notice_date=timezone.localdate(),
+                rule="30d",
+            )
+            assert recorded() == ["supplement.created", "case.status_changed"]
+            raise RuntimeError("the request failed after the change")
+
+    with pytest.raises(RuntimeError):
+        failing_request()
     assert recorded() == []
 
 
