@@ -11,9 +11,17 @@ from django.urls import reverse
 
 from cases import services
 from notifications.webhooks.models import WebhookDelivery, WebhookEndpoint
-from tests.webhooks.conftest import receiver, register  # noqa: F401 - the fixture
+from tests.webhooks.conftest import register
+from tests.webhooks.receiver import Receiver
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def receiver(settings):
+    settings.WEBHOOK_ALLOW_LOOPBACK = True
+    with Receiver() as live:
+        yield live
 
 
 def feedback_of(response, part: str) -> str:
