@@ -358,6 +358,8 @@ WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 # An endpoint whose deliveries keep failing this long is disabled and its admins are emailed.
 WEBHOOK_DISABLE_AFTER_DAYS = env.int("WEBHOOK_DISABLE_AFTER_DAYS", default=5)
 WEBHOOK_DUE_SOON_DAYS = env.int("WEBHOOK_DUE_SOON_DAYS", default=3)
+# A delivery still pending this long after its time lost its task: the sweep queues it again.
+WEBHOOK_STRANDED_SECONDS = env.int("WEBHOOK_STRANDED_SECONDS", default=300)
 # The function that renders an event's `data` (the API's representation).
 WEBHOOK_PAYLOAD_RENDERER = "api.webhook_payloads.render"
 
