@@ -202,7 +202,7 @@ def tell_admins_disabled(*, endpoint: WebhookEndpoint, days: int) -> None:
                 subject=_("Webhook endpoint disabled: %(url)s") % {"url": endpoint.url},
                 message=_(
                     "Deliveries to %(url)s have failed for %(days)s days, so the endpoint was "
-                    "disabled. Fix the receiver, enable it again on the Webhooks page, and replay "
+                    "disabled. Fix the receiver, enable it again on the Integrations page, and replay "
                     "the deliveries it missed from its delivery log."
                 )
                 % {"url": endpoint.url, "days": days},
