@@ -421,6 +421,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "accounts.models.Role",
         "OrganizationKindEnum": "accounts.models.OrganizationKind",
         "AttachmentKindEnum": "cases.choices.AttachmentKind",
+        "WebhookEventTypeEnum": "notifications.webhooks.models.EventType",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

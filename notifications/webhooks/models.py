@@ -34,11 +34,9 @@ class DeliveryReason(models.TextChoices):
     """Why a delivery was skipped, failed or waits to be tried again (the technical detail, the
     receiver's answer, stays in `error`)."""
 
-    GONE = "gone", _("What the event was about no longer exists.")
     NO_ACCESS = "no_access", _("The organization can no longer see this.")
     DISABLED = "disabled", _("The endpoint is disabled.")
     RETRYING = "retrying", _("The receiver did not accept it; it will be tried again.")
-    REFUSED_ADDRESS = "refused_address", _("The address was refused (inside a private network).")
     GAVE_UP = "gave_up", _("Gave up after repeated failures.")
     INTERNAL = "internal", _("An error in the tracker stopped this delivery; see the server log.")
 
