@@ -27,7 +27,6 @@ from accounts.models import Membership, Role, profile_for
 from notifications import outbox
 from notifications.channels import TRANSIENT, Outcome, describe
 from notifications.webhooks import addresses, transport
-from notifications.webhooks.events import reader_of
 from notifications.webhooks.models import DeliveryReason, WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -116,19 +115,10 @@ class WebhookKind(outbox.Kind):
         if not endpoint.is_active:
             draft.skip(rows, DeliveryReason.DISABLED)
             return
-        if delivery.payload is None:
-            reader = reader_of(endpoint)
-            data = render(delivery, reader) if reader is not None else None
-            if data is None:
-                # Gone, or no longer the organization's to see: nothing is said about it.
-                draft.skip(rows, DeliveryReason.NO_ACCESS)
-                return
-            delivery.payload = {
-                "type": delivery.event_type,
-                "timestamp": delivery.occurred_at.astimezone(dt.UTC).isoformat(),
-                "data": data,
-            }
-            WebhookDelivery.objects.filter(pk=delivery.pk).update(payload=delivery.payload)
+        if delivery.payload is None and not _freeze_row(delivery):
+            # Gone, or no longer the organization's to see: nothing is said about it.
+            draft.skip(rows, DeliveryReason.NO_ACCESS)
+            return
         draft.send(rows, delivery=delivery)
 
     def channel(self) -> WebhookChannel:
@@ -136,6 +126,38 @@ class WebhookKind(outbox.Kind):
 
     def addressee(self, rows: list) -> str:
         return f"webhook {rows[0].pk} to endpoint {rows[0].endpoint_id}"
+
+
+def _freeze_row(delivery: WebhookDelivery) -> bool:
+    """Render the delivery's body once (only where none is stored yet); False when the
+    endpoint's organization cannot see the resource (or it is gone)."""
+    reader = delivery.endpoint.reader()
+    data = render(delivery, reader) if reader is not None else None
+    if data is None:
+        return False
+    payload = {
+        "type": delivery.event_type,
+        "timestamp": delivery.occurred_at.astimezone(dt.UTC).isoformat(),
+        "data": data,
+    }
+    if WebhookDelivery.objects.filter(pk=delivery.pk, payload__isnull=True).update(payload=payload):
+        delivery.payload = payload
+    else:  # rendered meanwhile by someone else: theirs is the body
+        delivery.payload = WebhookDelivery.objects.values_list("payload", flat=True).get(
+            pk=delivery.pk
+        )
+    return True
+
+
+def freeze(delivery_id: int) -> None:
+    """Render the body of a recorded delivery now (right after the change commits)."""
+    delivery = (
+        WebhookDelivery.objects.select_related("endpoint__created_by")
+        .filter(pk=delivery_id, payload__isnull=True, endpoint__is_active=True)
+        .first()
+    )
+    if delivery is not None:
+        _freeze_row(delivery)
 
 
 def deliver(delivery_id: int) -> dt.timedelta | None:

@@ -10,7 +10,9 @@ sending happens in Celery after commit.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -22,6 +24,7 @@ from cases.choices import AttachmentKind, SupplementOutcome, SupplementState
 from cases.documents.models import PackedFile
 from cases.models import Case, Document, SupplementAttachment, SupplementRequest
 from cases.tenancy import visible_cases
+from notifications.webhooks.delivery import freeze
 from notifications.webhooks.models import (
     EventType,
     WebhookDelivery,
@@ -30,6 +33,8 @@ from notifications.webhooks.models import (
 )
 
 SEND_WEBHOOK = "notifications.send_webhook"  # its task (notifications.webhooks.tasks), by name
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -148,21 +153,10 @@ def endpoints_for(event: Event) -> list[WebhookEndpoint]:
     ]
     hearing = []
     for endpoint in endpoints:
-        reader = reader_of(endpoint)
+        reader = endpoint.reader()
         if reader is not None and visible_cases(reader).filter(pk=event.case_id).exists():
             hearing.append(endpoint)
     return hearing
-
-
-def reader_of(endpoint: WebhookEndpoint):
-    """Whose eyes an endpoint sees through: its registering admin, while still an active member
-    of the endpoint's organization (an admin who left takes the endpoint's view with them)."""
-    user = endpoint.created_by
-    if user is None or not user.is_active:
-        return None
-    if not user.memberships.filter(organization_id=endpoint.organization_id).exists():
-        return None
-    return user
 
 
 def record(event: Event, *, occurred_at: dt.datetime | None = None) -> list[WebhookDelivery]:
@@ -185,8 +179,19 @@ def record(event: Event, *, occurred_at: dt.datetime | None = None) -> list[Webh
                 endpoint=endpoint, **_fields(event, occurred_at)
             )
         made.append(delivery)
-        queue.send_after_commit(SEND_WEBHOOK, delivery.pk)
+        transaction.on_commit(partial(delivery_after_commit, delivery.pk), robust=True)
     return made
+
+
+def delivery_after_commit(delivery_id: int) -> None:
+    """Once the change is committed: render the body as the data now stands (what the change
+    made, before anything later changes it again), then queue the sending. A failure here only
+    delays the body to the first attempt; a broker outage is caught up by the sweep."""
+    try:
+        freeze(delivery_id)
+    except Exception:  # never fail the request that made the change
+        logger.exception("rendering webhook delivery %s failed", delivery_id)
+    queue.send(SEND_WEBHOOK, delivery_id)
 
 
 def _fields(event: Event, occurred_at: dt.datetime) -> dict:

@@ -84,6 +84,17 @@ class WebhookEndpoint(models.Model):
     def hears(self, event_type: str) -> bool:
         return self.is_active and event_type in self.events
 
+    def reader(self):
+        """Whose eyes the endpoint sees through: its registering admin, while still an active
+        member of the endpoint's organization (an admin who left takes the endpoint's view with
+        them); None otherwise."""
+        user = self.created_by
+        if user is None or not user.is_active:
+            return None
+        if not user.memberships.filter(organization_id=self.organization_id).exists():
+            return None
+        return user
+
 
 class WebhookDelivery(OutboxMessage):
     """One event for one endpoint. `message_id` is the stable `webhook-id` (a replay keeps it, so

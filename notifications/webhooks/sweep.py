@@ -17,7 +17,7 @@ from cases.clock import taipei_today
 from cases.models import SupplementRequest
 from cases.tenancy import visible_cases
 from notifications.webhooks import delivery
-from notifications.webhooks.events import SEND_WEBHOOK, reader_of
+from notifications.webhooks.events import SEND_WEBHOOK
 from notifications.webhooks.models import (
     EventType,
     WebhookDelivery,
@@ -50,7 +50,7 @@ def derive_deadline_events(*, today: dt.date | None = None, limit: int = 1000) -
         wanted = {EventType.SUPPLEMENT_DUE_SOON, EventType.SUPPLEMENT_OVERDUE} & set(
             endpoint.events
         )
-        reader = reader_of(endpoint) if wanted else None
+        reader = endpoint.reader() if wanted else None
         if reader is None:
             continue
         open_supplements = SupplementRequest.objects.open().filter(

@@ -111,3 +111,49 @@ def test_a_receiver_that_was_down_gets_every_event_with_the_same_id(
     assert message.json["data"]["assignee"]["id"] == world.agency_staff.pk
     endpoint.refresh_from_db()
     assert endpoint.failing_since is None
+
+
+def test_every_event_made_while_the_receiver_was_down_arrives_afterwards(
+    world, receiver, open_supplement, django_capture_on_commit_callbacks
+):
+    register(
+        receiver,
+        actor=world.agency_admin,
+        organization=world.agency,
+        events=["supplement.updated"],
+    )
+    from cases import services
+
+    receiver.state.fail_next = 1000  # down
+    for person in (world.agency_staff, world.agency_admin, None):
+        with django_capture_on_commit_callbacks() as after_commit:
+            services.supplement_assign(
+                supplement=open_supplement, actor=world.agency_staff, assignee=person
+            )
+        # After commit: the body is rendered, then the task makes its first attempt (run here
+        # in place of the broker), which the receiver refuses.
+        [callback] = after_commit
+        row = WebhookDelivery.objects.latest("pk")
+        assert callback.func.__name__ == "delivery_after_commit"
+        webhook_delivery.freeze(row.pk)
+        assert webhook_delivery.deliver(row.pk) is not None
+    rows = list(WebhookDelivery.objects.order_by("pk"))
+    assert [(row.status, row.attempts, row.response_code) for row in rows] == [
+        (OutboxStatus.PENDING, 1, 503)
+    ] * 3
+    assert receiver.received == []
+
+    receiver.state.fail_next = 0  # back up: the retries deliver each event, none lost
+    for row in rows:
+        assert webhook_delivery.deliver(row.pk) is None
+    assert [m.headers["webhook-id"] for m in receiver.received] == [r.message_id for r in rows]
+    assert all(m.verified for m in receiver.received)
+    # Each body was rendered right after its change committed: the supplement as that change
+    # left it, the same body on every retry.
+    assignees = [m.json["data"]["assignee"] for m in receiver.received]
+    assert [a and a["id"] for a in assignees] == [
+        world.agency_staff.pk,
+        world.agency_admin.pk,
+        None,
+    ]
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
