@@ -5,8 +5,9 @@ are told by email.
 
 The body is `{"type", "timestamp", "data"}` with `data` the resource as the API returns it to the
 endpoint's organization: rendered by the function named in WEBHOOK_PAYLOAD_RENDERER (the API layer
-supplies it, as this app sits below the API). It is frozen at the first attempt, so every retry
-and replay signs the same body under the same `webhook-id`.
+supplies it, as this app sits below the API). It is rendered right after the change commits
+(events.delivery_after_commit; else at the first attempt) and kept, so every retry and replay
+signs the same body under the same `webhook-id`.
 """
 
 from __future__ import annotations

@@ -98,8 +98,8 @@ class WebhookEndpoint(models.Model):
 
 class WebhookDelivery(OutboxMessage):
     """One event for one endpoint. `message_id` is the stable `webhook-id` (a replay keeps it, so
-    receivers deduplicate); `payload` is frozen at the first attempt, so every retry signs the
-    same body. `event_key` makes an event derived by a sweep (due soon, overdue) happen once."""
+    receivers deduplicate); `payload` is rendered once, right after the change commits, so every
+    retry signs the same body. `event_key` makes an event derived by a sweep (due soon, overdue) happen once."""
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
