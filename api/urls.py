@@ -21,6 +21,7 @@ from api.views.parts import (
     SupplementItemsView,
 )
 from api.views.supplements import DeadlinePreviewView, SupplementViewSet
+from api.views.webhooks import WebhookViewSet
 
 app_name = "api"
 
@@ -43,6 +44,7 @@ router.register("comments", CommentViewSet, basename="comment")
 router.register("items", ItemViewSet, basename="item")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("case-requests", CaseRequestViewSet, basename="case-request")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token-obtain"),

@@ -390,3 +390,8 @@ class Reminder(OutboxMessage):
 
     def __str__(self) -> str:
         return f"{self.supplement} → {self.email}"
+
+
+# Models kept in modules of their own (webhooks, the team calendar), registered with the app here.
+from notifications.team_feeds import TeamCalendarFeed  # noqa: E402, F401
+from notifications.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

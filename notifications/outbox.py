@@ -162,6 +162,12 @@ class Kind:
     # What the channel's refusals are recorded as.
     temporary_reason: ClassVar[str] = Reason.SMTP_TEMPORARY
     permanent_reason: ClassVar[str] = Reason.SMTP_PERMANENT
+    # A kind with a schedule of its own (webhooks retry over a day); None: the alerts' settings.
+    max_attempts: ClassVar[int | None] = None
+
+    def backoff(self, attempts: int) -> dt.timedelta:
+        """The wait before retry number `attempts`."""
+        return backoff(attempts)
 
     def rows(self) -> QuerySet:
         """How claimed rows are loaded (select_related, only); must load `claim` and `attempts`."""
@@ -199,7 +205,7 @@ class Sender:
         self.kind = kind
         self.now = now or timezone.now()
         self.tally = Tally()
-        self.max_attempts = _setting("ALERT_MAX_ATTEMPTS", 8)
+        self.max_attempts = kind.max_attempts or _setting("ALERT_MAX_ATTEMPTS", 8)
         self._channel: Channel | None = None
 
     # Claiming. Reading the candidates and taking them are separate steps, as they are in a race:
@@ -315,7 +321,7 @@ class Sender:
                 "%s to %s failed: %s", self.kind.name, self.kind.addressee(rows), outcome.error
             )
             return None
-        wait = backoff(attempts)
+        wait = self.kind.backoff(attempts)
         self._finish(
             rows,
             OutboxStatus.PENDING,

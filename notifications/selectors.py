@@ -55,8 +55,13 @@ def access_subject(*, user, subject_kind: str, subject_id: int) -> Item:
 def deadlines_for(*, user, today: dt.date | None = None) -> list[Item]:
     """Every open dated item on the cases the user may see: supplements, obligations, extension
     windows, passports. What the calendar feed and the alerts page list."""
+    return deadlines_in(cases=visible_cases(user), today=today)
+
+
+def deadlines_in(*, cases: QuerySet, today: dt.date | None = None) -> list[Item]:
+    """Every open dated item on these cases (a person's or an organization's, through
+    cases.tenancy)."""
     today = today or taipei_today()
-    cases = visible_cases(user)
     items: list[Item] = []
     keys = [
         (SubjectKind.SUPPLEMENT, pk)

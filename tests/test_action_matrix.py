@@ -975,6 +975,17 @@ PAGE_NOT_CASE_WRITES = {
     "reply_templates",
     "reply_template_new",
     "reply_template_edit",
+    # Webhooks and the team calendar: the organization's integrations, not a case; tested in
+    # tests/web/test_integrations.py and tests/webhooks/.
+    "integrations",
+    "webhook",
+    "webhook_edit",
+    "webhook_state",
+    "webhook_rotate",
+    "webhook_delete",
+    "webhook_replay",
+    "team_calendar_link",
+    "team_calendar_feed",
 }
 # API write routes (api/urls.py, namespace "api") by (route name, method) → the action above.
 API_WRITES = {
@@ -1020,6 +1031,14 @@ API_NOT_CASE_WRITES = {
     ("case-request-accept", "post"),
     ("case-request-decline", "post"),
     ("case-request-cancel", "post"),
+    # Webhook endpoints: the organization's admins, tested in tests/webhooks/test_api.py.
+    ("webhook-list", "post"),
+    ("webhook-detail", "patch"),
+    ("webhook-detail", "delete"),
+    ("webhook-disable", "post"),
+    ("webhook-enable", "post"),
+    ("webhook-rotate-secret", "post"),
+    ("webhook-delivery-replay", "post"),
 }
 WRITE_METHODS = ("post", "put", "patch", "delete")
 

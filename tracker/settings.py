@@ -318,6 +318,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         expires=env.float("ALERT_SWEEP_EXPIRES", default=None),
     ),
     # Packing jobs a killed worker left behind are sent again (cases.services).
+    # Webhooks: due-soon and overdue events, lost deliveries re-queued, failing endpoints disabled.
+    "webhook-sweep": {
+        "task": "notifications.webhook_sweep",
+        "schedule": env.float("WEBHOOK_SWEEP_SECONDS", default=300.0),
+        "options": {"expires": env.float("WEBHOOK_SWEEP_SECONDS", default=300.0)},
+    },
     "recover-stale-pack-jobs": {
         "task": "cases.documents.recover_stale_pack_jobs",
         "schedule": env.float("PACK_RECOVER_SECONDS", default=300.0),
@@ -339,6 +345,23 @@ ALERT_RETRY_MAX_SECONDS = env.int("ALERT_RETRY_MAX_SECONDS", default=3600)
 ALERT_BATCH_SIZE = env.int("ALERT_BATCH_SIZE", default=500)
 ALERT_SEND_BATCH_SIZE = env.int("ALERT_SEND_BATCH_SIZE", default=50)
 ALERT_LINK_MAX_AGE_DAYS = env.int("ALERT_LINK_MAX_AGE_DAYS", default=30)
+
+# --- Outbound webhooks (notifications.webhooks) -----------------------------------------------------
+# Off by default: receivers must be public https hosts. On, 127.0.0.1 (only) may receive, over http
+# too: tests and local integrations.
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
+# Seconds before each retry (Standard Webhooks' schedule: about 27 hours in all).
+WEBHOOK_RETRY_SCHEDULE = tuple(
+    env.list("WEBHOOK_RETRY_SCHEDULE", cast=int, default=[5, 300, 1800, 7200, 18000, 36000, 36000])
+)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# An endpoint whose deliveries keep failing this long is disabled and its admins are emailed.
+WEBHOOK_DISABLE_AFTER_DAYS = env.int("WEBHOOK_DISABLE_AFTER_DAYS", default=5)
+WEBHOOK_DUE_SOON_DAYS = env.int("WEBHOOK_DUE_SOON_DAYS", default=3)
+# A delivery still pending this long after its time lost its task: the sweep queues it again.
+WEBHOOK_STRANDED_SECONDS = env.int("WEBHOOK_STRANDED_SECONDS", default=300)
+# The function that renders an event's `data` (the API's representation).
+WEBHOOK_PAYLOAD_RENDERER = "api.webhook_payloads.render"
 
 # --- REST framework -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -398,6 +421,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "accounts.models.Role",
         "OrganizationKindEnum": "accounts.models.OrganizationKind",
         "AttachmentKindEnum": "cases.choices.AttachmentKind",
+        "WebhookEventTypeEnum": "notifications.webhooks.models.EventType",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -13,6 +13,7 @@ from web import (
     catalogue,
     clients,
     dashboard,
+    integrations,
     invitations,
     page_turns,
     portals,
@@ -26,6 +27,32 @@ app_name = "web"
 
 urlpatterns = [
     path("welcome/", dashboard.nothing, name="nothing"),
+    # Webhooks and the team calendar (issue 14).
+    path("integrations/", integrations.integrations, name="integrations"),
+    path("integrations/webhooks/<int:pk>/", integrations.webhook, name="webhook"),
+    path("integrations/webhooks/<int:pk>/edit/", integrations.webhook_update, name="webhook_edit"),
+    path("integrations/webhooks/<int:pk>/state/", integrations.webhook_state, name="webhook_state"),
+    path(
+        "integrations/webhooks/<int:pk>/rotate/", integrations.webhook_rotate, name="webhook_rotate"
+    ),
+    path(
+        "integrations/webhooks/<int:pk>/delete/", integrations.webhook_delete, name="webhook_delete"
+    ),
+    path(
+        "integrations/webhooks/<int:pk>/deliveries/<int:delivery_id>/replay/",
+        integrations.webhook_replay,
+        name="webhook_replay",
+    ),
+    path(
+        "integrations/team-calendar/<int:organization_id>/",
+        integrations.team_calendar_link,
+        name="team_calendar_link",
+    ),
+    path(
+        "team-calendar/<str:token>.ics",
+        integrations.team_calendar_feed,
+        name="team_calendar_feed",
+    ),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/assign/", dashboard.bulk_assign, name="bulk_assign"),
     path("dashboard/export.<str:fmt>", dashboard.export_list, name="export"),

@@ -74,6 +74,7 @@ from cases.tenancy.checks import (
     check_can_upload,
     check_case_create,
 )
+from cases.tenancy.organizations import organization_cases
 from cases.tenancy.people import (
     access_applicant,
     access_authorisation,
@@ -190,6 +191,7 @@ __all__ = [
     "invitable_applicants",
     "invitable_organizations",
     "member_org_ids",
+    "organization_cases",
     "own_agencies",
     "party_for",
     "requestable_agencies",

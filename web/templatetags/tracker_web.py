@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.standing import scope_for
 from cases.choices import Party
 from web.queries import persona_for
 
@@ -36,6 +37,9 @@ def tracker_nav(context) -> list[dict]:
     if persona.is_agency_admin:
         links.append({"url": reverse("web:invite"), "label": _("Invite people")})
         links.append({"url": reverse("web:applicant_import"), "label": _("Import applicants")})
+    if scope_for(user).admin_org_ids:
+        # Webhooks and the team calendar: the organization's admins (issue 14).
+        links.append({"url": reverse("web:integrations"), "label": _("Integrations")})
     if persona.is_agency or persona.is_superuser:
         links.append({"url": reverse("web:clients"), "label": _("Clients")})
         links.append({"url": reverse("web:item_templates"), "label": _("Templates")})
