@@ -194,7 +194,7 @@ class Stack:
             try:
                 requests.get(f"{base}/healthz", timeout=5)
                 return base, proc
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or a busy machine's slow start
                 time.sleep(0.2)
         sys.exit("gunicorn did not start; see gunicorn.log in " + self.data_dir)
 
