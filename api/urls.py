@@ -20,6 +20,7 @@ from api.views.parts import (
     SupplementDocumentsView,
     SupplementItemsView,
 )
+from api.views.reports import SupplementReportView
 from api.views.supplements import DeadlinePreviewView, SupplementViewSet
 
 app_name = "api"
@@ -47,6 +48,7 @@ router.register("case-requests", CaseRequestViewSet, basename="case-request")
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token-obtain"),
     path("me/", MeView.as_view(), name="me"),
+    path("reports/supplements/", SupplementReportView.as_view(), name="report-supplements"),
     path("deadlines/preview/", DeadlinePreviewView.as_view(), name="deadline-preview"),
     path(
         "supplements/<int:supplement_pk>/comments/",
