@@ -43,7 +43,8 @@ def test_agency_page_matches_the_api(client, book):
     assert figure(html, "on-time") == "2"
     assert figure(html, "late") == "1"
     assert figure(html, "rate") == "67%"
-    assert "<svg" in html and "part-submitted_late" in html
+    assert "<svg" in html
+    assert "part-submitted_late" in html
     assert 'style="' not in html.split("<main", 1)[1]  # no inline style: the CSP holds
     assert "Content-Security-Policy" in response.headers
 
@@ -116,7 +117,9 @@ def test_chinese_page(client, book):
     client.post("/accounts/language/", {"language": "zh-hant", "next": "/reports/"})
     html = client.get("/reports/").content.decode()
     assert '<html lang="zh-hant">' in html
-    assert "逾期" in html and "匯出 CSV" in html and "篩選條件" in html
+    assert "逾期" in html
+    assert "匯出 CSV" in html
+    assert "篩選條件" in html
     assert '<th scope="row">經濟</th>' in html  # the field's Chinese name
     assert '<th scope="row">Economy</th>' not in html
     assert figure(html, "open") == "2"
