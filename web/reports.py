@@ -63,6 +63,23 @@ def _figures(request, side: str):
     return filterset, _labelled(figures)
 
 
+def _chosen(filterset: ReportFilter) -> list[tuple[str, str]]:
+    """The filters in force as (label, value) for the printed page's header."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return []
+    chosen = []
+    for name, field in filterset.form.fields.items():
+        value = filterset.form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        choices = dict(getattr(field, "choices", ()) or ())
+        shown = (
+            value if hasattr(value, "pk") else choices.get(value, choices.get(str(value), value))
+        )
+        chosen.append((str(field.label), str(shown)))
+    return chosen
+
+
 def _page(request, side: str):
     filterset, figures = _figures(request, side)
     context: dict[str, Any] = {
@@ -70,6 +87,7 @@ def _page(request, side: str):
         "figures": figures,
         "side": side,
         "query": request.GET.urlencode(),
+        "chosen": _chosen(filterset),
         "parts": report_charts.part_labels(),
         "count_labels": report_export.count_labels(),
     }

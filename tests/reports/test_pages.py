@@ -57,6 +57,12 @@ def test_agency_page_filters_like_the_api(client, book):
     assert body["count"] == 2
     assert figure(html, "count") == "2"
     assert figure(html, "on-time") == str(body["submitted_on_time"]) == "2"
+    # The printed page says what it counts.
+    printed = re.search(r'id="report-filters">([^<]*)<', html).group(1)
+    assert printed == (
+        "Filters: Employer: Acme; Notices from: 2026-03-01; Notices to: 2026-04-30. "
+        "Taipei date: 2026-06-15"
+    )
 
 
 def test_hr_page_only_their_employees(client, book):
