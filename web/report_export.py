@@ -59,7 +59,7 @@ def _summary(figures: dict[str, Any]) -> list[tuple[str, Any]]:
     ]
     rows += [
         (
-            ngettext("Cases with %(rounds)d round", "Cases with %(rounds)d rounds", row["rounds"])
+            ngettext("Cases with %(rounds)s round", "Cases with %(rounds)s rounds", row["rounds"])
             % {"rounds": row["rounds"]},
             row["cases"],
         )

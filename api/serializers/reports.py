@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 
@@ -12,7 +13,7 @@ class ReportQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
-            raise serializers.ValidationError({"to": "`to` is before `from`."})
+            raise serializers.ValidationError({"to": _("`to` is before `from`.")})
         return attrs
 
 
