@@ -9,20 +9,21 @@ from rest_framework import serializers
 class ReportQuerySerializer(serializers.Serializer):
     """The period; every other parameter is the supplement list's filter."""
 
-    # `from` is a Python keyword: declared below under its real name.
+    def get_fields(self):
+        # `from` is a Python keyword, so the period's fields are named here.
+        return {
+            "from": serializers.DateField(
+                required=False, help_text="Notices dated on or after this day (YYYY-MM-DD)."
+            ),
+            "to": serializers.DateField(
+                required=False, help_text="Notices dated on or before this day (YYYY-MM-DD)."
+            ),
+        }
 
     def validate(self, attrs):
         if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
             raise serializers.ValidationError({"to": _("`to` is before `from`.")})
         return attrs
-
-
-ReportQuerySerializer._declared_fields["from"] = serializers.DateField(
-    required=False, help_text="Notices dated on or after this day (YYYY-MM-DD)."
-)
-ReportQuerySerializer._declared_fields["to"] = serializers.DateField(
-    required=False, help_text="Notices dated on or before this day (YYYY-MM-DD)."
-)
 
 
 class CountsSerializer(serializers.Serializer):
@@ -78,10 +79,11 @@ class ByMonthSerializer(CountsSerializer):
 
 
 class PeriodSerializer(serializers.Serializer):
-    to = serializers.DateField(allow_null=True)
-
-
-PeriodSerializer._declared_fields["from"] = serializers.DateField(allow_null=True)
+    def get_fields(self):
+        return {
+            "from": serializers.DateField(allow_null=True),
+            "to": serializers.DateField(allow_null=True),
+        }
 
 
 class SupplementReportSerializer(CountsSerializer):

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from cases import reports
 from tests.reports.conftest import TODAY
 
