@@ -98,7 +98,8 @@ class PercentileCont(Aggregate):
         super().__init__(expression, fraction=repr(float(fraction)), **extra)
 
 
-def _annotated(queryset: QuerySet[SupplementRequest], today: dt.date) -> QuerySet:
+def _annotated(queryset: QuerySet[SupplementRequest]) -> QuerySet:
+    """Each supplement's Taipei filing and decision dates and its days to file and to outcome."""
     submitted = Q(state=SupplementState.SUBMITTED)
     decided = (
         submitted & ~Q(outcome=SupplementOutcome.PENDING) & Q(outcome_recorded_at__isnull=False)
@@ -225,43 +226,8 @@ def _months(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def supplement_report(
-    queryset: QuerySet[SupplementRequest],
-    *,
-    today: dt.date,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-) -> dict[str, Any]:
-    """Every figure of the report for `queryset` (scoped and filtered by the caller), the period
-    applied to the notice date."""
-    rows = _annotated(in_period(queryset, date_from=date_from, date_to=date_to), today)
-    counts = _counts(today)
-    postgres = _on_postgres(rows)
-    totals: dict[str, Any] = {
-        **counts,
-        "cases": Count("case_id", distinct=True),
-        "overridden": Count("pk", filter=Q(deadline_override__isnull=False)),
-        **{
-            f"outcome_{value}": Count(
-                "pk", filter=Q(state=SupplementState.SUBMITTED, outcome=value)
-            )
-            for value in SupplementOutcome.values
-        },
-    }
-    if postgres:
-        for column in ("days_to_file", "days_to_outcome"):
-            for p in PERCENTILES:
-                totals[f"{column}_{p}"] = PercentileCont(column, p)
-    figures = _finish(rows.aggregate(**totals))
-    spreads = {}
-    for column in ("days_to_file", "days_to_outcome"):
-        if postgres:
-            values = {p: figures.pop(f"{column}_{p}") for p in PERCENTILES}
-        else:
-            values = _percentiles_by_window(rows, column)
-        spreads[column] = _spread(values)
-    outcomes = {value: figures.pop(f"outcome_{value}") for value in SupplementOutcome.values}
-
+def _breakdowns(rows: QuerySet, counts: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The counts by requesting body, field, assignee and month: one GROUP BY each."""
     body_rows = (
         rows.values("requesting_body").annotate(**counts).order_by("-count", "requesting_body")
     )
@@ -299,12 +265,58 @@ def supplement_report(
         name = f"{first or ''} {last or ''}".strip() or username
         by_assignee.append(_finish({"assignee": row.pop("assignee_id"), "name": name, **row}))
     month_rows = [
-        _finish({**row, "month": row["month"]})
+        _finish(row)
         for row in rows.annotate(month=TruncMonth("notice_date"))
         .values("month")
         .annotate(**counts)
         .order_by("month")
     ]
+    return {
+        "by_requesting_body": by_body,
+        "by_field": by_field,
+        "by_assignee": by_assignee,
+        "by_month": _months(month_rows),
+    }
+
+
+def supplement_report(
+    queryset: QuerySet[SupplementRequest],
+    *,
+    today: dt.date,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> dict[str, Any]:
+    """Every figure of the report for `queryset` (scoped and filtered by the caller), the period
+    applied to the notice date."""
+    rows = _annotated(in_period(queryset, date_from=date_from, date_to=date_to))
+    counts = _counts(today)
+    postgres = _on_postgres(rows)
+    totals: dict[str, Any] = {
+        **counts,
+        "cases": Count("case_id", distinct=True),
+        "overridden": Count("pk", filter=Q(deadline_override__isnull=False)),
+        **{
+            f"outcome_{value}": Count(
+                "pk", filter=Q(state=SupplementState.SUBMITTED, outcome=value)
+            )
+            for value in SupplementOutcome.values
+        },
+    }
+    if postgres:
+        for column in ("days_to_file", "days_to_outcome"):
+            for p in PERCENTILES:
+                totals[f"{column}_{p}"] = PercentileCont(column, p)
+    figures = _finish(rows.aggregate(**totals))
+    spreads = {}
+    for column in ("days_to_file", "days_to_outcome"):
+        if postgres:
+            values = {p: figures.pop(f"{column}_{p}") for p in PERCENTILES}
+        else:
+            values = _percentiles_by_window(rows, column)
+        spreads[column] = _spread(values)
+    outcomes = {value: figures.pop(f"outcome_{value}") for value in SupplementOutcome.values}
+
+    breakdowns = _breakdowns(rows, counts)
     rounds = _rounds_per_case(rows)
     cases = figures["cases"]
     return {
@@ -314,10 +326,7 @@ def supplement_report(
         "days_to_outcome": spreads["days_to_outcome"],
         "outcomes": outcomes,
         "rounds_per_case": rounds,
-        "by_requesting_body": by_body,
-        "by_field": by_field,
-        "by_assignee": by_assignee,
-        "by_month": _months(month_rows),
+        **breakdowns,
         "period": {"from": date_from, "to": date_to},
         "today": today,
     }

@@ -185,7 +185,7 @@ def test_empty_report(world, frozen):
 
 def test_percentiles_by_window_match_percentile_cont(book, postgres_only):
     """On PostgreSQL, the SQLite fallback gives what percentile_cont gives."""
-    rows = reports._annotated(reports.reportable(book.world.agency_staff), TODAY)
+    rows = reports._annotated(reports.reportable(book.world.agency_staff))
     assert reports._percentiles_by_window(rows, "days_to_file") == {0.5: 31.0, 0.9: 34.2}
     assert report_for(book.world.agency_staff)["days_to_file"] == {"median": 31.0, "p90": 34.2}
 
