@@ -65,6 +65,19 @@ class SupplementFilter(django_filters.FilterSet):
     employer = IdFilter(field_name="case__employer_id")
     applicant = IdFilter(field_name="case__applicant_id")
     assignee = IdFilter(field_name="assignee_id", help_text=_("Assigned staff (a user id)."))
+    field = django_filters.CharFilter(
+        field_name="case__field__code", max_length=40, help_text=_("The case's field code.")
+    )
+    notice_after = django_filters.DateFilter(
+        field_name="notice_date",
+        lookup_expr="gte",
+        help_text=_("Notice dated on or after (YYYY-MM-DD); the report's `from`."),
+    )
+    notice_before = django_filters.DateFilter(
+        field_name="notice_date",
+        lookup_expr="lte",
+        help_text=_("Notice dated on or before (YYYY-MM-DD); the report's `to`."),
+    )
     unassigned = django_filters.BooleanFilter(field_name="assignee", lookup_expr="isnull")
     ordering = django_filters.ChoiceFilter(
         method="order",

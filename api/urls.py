@@ -20,6 +20,7 @@ from api.views.parts import (
     SupplementDocumentsView,
     SupplementItemsView,
 )
+from api.views.reports import SupplementReportView
 from api.views.supplements import DeadlinePreviewView, SupplementViewSet
 from api.views.webhooks import WebhookViewSet
 
@@ -49,6 +50,7 @@ router.register("webhooks", WebhookViewSet, basename="webhook")
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token-obtain"),
     path("me/", MeView.as_view(), name="me"),
+    path("reports/supplements/", SupplementReportView.as_view(), name="report-supplements"),
     path("deadlines/preview/", DeadlinePreviewView.as_view(), name="deadline-preview"),
     path(
         "supplements/<int:supplement_pk>/comments/",

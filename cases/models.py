@@ -335,6 +335,8 @@ class SupplementRequest(models.Model):
         indexes = [
             models.Index(fields=["state", "deadline"], name="supplement_state_deadline"),
             models.Index(fields=["state", "is_ready", "deadline"], name="supplement_triage"),
+            # Reports select a period by the notice date (cases.reports.in_period).
+            models.Index(fields=["notice_date"], name="supplement_notice_date"),
         ]
 
     def __str__(self) -> str:

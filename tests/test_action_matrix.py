@@ -933,6 +933,10 @@ PAGE_NOT_CASE_WRITES = {
     "applicant",
     "cases",
     "case_export",  # reads the list
+    "reports",  # the reports pages and their exports: reads (tests/reports/)
+    "reports_export",
+    "hr_reports",
+    "hr_reports_export",
     "case_new",  # opens a case: tested in tests/web/test_case_pages.py
     "case",
     "deadline_preview",

@@ -33,6 +33,7 @@ def tracker_nav(context) -> list[dict]:
             {"url": reverse("web:cases"), "label": _("Cases")},
             {"url": reverse("web:calendar"), "label": _("Deadline calendar")},
             {"url": reverse("web:case_requests"), "label": _("Case requests")},
+            {"url": reverse("web:reports"), "label": _("Reports")},
         ]
     if persona.is_agency_admin:
         links.append({"url": reverse("web:invite"), "label": _("Invite people")})
@@ -48,6 +49,7 @@ def tracker_nav(context) -> list[dict]:
         links.append({"url": reverse("web:applicant_list"), "label": _("Applicants")})
     if persona.is_employer:
         links.append({"url": reverse("web:hr"), "label": _("Our employees' cases")})
+        links.append({"url": reverse("web:hr_reports"), "label": _("Employee reports")})
     if persona.is_applicant:
         links.append({"url": reverse("web:applicant"), "label": _("My cases")})
     # The alerts pages belong to the notifications app, mounted by tracker/urls.py.
