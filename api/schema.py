@@ -3,6 +3,8 @@ Idempotency-Key header on creates, the token security scheme and the introductio
 
 from __future__ import annotations
 
+import re
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -54,6 +56,19 @@ ERROR_DESCRIPTIONS = {
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def get_summary(self):
+        """Every operation has a summary (generated clients name and document their functions
+        by it): the one given, else the first sentence of the view's docstring, else words
+        made of the operation id."""
+        given = super().get_summary()
+        if given:
+            return given
+        text = " ".join((self.get_description() or "").split())
+        sentence = re.split(r"(?<=[.:;])\s|\s\(", text, maxsplit=1)[0].rstrip(".:;")
+        if sentence and len(sentence) <= 90:
+            return sentence
+        return self.get_operation_id().replace("_", " ").capitalize()
+
     def _handler(self):
         action = getattr(self.view, "action", None)
         return getattr(self.view, action or self.method.lower(), None)
@@ -82,6 +97,9 @@ class AutoSchema(SpectacularAutoSchema):
                 continue
             response = OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
             responses[code] = self._get_response_for_code(response, code, direction=direction)
+            # Errors are JSON whatever a success answers with (a download's PDF or zip).
+            content = responses[code]["content"]
+            responses[code]["content"] = {"application/json": content["application/json"]}
             if code == "429":
                 responses[code]["headers"] = {
                     "Retry-After": {
@@ -120,6 +138,34 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
 
 
 def describe_api(result, generator, request, public):
-    """POSTPROCESSING_HOOKS entry: the introduction above as the API's description."""
+    """POSTPROCESSING_HOOKS entry: the introduction above as the API's description, and what
+    OpenAPI linters and client generators need beyond drf-spectacular's output."""
     result["info"]["description"] = INTRODUCTION
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            # An operation without authentication (the token endpoint) says so explicitly.
+            operation.setdefault("security", [])
+            for response in operation.get("responses", {}).values():
+                _binary_also_as_octet_stream(response)
+    for component in result["components"]["schemas"].values():
+        for prop in component.get("properties", {}).values():
+            # drf-spectacular writes a nullable reference as {allOf: [$ref], nullable: true}
+            # (and a nullable choice of strings as {oneOf: [...], nullable: true}); OpenAPI 3.0
+            # wants `type` beside `nullable` (Redocly's nullable-type-sibling).
+            if prop.get("nullable") and "type" not in prop:
+                members = prop.get("allOf") or prop.get("oneOf") or prop.get("anyOf") or []
+                types = {member.get("type", "object") for member in members}
+                if len(types) == 1:
+                    prop["type"] = types.pop()
     return result
+
+
+def _binary_also_as_octet_stream(response: dict) -> None:
+    """A download answers with its own type (application/pdf, application/zip); generators read
+    bytes only from application/octet-stream, so the same binary is listed under it too."""
+    content = response.get("content", {})
+    binary = [
+        media for media in content.values() if media.get("schema", {}).get("format") == "binary"
+    ]
+    if binary and "application/octet-stream" not in content:
+        content["application/octet-stream"] = {"schema": dict(binary[0]["schema"])}
