@@ -97,9 +97,6 @@ class AutoSchema(SpectacularAutoSchema):
                 continue
             response = OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
             responses[code] = self._get_response_for_code(response, code, direction=direction)
-            # Errors are JSON whatever a success answers with (a download's PDF or zip).
-            content = responses[code]["content"]
-            responses[code]["content"] = {"application/json": content["application/json"]}
             if code == "429":
                 responses[code]["headers"] = {
                     "Retry-After": {
@@ -147,16 +144,8 @@ def describe_api(result, generator, request, public):
             operation.setdefault("security", [])
             for response in operation.get("responses", {}).values():
                 _binary_also_as_octet_stream(response)
-    for component in result["components"]["schemas"].values():
-        for prop in component.get("properties", {}).values():
-            # drf-spectacular writes a nullable reference as {allOf: [$ref], nullable: true}
-            # (and a nullable choice of strings as {oneOf: [...], nullable: true}); OpenAPI 3.0
-            # wants `type` beside `nullable` (Redocly's nullable-type-sibling).
-            if prop.get("nullable") and "type" not in prop:
-                members = prop.get("allOf") or prop.get("oneOf") or prop.get("anyOf") or []
-                types = {member.get("type", "object") for member in members}
-                if len(types) == 1:
-                    prop["type"] = types.pop()
+    # Schemas given by hand (DRF's paginator) still say `nullable`, which OpenAPI 3.1 dropped.
+    _nullable_as_31(result["components"])
     return result
 
 
@@ -169,3 +158,15 @@ def _binary_also_as_octet_stream(response: dict) -> None:
     ]
     if binary and "application/octet-stream" not in content:
         content["application/octet-stream"] = {"schema": dict(binary[0]["schema"])}
+
+
+def _nullable_as_31(node) -> None:
+    """{type: string, nullable: true} → {type: [string, "null"]}, anywhere below `node`."""
+    if isinstance(node, dict):
+        if node.pop("nullable", False) and isinstance(node.get("type"), str):
+            node["type"] = [node["type"], "null"]
+        for value in node.values():
+            _nullable_as_31(value)
+    elif isinstance(node, list):
+        for value in node:
+            _nullable_as_31(value)

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,8 @@ from cases.clock import days_left, taipei_today
 from cases.errors import DomainError
 from cases.tenancy import visible_cases
 from notifications import links, services
-from notifications.calendar import CONTENT_TYPE, build_calendar
+from notifications.calendar import CONTENT_TYPE, feed_body
+from notifications.emails import status_text
 from notifications.links import read_token
 from notifications.models import AlertPolicy, AlertPreference, CalendarFeed, SubjectKind
 from notifications.selectors import (
@@ -35,6 +36,7 @@ from notifications.selectors import (
 )
 from notifications.subjects import default_policy
 from web.alert_forms import ObligationForm, PolicyForm, PreferenceForm, SnoozeForm
+from web.http_cache import conditional_response
 
 
 def _subject_kind(kind: str) -> str:
@@ -154,7 +156,8 @@ def respond(request, token: str):
         "notifications/respond.html",
         {
             "item": item,
-            "days_left": days_left(item.due_on),
+            # The email's own words ("Overdue by 2 days"), never "-2 days left".
+            "status": status_text(days_left(item.due_on)),
             "snooze_form": SnoozeForm(),
             "done": done,
             "for_user": user,
@@ -258,7 +261,6 @@ def calendar_settings(request):
     return render(request, "notifications/calendar.html", {"feed": feed, "feed_url": feed_url})
 
 
-@never_cache
 @require_safe
 def calendar_feed(request, token: str):
     """The private iCal feed. The token in the URL is the credential (calendar clients cannot
@@ -268,11 +270,21 @@ def calendar_feed(request, token: str):
         raise Http404(_("No such calendar."))
     CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
     today = taipei_today()
-    body = build_calendar(
+    profile = profile_for(feed.user)
+    served = feed_body(
+        feed=feed,
         items=deadlines_for(user=feed.user, today=today),
-        language=profile_for(feed.user).language,
+        language=profile.language,
+        time_zone=profile.time_zone,
         today=today,
     )
-    response = HttpResponse(body, content_type=CONTENT_TYPE)
+    response = conditional_response(
+        request,
+        body=served.body,
+        content_type=CONTENT_TYPE,
+        etag=served.etag,
+        last_modified=served.last_modified,
+        language=served.language,
+    )
     response["Content-Disposition"] = 'inline; filename="gold-card-deadlines.ics"'
     return response
