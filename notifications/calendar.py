@@ -78,7 +78,16 @@ def feed_body(
         CalendarFeed.objects.filter(pk=feed.pk).update(
             etag=etag, revisions=revisions, changed_at=now
         )
-    return FeedBody(body=body, etag=etag, last_modified=feed.changed_at or now, language=language)
+    return FeedBody(
+        body=body, etag=etag, last_modified=feed.changed_at or now, language=bcp47(language)
+    )
+
+
+def bcp47(code: str) -> str:
+    """Django's language code as HTTP writes it (RFC 5646): zh-hant → zh-Hant."""
+    first, *rest = code.split("-")
+    parts = [part.title() if len(part) == 4 else part.upper() for part in rest]
+    return "-".join([first.lower(), *parts])
 
 
 def build_calendar(

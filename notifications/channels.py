@@ -51,7 +51,8 @@ class TrackerEmail(EmailMultiAlternatives):
     Django encodes a non-ASCII subject without knowing the header's name, so the first encoded
     word does not fit after "Subject: " and the generator folds before it: the header starts
     with a line break, and some clients (Outlook, Apple Mail) show the subject with a leading
-    space. Encoded with its name, the first word fits on the header's own line."""
+    space. Encoded knowing its name, the first word fits on the header's own line. (A structured
+    header such as List-Unsubscribe may fold so: the space before its "<" means nothing.)"""
 
     def message(self, *args, **kwargs):
         message = super().message(*args, **kwargs)

@@ -110,6 +110,9 @@ class AlertPreference(models.Model):
     )
     quiet_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
     quiet_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
+    # Off: only due tomorrow, due today and overdue are emailed (the "unsubscribe" of the mail
+    # client's button; the urgent ones are never silenced, a missed deadline means refusal).
+    early_alerts = models.BooleanField(_("early reminders by email"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

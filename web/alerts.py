@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import profile_for
@@ -173,6 +174,7 @@ def preferences(request):
         "digest_hour": current.digest_hour if current else 8,
         "quiet_start": current.quiet_start if current else None,
         "quiet_end": current.quiet_end if current else None,
+        "early_alerts": current.early_alerts if current else True,
     }
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -183,6 +185,30 @@ def preferences(request):
         request,
         "notifications/preferences.html",
         {"form": form, "profile": profile_for(request.user)},
+    )
+
+
+@csrf_exempt  # the signed token is the credential; a mail client's one-click POST has no cookie
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """Where an alert email's List-Unsubscribe leads. GET shows what it does with a button (mail
+    scanners follow links on their own); POST, the button or the mail client's one-click
+    unsubscribe (RFC 8058), turns the early reminders off. The urgent alerts keep coming, and the
+    alert preferences turn the early ones back on."""
+    try:
+        user_id = links.read_unsubscribe_token(token)
+    except signing.BadSignature as exc:
+        raise Http404(_("This link is invalid or has expired.")) from exc
+    user = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
+    done = False
+    if request.method == "POST":
+        services.preferences_set_early_alerts(user=user, on=False)
+        done = True
+    preference = AlertPreference.objects.filter(user=user).first()
+    return render(
+        request,
+        "notifications/unsubscribe.html",
+        {"done": done, "early_alerts": preference.early_alerts if preference else True},
     )
 
 
