@@ -151,7 +151,8 @@ def test_polling_gets_304_until_an_event_changes_and_then_its_sequence(client, w
     assert first.status_code == 200
     assert first["Content-Language"] == "en"
     assert modified == "Wed, 25 Nov 2026 01:00:00 GMT"
-    assert "no-cache" in first["Cache-Control"] and "private" in first["Cache-Control"]
+    assert "no-cache" in first["Cache-Control"]
+    assert "private" in first["Cache-Control"]
     uid = f"supplement-{supplement.pk}@goldcard-tracker"
     event = events(first)[uid]
     assert int(event["SEQUENCE"]) == 0
@@ -213,4 +214,5 @@ def test_feed_speaks_its_language_and_states_the_deadline_for_people_west_of_tai
     description = str(event["DESCRIPTION"])
     # The period ends at midnight after 2026-12-15 in Taipei: 16:00 UTC, 17:00 in Berlin.
     assert "2026-12-15 16:00 UTC" in description
-    assert "2026-12-15 17:00" in description and "Europe/Berlin" in description
+    assert "2026-12-15 17:00" in description
+    assert "Europe/Berlin" in description

@@ -48,9 +48,11 @@ def test_alert_email_headers_as_mail_clients_read_them(world):
 
     # The encoded subject starts on the header's own line: no fold, so no leading space.
     assert b"Subject: =?utf-8?" in wire
-    assert b"Subject: \n" not in wire and b"Subject: \r\n" not in wire
+    assert b"Subject: \n" not in wire
+    assert b"Subject: \r\n" not in wire
     assert parsed["Subject"] == raw.subject
-    assert parsed["Subject"].startswith("[") and "補正" in parsed["Subject"]
+    assert parsed["Subject"].startswith("[")
+    assert "補正" in parsed["Subject"]
     sent = parsedate_to_datetime(parsed["Date"])
     assert sent.utcoffset() == dt.timedelta(hours=8)
     assert parsed["Message-ID"].endswith("@tracker.example>")
