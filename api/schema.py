@@ -161,10 +161,16 @@ def _binary_also_as_octet_stream(response: dict) -> None:
 
 
 def _nullable_as_31(node) -> None:
-    """{type: string, nullable: true} → {type: [string, "null"]}, anywhere below `node`."""
+    """{type: string, nullable: true} → {type: [string, "null"]} (and a nullable reference →
+    {oneOf: [$ref, {type: null}]}), anywhere below `node`."""
     if isinstance(node, dict):
-        if node.pop("nullable", False) and isinstance(node.get("type"), str):
-            node["type"] = [node["type"], "null"]
+        if node.pop("nullable", False):
+            if isinstance(node.get("type"), str):
+                node["type"] = [node["type"], "null"]
+            elif len(node.get("allOf", [])) == 1:  # a nullable reference
+                node["oneOf"] = [node.pop("allOf")[0], {"type": "null"}]
+            elif "oneOf" in node or "anyOf" in node:
+                node["oneOf" if "oneOf" in node else "anyOf"].append({"type": "null"})
         for value in node.values():
             _nullable_as_31(value)
     elif isinstance(node, list):
