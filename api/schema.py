@@ -24,6 +24,10 @@ lock the login for an hour, as on the platform. Tokens are listed and revoked at
 their employees' cases, applicants their own. Anything else answers 404, exactly like a missing
 object; 403 means you can see it but your role cannot change it.
 
+**Bodies** are JSON (`application/json`); only the uploads take `multipart/form-data`. A field
+the endpoint does not take answers 400 `unknown_field` naming it; a PATCH naming no field
+answers 400 `no_fields`.
+
 **Errors** share one shape: `{"errors": [{"code", "message", "field"?, "params"?}], "status"}`;
 `code` is stable, `message` follows `Accept-Language` (`en` or `zh-Hant`).
 
