@@ -136,6 +136,11 @@ def test_what_client_generators_need(db, settings):
     ok = download["responses"]["200"]["content"]
     assert set(ok) == {"application/pdf", "application/octet-stream"}
     assert {media["schema"]["format"] for media in ok.values()} == {"binary"}
+    # A body takes only its own fields: the server refuses others (400 unknown_field).
+    assert (
+        document["components"]["schemas"]["SupplementCreateRequest"]["additionalProperties"]
+        is False
+    )
     # OpenAPI 3.1: a nullable reference says "or null" in a way generators read.
     case = document["components"]["schemas"]["Case"]["properties"]["employer"]
     assert {"type": "null"} in case["oneOf"]
