@@ -149,6 +149,7 @@ def describe_api(result, generator, request, public):
             for response in operation.get("responses", {}).values():
                 _binary_also_as_octet_stream(response)
     for name, component in result["components"]["schemas"].items():
+        _enum_varnames(component)
         # Request bodies take only their own fields (api.serializers.common.StrictInputMixin):
         # say so, and generated clients model them without a bag of extra properties.
         if name.endswith("Request") and component.get("type") == "object":
@@ -185,3 +186,18 @@ def _nullable_as_31(node) -> None:
     elif isinstance(node, list):
         for value in node:
             _nullable_as_31(value)
+
+
+def _enum_varnames(component: dict) -> None:
+    """Names for enum values that are not identifiers (`30d`, `6m`): `RULE_30D` rather than the
+    `VALUE_0` a generator would make up (x-enum-varnames, read by openapi-python-client and
+    openapi-generator)."""
+    values = component.get("enum") or []
+    if not values or all(isinstance(v, str) and v.isidentifier() for v in values):
+        return
+    if not all(isinstance(v, str) and v for v in values):  # BlankEnum keeps the generator's
+        return
+    names = [re.sub(r"\W", "_", value).upper() for value in values]
+    names = [name if name[:1].isalpha() else f"V_{name}" for name in names]
+    if len(set(names)) == len(names):
+        component["x-enum-varnames"] = names

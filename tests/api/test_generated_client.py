@@ -137,7 +137,7 @@ def test_readme_walkthrough_with_the_generated_client(
             case=case_id,
             requesting_body=models.RequestingBodyEnum.WDA,
             notice_date=dt.date(2026, 11, 24),
-            rule=models.RuleEnum("30d"),
+            rule=models.RuleEnum.V_30D,
         ),
         idempotency_key="notice-115551035401-1",
     )
