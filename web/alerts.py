@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -205,11 +205,14 @@ def unsubscribe(request, token: str):
         services.preferences_set_early_alerts(user=user, on=False)
         done = True
     preference = AlertPreference.objects.filter(user=user).first()
-    return render(
-        request,
-        "notifications/unsubscribe.html",
-        {"done": done, "early_alerts": preference.early_alerts if preference else True},
-    )
+    # In the language of the emails it came from, whoever opens it.
+    with translation.override(profile_for(user).language):
+        response = render(
+            request,
+            "notifications/unsubscribe.html",
+            {"done": done, "early_alerts": preference.early_alerts if preference else True},
+        )
+    return response
 
 
 @login_required

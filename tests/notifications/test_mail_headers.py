@@ -87,8 +87,10 @@ def test_one_click_unsubscribe_stops_early_reminders_only(world):
     # A mail client's POST: no session, no CSRF token (the signed link is the credential).
     mail_client = Client(enforce_csrf_checks=True)
 
+    profile_set_language(user=world.agency_staff, language="zh-hant")
     looked = mail_client.get(path)
     assert looked.status_code == 200
+    assert '<html lang="zh-hant">' in looked.content.decode()  # the emails' language
     assert not AlertPreference.objects.filter(user=world.agency_staff).exists()
     posted = mail_client.post(path, "List-Unsubscribe=One-Click", content_type="text/plain")
     assert posted.status_code == 200
