@@ -3,6 +3,7 @@ Idempotency-Key header on creates, the token security scheme and the introductio
 
 from __future__ import annotations
 
+import inspect
 import re
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -61,15 +62,29 @@ ERROR_DESCRIPTIONS = {
 
 class AutoSchema(SpectacularAutoSchema):
     def get_summary(self):
-        """Every operation has a summary (generated clients name and document their functions
-        by it): the one given, else the first sentence of the view's docstring, else words
-        made of the operation id."""
+        """Every operation has its own summary (generated clients name and document their
+        functions by it): the one given, else the first sentence of the handler's own
+        docstring (or of its view's, when the view has that one operation), else words made of
+        the operation id ("Memberships partial update"); never a docstring shared by several
+        operations."""
         given = super().get_summary()
         if given:
             return given
-        text = " ".join((self.get_description() or "").split())
-        sentence = re.split(r"(?<=[.:;])\s|\s\(", text, maxsplit=1)[0].rstrip(".:;")
-        if sentence and len(sentence) <= 90:
+        handler = self._handler()
+        doc = inspect.getdoc(handler) if handler is not None else None
+        if not (doc and getattr(handler, "__module__", "").startswith("api.")):
+            methods = [
+                m for m in ("get", "post", "put", "patch", "delete") if hasattr(self.view, m)
+            ]
+            single = getattr(self.view, "action", None) is None and len(methods) == 1
+            view = type(self.view)
+            own = "__doc__" in vars(view) and view.__module__.startswith("api.")
+            doc = view.__doc__ if single and own else None
+        if doc:
+            sentence = re.split(r"(?<=[.;])\s", " ".join(doc.split()), maxsplit=1)[0]
+            sentence = sentence.rstrip(".;")
+            if len(sentence) > 100:
+                sentence = sentence[:97].rsplit(" ", 1)[0] + "…"
             return sentence
         return self.get_operation_id().replace("_", " ").capitalize()
 
