@@ -130,6 +130,8 @@ def test_what_client_generators_need(db, settings):
         for parameter in operation.get("parameters", []):
             if parameter["name"] in {"id", "pk", "case", "agency", "employer", "applicant"}:
                 assert parameter["schema"]["type"] == "integer", (method, path, parameter)
+    summaries = [operation["summary"] for _path, _method, operation in _operations()]
+    assert len(set(summaries)) == len(summaries)  # each operation its own
     token = document["paths"]["/api/v1/auth/token/"]["post"]
     assert token["security"] == []
     download = document["paths"]["/api/v1/packed-files/{id}/download/"]["get"]
