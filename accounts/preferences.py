@@ -6,6 +6,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Profile, history_user, profile_for
@@ -44,12 +45,25 @@ def applicant_zone(own: str | None, recorded: str) -> str:
 
 
 def language_for(request) -> str:
-    """The user's saved language, remembered in the session so pages do not ask every time."""
+    """The user's saved language, remembered in the session so pages do not ask every time. A
+    login without a saved profile yet (its first visit) keeps the browser's language
+    (Accept-Language, or the language the visitor chose before logging in), not the default."""
     user = request.user
     cached = request.session.get(SESSION_KEY)
     if cached is not None and cached[0] == user.pk:
         return cached[1]
-    language = profile_for(user).language
+    profile = Profile.objects.filter(user=user).first()
+    if profile is None:
+        browser = translation.get_language_from_request(request)
+        profile, _created = Profile.objects.get_or_create(
+            user=user,
+            defaults={
+                "language": browser
+                if browser in dict(settings.LANGUAGES)
+                else settings.LANGUAGE_CODE
+            },
+        )
+    language = profile.language
     request.session[SESSION_KEY] = [user.pk, language]
     return language
 

@@ -14,12 +14,12 @@ from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.idempotency import idempotent
-from api.serializers.common import UserSummarySerializer
+from api.serializers.common import ModelSerializer, Serializer, UserSummarySerializer
 from api.views.parts import MULTIPART_SLACK, BinaryRenderer
 from cases import services
 from cases.choices import AttachmentKind
@@ -30,7 +30,7 @@ from cases.models import SupplementAttachment
 from cases.tenancy import access_attachment, access_supplement, visible_attachments
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     uploaded_by = UserSummarySerializer(allow_null=True)
     download_url = serializers.SerializerMethodField()
 
@@ -55,7 +55,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         )
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
+class AttachmentUploadSerializer(Serializer):
     kind = serializers.ChoiceField(
         choices=AttachmentKind.choices,
         help_text="`notice`: the NIA or ministry e-mail (.eml) or the notice as PDF/PNG/JPEG; "
@@ -70,7 +70,7 @@ class SupplementAttachmentsView(APIView):
     the agency's and the employer's (and a self-filing applicant's); the proof everyone's on the
     case."""
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
 
     @extend_schema(responses={200: AttachmentSerializer(many=True)})
     def get(self, request, supplement_pk):

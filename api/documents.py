@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.client_ip import client_ip
+from api.serializers.common import ModelSerializer, Serializer
 from cases import services as document_services
 from cases.choices import DocumentReview
 from cases.documents.models import PackedFile, PackJob, PackState
@@ -41,7 +42,7 @@ from cases.tenancy import (
 
 
 # --- Serializers ------------------------------------------------------------------------------
-class PackedPartSerializer(serializers.Serializer):
+class PackedPartSerializer(Serializer):
     document = serializers.IntegerField(source="document_id")
     name = serializers.CharField(help_text="The document's file name as uploaded.")
     label = serializers.CharField(help_text="What it answers (the requested item, the comment).")
@@ -57,7 +58,7 @@ class PackedPartSerializer(serializers.Serializer):
     )
 
 
-class PackedFileSerializer(serializers.ModelSerializer):
+class PackedFileSerializer(ModelSerializer):
     download_url = serializers.SerializerMethodField()
     documents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     contents = PackedPartSerializer(
@@ -84,7 +85,7 @@ class PackedFileSerializer(serializers.ModelSerializer):
         )
 
 
-class PackJobSerializer(serializers.ModelSerializer):
+class PackJobSerializer(ModelSerializer):
     class Meta:
         model = PackJob
         fields = [
@@ -102,7 +103,7 @@ class PackJobSerializer(serializers.ModelSerializer):
         ]
 
 
-class UploadSetSerializer(serializers.Serializer):
+class UploadSetSerializer(Serializer):
     job = PackJobSerializer(allow_null=True, help_text="The packing shown (null: never packed).")
     is_current = serializers.BooleanField(
         help_text="Whether `job` packed the documents as they are now."
@@ -117,7 +118,7 @@ class UploadSetSerializer(serializers.Serializer):
     )
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReviewSerializer(Serializer):
     decision = serializers.ChoiceField(
         choices=[DocumentReview.CHECKED, DocumentReview.APPROVED, DocumentReview.REJECTED]
     )
@@ -126,7 +127,7 @@ class ReviewSerializer(serializers.Serializer):
     )
 
 
-class ReviewedDocumentSerializer(serializers.Serializer):
+class ReviewedDocumentSerializer(Serializer):
     id = serializers.IntegerField()
     review_state = serializers.CharField()
     review_note = serializers.CharField()
@@ -134,27 +135,27 @@ class ReviewedDocumentSerializer(serializers.Serializer):
     reviewed_by = serializers.IntegerField(source="reviewed_by_id")
 
 
-class PinSerializer(serializers.Serializer):
+class PinSerializer(Serializer):
     pinned = serializers.BooleanField(
         help_text="True: the document keeps a packed file of its own (never merged)."
     )
 
 
-class RotateSerializer(serializers.Serializer):
+class RotateSerializer(Serializer):
     page = serializers.IntegerField(min_value=1, help_text="The page to turn, from 1.")
     degrees = serializers.ChoiceField(
         choices=[90, 180, 270], default=90, help_text="Clockwise; turns add up (four make none)."
     )
 
 
-class RotationsSerializer(serializers.Serializer):
+class RotationsSerializer(Serializer):
     rotations = serializers.DictField(
         child=serializers.IntegerField(),
         help_text="Page number → degrees clockwise, turned pages only.",
     )
 
 
-class OrderSerializer(serializers.Serializer):
+class OrderSerializer(Serializer):
     order = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
 
 
@@ -302,7 +303,8 @@ class PackedFileDownloadView(APIView):
         }
     )
     def get(self, request, pk):
-        """Needs the right to see every document with pages in the file; recorded."""
+        """Download a packed file (PDF) of the upload set. Needs the right to see every document
+        with pages in the file; each download is recorded."""
         packed = access_packed_file(request.user, pk)
         document_services.record_download(
             actor=request.user, packed_file=packed, ip_address=client_ip(request)

@@ -6,6 +6,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import SearchFilter
 
 from accounts.models import Applicant, Membership, Organization, OrganizationKind, Role
@@ -31,6 +33,7 @@ class IdField(forms.IntegerField):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.INT)  # an id is an integer (NumberFilter would say "number")
 class IdFilter(django_filters.NumberFilter):
     field_class = IdField
 

@@ -3,6 +3,9 @@ Idempotency-Key header on creates, the token security scheme and the introductio
 
 from __future__ import annotations
 
+import inspect
+import re
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -21,6 +24,10 @@ lock the login for an hour, as on the platform. Tokens are listed and revoked at
 **Scope.** You see what the tracker shows you: agency members their agency's cases, employer HR
 their employees' cases, applicants their own. Anything else answers 404, exactly like a missing
 object; 403 means you can see it but your role cannot change it.
+
+**Bodies** are JSON (`application/json`); only the uploads take `multipart/form-data`. A field
+the endpoint does not take answers 400 `unknown_field` naming it; a PATCH naming no field
+answers 400 `no_fields`.
 
 **Errors** share one shape: `{"errors": [{"code", "message", "field"?, "params"?}], "status"}`;
 `code` is stable, `message` follows `Accept-Language` (`en` or `zh-Hant`).
@@ -54,6 +61,33 @@ ERROR_DESCRIPTIONS = {
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def get_summary(self):
+        """Every operation has its own summary (generated clients name and document their
+        functions by it): the one given, else the first sentence of the handler's own
+        docstring (or of its view's, when the view has that one operation), else words made of
+        the operation id ("Memberships partial update"); never a docstring shared by several
+        operations."""
+        given = super().get_summary()
+        if given:
+            return given
+        handler = self._handler()
+        doc = inspect.getdoc(handler) if handler is not None else None
+        if not (doc and getattr(handler, "__module__", "").startswith("api.")):
+            methods = [
+                m for m in ("get", "post", "put", "patch", "delete") if hasattr(self.view, m)
+            ]
+            single = getattr(self.view, "action", None) is None and len(methods) == 1
+            view = type(self.view)
+            own = "__doc__" in vars(view) and view.__module__.startswith("api.")
+            doc = view.__doc__ if single and own else None
+        if doc:
+            sentence = re.split(r"(?<=[.;])\s", " ".join(doc.split()), maxsplit=1)[0]
+            sentence = sentence.rstrip(".;")
+            if len(sentence) > 100:
+                sentence = sentence[:97].rsplit(" ", 1)[0] + "…"
+            return sentence
+        return self.get_operation_id().replace("_", " ").capitalize()
+
     def _handler(self):
         action = getattr(self.view, "action", None)
         return getattr(self.view, action or self.method.lower(), None)
@@ -120,6 +154,65 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
 
 
 def describe_api(result, generator, request, public):
-    """POSTPROCESSING_HOOKS entry: the introduction above as the API's description."""
+    """POSTPROCESSING_HOOKS entry: the introduction above as the API's description, and what
+    OpenAPI linters and client generators need beyond drf-spectacular's output."""
     result["info"]["description"] = INTRODUCTION
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            # An operation without authentication (the token endpoint) says so explicitly.
+            operation.setdefault("security", [])
+            for response in operation.get("responses", {}).values():
+                _binary_also_as_octet_stream(response)
+    for name, component in result["components"]["schemas"].items():
+        _enum_varnames(component)
+        # Request bodies take only their own fields (api.serializers.common.StrictInputMixin):
+        # say so, and generated clients model them without a bag of extra properties.
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    # Schemas given by hand (DRF's paginator) still say `nullable`, which OpenAPI 3.1 dropped.
+    _nullable_as_31(result["components"])
     return result
+
+
+def _binary_also_as_octet_stream(response: dict) -> None:
+    """A download answers with its own type (application/pdf, application/zip); generators read
+    bytes only from application/octet-stream, so the same binary is listed under it too."""
+    content = response.get("content", {})
+    binary = [
+        media for media in content.values() if media.get("schema", {}).get("format") == "binary"
+    ]
+    if binary and "application/octet-stream" not in content:
+        content["application/octet-stream"] = {"schema": dict(binary[0]["schema"])}
+
+
+def _nullable_as_31(node) -> None:
+    """{type: string, nullable: true} → {type: [string, "null"]} (and a nullable reference →
+    {oneOf: [$ref, {type: null}]}), anywhere below `node`."""
+    if isinstance(node, dict):
+        if node.pop("nullable", False):
+            if isinstance(node.get("type"), str):
+                node["type"] = [node["type"], "null"]
+            elif len(node.get("allOf", [])) == 1:  # a nullable reference
+                node["oneOf"] = [node.pop("allOf")[0], {"type": "null"}]
+            elif "oneOf" in node or "anyOf" in node:
+                node["oneOf" if "oneOf" in node else "anyOf"].append({"type": "null"})
+        for value in node.values():
+            _nullable_as_31(value)
+    elif isinstance(node, list):
+        for value in node:
+            _nullable_as_31(value)
+
+
+def _enum_varnames(component: dict) -> None:
+    """Names for enum values that are not identifiers (`30d`, `6m`): `RULE_30D` rather than the
+    `VALUE_0` a generator would make up (x-enum-varnames, read by openapi-python-client and
+    openapi-generator)."""
+    values = component.get("enum") or []
+    if not values or all(isinstance(v, str) and v.isidentifier() for v in values):
+        return
+    if not all(isinstance(v, str) and v for v in values):  # BlankEnum keeps the generator's
+        return
+    names = [re.sub(r"\W", "_", value).upper() for value in values]
+    names = [name if name[:1].isalpha() else f"V_{name}" for name in names]
+    if len(set(names)) == len(names):
+        component["x-enum-varnames"] = names

@@ -115,6 +115,7 @@ class Stack:
         self.env = {
             **os.environ,
             "DEBUG": "0",
+            "STATIC_MANIFEST": "0",  # no collectstatic in its data folder
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SITE_URL": "http://127.0.0.1",

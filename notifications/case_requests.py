@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -18,6 +17,7 @@ from accounts.models import Profile
 from cases.models import CaseRequest
 from cases.services.case_requests import ACCEPTED, DECLINED, REQUESTED
 from cases.tenancy import case_request_party
+from notifications.channels import TrackerEmail
 
 
 def _name(user) -> str:
@@ -80,5 +80,5 @@ def send_case_request_mail(request_id: int, event: str, user_id: int) -> bool:
     if case_request_party(user, case_request) is None:
         return False
     subject, text = render_case_request_mail(case_request, event, user)
-    EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
+    TrackerEmail(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
     return True

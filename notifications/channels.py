@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import smtplib
 from dataclasses import dataclass
+from email.header import Header
 from email.utils import make_msgid
 
 from django.conf import settings
@@ -44,6 +45,27 @@ def describe(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {text}"[:2000]
 
 
+class TrackerEmail(EmailMultiAlternatives):
+    """Django's email with a Subject that mail clients show without a leading space.
+
+    Django encodes a non-ASCII subject without knowing the header's name, so the first encoded
+    word does not fit after "Subject: " and the generator folds before it: the header starts
+    with a line break, and some clients (Outlook, Apple Mail) show the subject with a leading
+    space. Encoded knowing its name, the first word fits on the header's own line. (A structured
+    header such as List-Unsubscribe may fold so: the space before its "<" means nothing.)"""
+
+    def message(self, *args, **kwargs):
+        message = super().message(*args, **kwargs)
+        if not self.subject.isascii():
+            message.replace_header("Subject", Header(self.subject, "utf-8", header_name="Subject"))
+        return message
+
+
+def site_domain() -> str:
+    """The host of SITE_URL: the domain of our Message-IDs and calendar UIDs."""
+    return settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+
+
 @dataclass(frozen=True)
 class Outcome:
     ok: bool
@@ -58,22 +80,36 @@ class EmailChannel:
     def __init__(self) -> None:
         self.connection = get_connection(fail_silently=False)
 
-    def send(self, *, to: str, subject: str, text: str, html: str, reply_to: str = "") -> Outcome:
-        domain = settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-        message_id = make_msgid(domain=domain or "localhost")
-        message = EmailMultiAlternatives(
+    def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        text: str,
+        html: str,
+        reply_to: str = "",
+        unsubscribe_url: str = "",
+    ) -> Outcome:
+        message_id = make_msgid(domain=site_domain())
+        headers = {
+            "Message-ID": message_id,
+            # Automatic mail: no out-of-office replies, please.
+            "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "All",
+        }
+        if unsubscribe_url:
+            # RFC 2369 and RFC 8058: the mail client's "unsubscribe" button posts to the link,
+            # which needs no login (it is signed for the recipient).
+            headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        message = TrackerEmail(
             subject=subject,
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[to],
             connection=self.connection,
             reply_to=[reply_to] if reply_to else None,
-            headers={
-                "Message-ID": message_id,
-                # Automatic mail: no out-of-office replies, please.
-                "Auto-Submitted": "auto-generated",
-                "X-Auto-Response-Suppress": "All",
-            },
+            headers=headers,
         )
         message.attach_alternative(html, "text/html")
         try:

@@ -25,6 +25,7 @@ from cases.clock import taipei_today
 from cases.models import Case
 from notifications.directory import Directory
 from notifications.emails import Digests, Line
+from notifications.links import unsubscribe_url
 from notifications.models import Alert, AlertReason, AlertResponse, AlertRole
 from notifications.outbox import Draft, Kind, Sender, Tally
 from notifications.planner import subject_filter
@@ -97,6 +98,7 @@ class AlertDigests(Kind):
         if user is None:
             draft.skip(rows, AlertReason.INACTIVE)
             return
+        early_alerts = self.directory.timing(recipient_id).early_alerts
         # (reason, the snooze date for a snoozed one) → the rows skipped for it
         skip: dict[tuple[str, dt.date | None], list[Alert]] = defaultdict(list)
         lines: dict[tuple[str, int], Line] = {}
@@ -113,6 +115,8 @@ class AlertDigests(Kind):
                 skip[(AlertReason.ACKNOWLEDGED, None)].append(row)
             elif until is not None and not is_urgent(clock.days_left(item.due_on, self.today)):
                 skip[(AlertReason.SNOOZED, until)].append(row)
+            elif not early_alerts and not is_urgent(clock.days_left(item.due_on, self.today)):
+                skip[(AlertReason.UNSUBSCRIBED, None)].append(row)
             else:
                 sending.append(row)
                 # Several stages of one subject (say, after a pause) make one line.
@@ -133,7 +137,14 @@ class AlertDigests(Kind):
             time_zone=self.directory.timing(recipient_id).time_zone,
             lines=list(lines.values()),
         )
-        draft.send(sending, to=user.email, subject=subject, text=text, html=html)
+        draft.send(
+            sending,
+            to=user.email,
+            subject=subject,
+            text=text,
+            html=html,
+            unsubscribe_url=unsubscribe_url(user_id=user.pk),
+        )
 
     def case_of(self, row: Alert, item) -> Case:
         """The case the alert was planned on (a passport's "latest case" may since differ)."""

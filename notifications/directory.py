@@ -94,6 +94,7 @@ class Directory:
                 digest_hour=pref.digest_hour if pref else default_hour,
                 quiet_start=pref.quiet_start if pref else None,
                 quiet_end=pref.quiet_end if pref else None,
+                early_alerts=pref.early_alerts if pref else True,
             )
 
     def user(self, user_id: int):

@@ -84,3 +84,21 @@ def respond_url(*, user_id: int, subject_kind: str, subject_id: int) -> str:
     token = make_token(user_id=user_id, subject_kind=subject_kind, subject_id=subject_id)
     before, after = _respond_path()
     return f"{settings.SITE_URL}{before}{token}{after}"
+
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def unsubscribe_url(*, user_id: int) -> str:
+    """The List-Unsubscribe link of a person's alert emails: signed for them, no login needed (a
+    mail client posts to it, RFC 8058). It only turns early reminders off, so it never expires."""
+    token = signing.dumps(user_id, salt=UNSUBSCRIBE_SALT, compress=True)
+    return settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
+
+
+def read_unsubscribe_token(token: str) -> int:
+    """The user id, or signing.BadSignature for a forged or altered token."""
+    value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    if not isinstance(value, int):
+        raise signing.BadSignature("malformed unsubscribe link")
+    return value

@@ -110,6 +110,9 @@ class AlertPreference(models.Model):
     )
     quiet_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
     quiet_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
+    # Off: only due tomorrow, due today and overdue are emailed (the "unsubscribe" of the mail
+    # client's button; the urgent ones are never silenced, a missed deadline means refusal).
+    early_alerts = models.BooleanField(_("early reminders by email"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -338,6 +341,12 @@ class CalendarFeed(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_fetched_at = models.DateTimeField(null=True, blank=True)
+    # What the feed last served, so a calendar client polling it gets 304 Not Modified cheaply
+    # (ETag, Last-Modified) and each event its SEQUENCE and LAST-MODIFIED (RFC 5545): uid →
+    # [fingerprint of what the event says, sequence, when it last changed (ISO 8601)].
+    etag = models.CharField(max_length=64, blank=True, default="", editable=False)
+    changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revisions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("calendar feed")

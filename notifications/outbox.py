@@ -75,6 +75,7 @@ class Reason(models.TextChoices):
         _("The mail server did not take the message yet; it will be tried again."),
     )
     INTERNAL = "internal", _("An error in the tracker stopped this alert; see the server log.")
+    UNSUBSCRIBED = "unsubscribed", _("The recipient turned off early reminders by email.")
 
 
 class OutboxMessage(models.Model):

@@ -162,6 +162,7 @@ class Timing:
     digest_hour: int = 8
     quiet_start: dt.time | None = None
     quiet_end: dt.time | None = None
+    early_alerts: bool = True
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

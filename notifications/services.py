@@ -96,6 +96,7 @@ def preferences_update(
     digest_hour: int,
     quiet_start: dt.time | None = None,
     quiet_end: dt.time | None = None,
+    early_alerts: bool | None = None,
 ) -> AlertPreference:
     if not 0 <= digest_hour <= 23:
         raise InvalidInput(_("Choose an hour from 0 to 23."), field="digest_hour")
@@ -104,7 +105,20 @@ def preferences_update(
     preference, _created = AlertPreference.objects.select_for_update().get_or_create(user=user)
     preference.digest_hour = digest_hour
     preference.quiet_start, preference.quiet_end = quiet_start, quiet_end
+    if early_alerts is not None:
+        preference.early_alerts = early_alerts
     preference.save()
+    return preference
+
+
+@transaction.atomic
+def preferences_set_early_alerts(*, user: User, on: bool) -> AlertPreference:
+    """Turn the early reminders (the digest's 14, 7, 3 days before) on or off; due tomorrow, due
+    today and overdue alerts are always sent."""
+    preference, _created = AlertPreference.objects.select_for_update().get_or_create(user=user)
+    if preference.early_alerts != on:
+        preference.early_alerts = on
+        preference.save(update_fields=["early_alerts", "updated_at"])
     return preference
 
 

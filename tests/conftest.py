@@ -32,9 +32,11 @@ def on_postgres() -> bool:
 
 @pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path):
-    """Each test writes documents to its own folder."""
+    """Each test writes documents to its own folder. Static files by their plain names: the hashed
+    names of production need collectstatic's manifest (tests/web/test_assets.py makes one)."""
     settings.STORAGES = {
         **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "documents")},

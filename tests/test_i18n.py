@@ -47,3 +47,31 @@ def test_a_persons_language_does_not_outlive_their_request(client, world):
 
     assert '<html lang="zh-hant">' in page.text
     assert translation.get_language() == before
+
+
+def test_a_new_login_keeps_the_browsers_language_the_first_time(client, world):
+    from accounts.models import Profile
+
+    user = world.hr_globex
+    assert not Profile.objects.filter(user=user).exists()
+    client.post(
+        "/accounts/login/",
+        {"username": user.username, "password": "pw-for-tests-1"},
+        HTTP_ACCEPT_LANGUAGE="zh-TW,zh;q=0.9,en;q=0.5",
+    )
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-TW,zh;q=0.9,en;q=0.5", follow=True)
+
+    assert page.status_code == 200
+    assert Profile.objects.get(user=user).language == "zh-hant"
+    assert '<html lang="zh-hant">' in page.content.decode()
+
+
+def test_a_saved_language_wins_over_the_browsers(client, world):
+    from accounts.preferences import profile_set_language
+
+    user = world.hr_globex
+    profile_set_language(user=user, language="en")
+    client.force_login(user)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-TW", follow=True)
+
+    assert '<html lang="en">' in page.content.decode()

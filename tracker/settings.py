@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and API answers compressed (static files come precompressed from WhiteNoise).
+    "tracker.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -223,7 +225,13 @@ def storages_config() -> dict:
         }
     return {
         "default": default,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+        # Hashed names (app.3f2a….css) that browsers and CDNs may keep for a year (WhiteNoise
+        # marks them immutable), gzip and brotli copies made once by collectstatic.
+        "staticfiles": {
+            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env.bool("STATIC_MANIFEST", default=True)
+            else "whitenoise.storage.CompressedStaticFilesStorage"
+        },
     }
 
 
@@ -265,6 +273,9 @@ else:
     EMAIL_FILE_PATH = str(DATA_DIR / "sent-email")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Gold Card tracker <tracker@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Emails' Date header in TIME_ZONE (Taipei) with its offset (+0800), as people read their mail,
+# instead of UTC written "-0000" (which some clients show as "unknown time zone").
+EMAIL_USE_LOCALTIME = True
 
 # --- Cache and Celery -----------------------------------------------------------------------------
 REDIS_CACHE_URL = env.str("CACHE_URL", default="")
@@ -372,11 +383,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-        "rest_framework.parsers.FormParser",
-    ],
+    # Writes are JSON only, so the schema documents one body per write and a generated client
+    # sends what the server reads; the upload views take multipart (their `parser_classes`).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's test client sends what the API reads (tests of uploads say format="multipart").
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 50,
@@ -403,9 +414,14 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Gold Card supplement tracker API",
     "DESCRIPTION": "Cases, supplement requests (補正/補件), readiness and deadlines.",
     "VERSION": "1.0.0",
+    # OpenAPI 3.1: a nullable reference is {oneOf: [$ref, {type: null}]}, which client
+    # generators read as "this or None" (3.0's allOf + nullable was read as never null).
+    "OAS_VERSION": "3.1.0",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The paths start with /api/v1, so the server is the site itself.
+    "SERVERS": [{"url": SITE_URL, "description": "This tracker"}],
     # Swagger UI and Redoc from drf-spectacular-sidecar: served by us, allowed by the CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

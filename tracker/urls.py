@@ -2,6 +2,8 @@
 /accounts/login/) and the apps' own pages."""
 
 from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -9,9 +11,17 @@ from api.errors import not_found as api_not_found
 from tracker.health import healthz
 from web.dashboard import home
 
+
+def favicon(request):
+    # Resolved per request: the hashed name comes from the manifest collectstatic writes.
+    return HttpResponseRedirect(static("cases/favicon.svg"))
+
+
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page says: the hashed icon.
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     # Login (the contract path /accounts/login/), second factor, password reset, invitations.
     path("accounts/", include("web.account_urls")),

@@ -36,6 +36,14 @@ class PreferenceForm(forms.Form):
     quiet_end = forms.TimeField(
         label=_("Quiet hours until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
+    early_alerts = forms.BooleanField(
+        label=_("Early reminders by email"),
+        required=False,
+        help_text=_(
+            "14, 7 and 3 days before a deadline. Due tomorrow, due today and overdue alerts "
+            "always come."
+        ),
+    )
 
     def clean(self):
         data = super().clean()

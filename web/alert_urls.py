@@ -11,6 +11,7 @@ urlpatterns = [
     path("alerts/preferences/", views.preferences, name="preferences"),
     path("alerts/policy/", views.policy, name="policy"),
     path("alerts/respond/<str:token>/", views.respond, name="respond"),
+    path("alerts/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path(
         "alerts/<str:kind>/<int:subject_id>/acknowledge/",
         views.alert_answer,

@@ -9,12 +9,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import profile_for
@@ -22,7 +23,8 @@ from cases.clock import days_left, taipei_today
 from cases.errors import DomainError
 from cases.tenancy import visible_cases
 from notifications import links, services
-from notifications.calendar import CONTENT_TYPE, build_calendar
+from notifications.calendar import CONTENT_TYPE, feed_body
+from notifications.emails import status_text
 from notifications.links import read_token
 from notifications.models import AlertPolicy, AlertPreference, CalendarFeed, SubjectKind
 from notifications.selectors import (
@@ -35,6 +37,7 @@ from notifications.selectors import (
 )
 from notifications.subjects import default_policy
 from web.alert_forms import ObligationForm, PolicyForm, PreferenceForm, SnoozeForm
+from web.http_cache import conditional_response
 
 
 def _subject_kind(kind: str) -> str:
@@ -154,7 +157,8 @@ def respond(request, token: str):
         "notifications/respond.html",
         {
             "item": item,
-            "days_left": days_left(item.due_on),
+            # The email's own words ("Overdue by 2 days"), never "-2 days left".
+            "status": status_text(days_left(item.due_on)),
             "snooze_form": SnoozeForm(),
             "done": done,
             "for_user": user,
@@ -170,6 +174,7 @@ def preferences(request):
         "digest_hour": current.digest_hour if current else 8,
         "quiet_start": current.quiet_start if current else None,
         "quiet_end": current.quiet_end if current else None,
+        "early_alerts": current.early_alerts if current else True,
     }
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -181,6 +186,33 @@ def preferences(request):
         "notifications/preferences.html",
         {"form": form, "profile": profile_for(request.user)},
     )
+
+
+@csrf_exempt  # the signed token is the credential; a mail client's one-click POST has no cookie
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """Where an alert email's List-Unsubscribe leads. GET shows what it does with a button (mail
+    scanners follow links on their own); POST, the button or the mail client's one-click
+    unsubscribe (RFC 8058), turns the early reminders off. The urgent alerts keep coming, and the
+    alert preferences turn the early ones back on."""
+    try:
+        user_id = links.read_unsubscribe_token(token)
+    except signing.BadSignature as exc:
+        raise Http404(_("This link is invalid or has expired.")) from exc
+    user = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
+    done = False
+    if request.method == "POST":
+        services.preferences_set_early_alerts(user=user, on=False)
+        done = True
+    preference = AlertPreference.objects.filter(user=user).first()
+    # In the language of the emails it came from, whoever opens it.
+    with translation.override(profile_for(user).language):
+        response = render(
+            request,
+            "notifications/unsubscribe.html",
+            {"done": done, "early_alerts": preference.early_alerts if preference else True},
+        )
+    return response
 
 
 @login_required
@@ -258,7 +290,6 @@ def calendar_settings(request):
     return render(request, "notifications/calendar.html", {"feed": feed, "feed_url": feed_url})
 
 
-@never_cache
 @require_safe
 def calendar_feed(request, token: str):
     """The private iCal feed. The token in the URL is the credential (calendar clients cannot
@@ -268,11 +299,21 @@ def calendar_feed(request, token: str):
         raise Http404(_("No such calendar."))
     CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
     today = taipei_today()
-    body = build_calendar(
+    profile = profile_for(feed.user)
+    served = feed_body(
+        feed=feed,
         items=deadlines_for(user=feed.user, today=today),
-        language=profile_for(feed.user).language,
+        language=profile.language,
+        time_zone=profile.time_zone,
         today=today,
     )
-    response = HttpResponse(body, content_type=CONTENT_TYPE)
+    response = conditional_response(
+        request,
+        body=served.body,
+        content_type=CONTENT_TYPE,
+        etag=served.etag,
+        last_modified=served.last_modified,
+        language=served.language,
+    )
     response["Content-Disposition"] = 'inline; filename="gold-card-deadlines.ics"'
     return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts import checks
@@ -18,8 +19,10 @@ from accounts.models import (
 )
 from accounts.services import CANNOT_ADD
 from api.serializers.common import (
+    ModelSerializer,
     OrganizationSummarySerializer,
     ScopedPrimaryKeyRelatedField,
+    Serializer,
     UserSummarySerializer,
 )
 from cases.tenancy import member_org_ids, visible_organizations
@@ -29,7 +32,7 @@ User = get_user_model()
 
 
 # --- Tokens ---------------------------------------------------------------------------------------
-class TokenObtainSerializer(serializers.Serializer):
+class TokenObtainSerializer(Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
     name = serializers.CharField(
@@ -44,19 +47,19 @@ class TokenObtainSerializer(serializers.Serializer):
     )
 
 
-class TokenObtainedSerializer(serializers.Serializer):
+class TokenObtainedSerializer(Serializer):
     token = serializers.CharField(help_text="The key: shown once, send it as `Token <key>`.")
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(ModelSerializer):
     class Meta:
         model = ApiToken
         fields = ["id", "name", "prefix", "created_at", "last_used_at"]
 
 
-class ApiTokenCreateSerializer(serializers.Serializer):
+class ApiTokenCreateSerializer(Serializer):
     name = serializers.CharField(max_length=100, help_text="A label, e.g. the system using it.")
 
 
@@ -68,7 +71,7 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
 
 
 # --- Me, organizations, memberships ---------------------------------------------------------------
-class MyMembershipSerializer(serializers.ModelSerializer):
+class MyMembershipSerializer(ModelSerializer):
     organization = OrganizationSummarySerializer()
 
     class Meta:
@@ -76,7 +79,7 @@ class MyMembershipSerializer(serializers.ModelSerializer):
         fields = ["id", "organization", "role"]
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField()
@@ -89,7 +92,7 @@ class MeSerializer(serializers.Serializer):
     )
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(ModelSerializer):
     my_role = serializers.SerializerMethodField(help_text="Your role in it, if you belong to it.")
 
     class Meta:
@@ -106,11 +109,13 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "my_role",
         ]
 
+    # Said explicitly: from the `Role | None` hint drf-spectacular's OpenAPI 3.1 drops the None.
+    @extend_schema_field(serializers.ChoiceField(choices=Role.choices, allow_null=True))
     def get_my_role(self, organization) -> Role | None:
         return self.context.get("my_roles", {}).get(organization.pk)
 
 
-class OrganizationUpdateSerializer(serializers.ModelSerializer):
+class OrganizationUpdateSerializer(ModelSerializer):
     class Meta:
         model = Organization
         fields = ["name", "name_zh", "licence_number", "tax_id", "email"]
@@ -127,7 +132,7 @@ def _my_agencies(user):
     return Organization.objects.filter(pk__in=member_org_ids(user), kind=OrganizationKind.AGENCY)
 
 
-class ClientCreateSerializer(serializers.Serializer):
+class ClientCreateSerializer(Serializer):
     """A client employer of your agency (agency admins). An employer already known by its Tax ID
     (統一編號) is linked, not created twice."""
 
@@ -165,7 +170,7 @@ class ClientCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     organization = OrganizationSummarySerializer()
     user = UserSummarySerializer()
 
@@ -178,7 +183,7 @@ def _my_organizations(user):
     return Organization.objects.filter(pk__in=member_org_ids(user))
 
 
-class MembershipCreateSerializer(serializers.Serializer):
+class MembershipCreateSerializer(Serializer):
     organization = ScopedPrimaryKeyRelatedField(scope=_my_organizations, model=Organization)
     username = serializers.CharField(
         max_length=150,
@@ -195,12 +200,14 @@ class MembershipCreateSerializer(serializers.Serializer):
         return user
 
 
-class MembershipUpdateSerializer(serializers.Serializer):
+class MembershipUpdateSerializer(Serializer):
+    requires_a_field = True
+
     role = serializers.ChoiceField(choices=Role.choices)
 
 
 # --- Applicants -----------------------------------------------------------------------------------
-class ApplicantSerializer(serializers.ModelSerializer):
+class ApplicantSerializer(ModelSerializer):
     has_login = serializers.SerializerMethodField()
     email_may_be_blocked = serializers.BooleanField(
         help_text="The NIA's mail to mainland-China providers is partly blocked: use another."
@@ -228,7 +235,7 @@ class ApplicantSerializer(serializers.ModelSerializer):
         return applicant.user_id is not None
 
 
-class ApplicantWriteSerializer(serializers.ModelSerializer):
+class ApplicantWriteSerializer(ModelSerializer):
     time_zone = serializers.CharField(
         max_length=64,
         required=False,
@@ -253,7 +260,7 @@ class ApplicantWriteSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class AuthorisationInputSerializer(serializers.ModelSerializer):
+class AuthorisationInputSerializer(ModelSerializer):
     class Meta:
         model = Authorisation
         fields = [
@@ -270,7 +277,7 @@ def _employers(user):
     return visible_organizations(user).filter(kind=OrganizationKind.EMPLOYER)
 
 
-class EmploymentInputSerializer(serializers.ModelSerializer):
+class EmploymentInputSerializer(ModelSerializer):
     employer = ScopedPrimaryKeyRelatedField(
         scope=_employers,
         model=Organization,

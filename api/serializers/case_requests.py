@@ -8,8 +8,10 @@ from rest_framework import serializers
 from accounts.models import Applicant, Organization
 from api.serializers.common import (
     ApplicantSummarySerializer,
+    ModelSerializer,
     OrganizationSummarySerializer,
     ScopedPrimaryKeyRelatedField,
+    Serializer,
     SlugRelatedField,
     UserSummarySerializer,
 )
@@ -23,7 +25,7 @@ def _requestable(user):
     return requestable_agencies(scope_for(user).employer_ids)
 
 
-class CaseRequestSerializer(serializers.ModelSerializer):
+class CaseRequestSerializer(ModelSerializer):
     employer = OrganizationSummarySerializer()
     agency = OrganizationSummarySerializer()
     applicant = ApplicantSummarySerializer()
@@ -61,7 +63,7 @@ class CaseRequestSerializer(serializers.ModelSerializer):
         return case_request.case.reference if case_request.case else None
 
 
-class CaseRequestCreateSerializer(serializers.Serializer):
+class CaseRequestCreateSerializer(Serializer):
     applicant = ScopedPrimaryKeyRelatedField(
         scope=visible_applicants, model=Applicant, help_text="One of your employees."
     )
@@ -82,7 +84,7 @@ class CaseRequestCreateSerializer(serializers.Serializer):
         return {**attrs, "employer": employer}
 
 
-class CaseRequestAcceptSerializer(serializers.Serializer):
+class CaseRequestAcceptSerializer(Serializer):
     field = SlugRelatedField(
         slug_field="code",
         queryset=FieldOfExpertise.objects.filter(active=True),
@@ -92,5 +94,5 @@ class CaseRequestAcceptSerializer(serializers.Serializer):
     )
 
 
-class CaseRequestDeclineSerializer(serializers.Serializer):
+class CaseRequestDeclineSerializer(Serializer):
     reason = serializers.CharField(max_length=2000, help_text="Why: HR is told.")

@@ -9,8 +9,10 @@ from accounts.models import Applicant, Organization, OrganizationKind
 from api.serializers.common import (
     ApplicantSummarySerializer,
     ChoiceLabelField,
+    ModelSerializer,
     OrganizationSummarySerializer,
     ScopedPrimaryKeyRelatedField,
+    Serializer,
     SlugRelatedField,
     UserSummarySerializer,
 )
@@ -34,13 +36,13 @@ def _employers(user):
     return visible_organizations(user).filter(kind=OrganizationKind.EMPLOYER)
 
 
-class FieldOfExpertiseSerializer(serializers.ModelSerializer):
+class FieldOfExpertiseSerializer(ModelSerializer):
     class Meta:
         model = FieldOfExpertise
         fields = ["code", "name_en", "name_zh", "authority_code"]
 
 
-class CaseSummarySerializer(serializers.ModelSerializer):
+class CaseSummarySerializer(ModelSerializer):
     """What a supplement shows of its case."""
 
     applicant = ApplicantSummarySerializer()
@@ -108,7 +110,7 @@ class CaseSerializer(CaseSummarySerializer):
         return data
 
 
-class CaseWriteSerializer(serializers.ModelSerializer):
+class CaseWriteSerializer(ModelSerializer):
     """Details of a case that its filing party may set (status only through transitions)."""
 
     field = SlugRelatedField(
@@ -157,7 +159,7 @@ class CaseCreateSerializer(CaseWriteSerializer):
         extra_kwargs = {**CaseWriteSerializer.Meta.extra_kwargs, "kind": {"required": True}}
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(ModelSerializer):
     status_label = ChoiceLabelField(CaseStatus, source="status")
     holding_body_label = ChoiceLabelField(HoldingBody, source="holding_body")
     recorded_by = UserSummarySerializer(allow_null=True)
@@ -179,7 +181,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         ]
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(Serializer):
     status = serializers.ChoiceField(choices=CaseStatus.choices)
     happened_on = serializers.DateField(
         required=False, help_text="When it happened (Taipei date); default today."

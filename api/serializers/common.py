@@ -2,11 +2,61 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib.auth import get_user_model
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from accounts.models import Applicant, Organization
+
+
+# Input naming a field the endpoint does not take is refused (400 `unknown_field`, the field
+# named) instead of being dropped, so a misspelt or misplaced field is never a silent no-op.
+# A serializer with `requires_a_field = True` (the PATCH bodies, whose fields are all optional)
+# also refuses a body that names none of its fields (400 `no_fields`). `strict_input = False`
+# turns the check off (query strings, where unknown parameters are customary).
+# (Comments, not a docstring: drf-spectacular would show it on every serializer.)
+class StrictInputMixin:
+    strict_input = True
+    requires_a_field = False
+
+    def to_internal_value(self, data):
+        if self.strict_input and isinstance(data, Mapping):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = [key for key in data if key not in writable]
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        key: serializers.ErrorDetail(
+                            _("This field is not accepted here."), code="unknown_field"
+                        )
+                        for key in unknown
+                    }
+                )
+            if (self.requires_a_field or self.partial) and not data:
+                raise serializers.ValidationError(
+                    {
+                        api_settings.NON_FIELD_ERRORS_KEY: serializers.ErrorDetail(
+                            _("Name at least one field to change: %(fields)s.")
+                            % {"fields": ", ".join(sorted(writable))},
+                            code="no_fields",
+                        )
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+# The bases of the API's serializers. No docstring: drf-spectacular would give it to every
+# serializer without one as its schema description.
+class Serializer(StrictInputMixin, serializers.Serializer):
+    pass
+
+
+class ModelSerializer(StrictInputMixin, serializers.ModelSerializer):
+    pass
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -47,7 +97,7 @@ class SlugRelatedField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class UserSummarySerializer(serializers.Serializer):
+class UserSummarySerializer(Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.SerializerMethodField()
@@ -56,13 +106,13 @@ class UserSummarySerializer(serializers.Serializer):
         return user.get_full_name() or user.get_username()
 
 
-class OrganizationSummarySerializer(serializers.ModelSerializer):
+class OrganizationSummarySerializer(ModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "kind", "name", "name_zh"]
 
 
-class ApplicantSummarySerializer(serializers.ModelSerializer):
+class ApplicantSummarySerializer(ModelSerializer):
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -73,7 +123,7 @@ class ApplicantSummarySerializer(serializers.ModelSerializer):
         return f"{applicant.family_name_en}, {applicant.given_name_en}".strip(", ")
 
 
-class ErrorItemSerializer(serializers.Serializer):
+class ErrorItemSerializer(Serializer):
     code = serializers.CharField(
         help_text="Machine-readable, stable (e.g. `supplement_submitted`)."
     )
@@ -84,7 +134,7 @@ class ErrorItemSerializer(serializers.Serializer):
     )
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(Serializer):
     errors = ErrorItemSerializer(many=True)
     status = serializers.IntegerField(help_text="The HTTP status, repeated.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from api.serializers.common import UserSummarySerializer
+from api.serializers.common import ModelSerializer, Serializer, UserSummarySerializer
 from cases.choices import Party
 from notifications.models import Reminder, ReminderStatus
 from notifications.reminders import REMINDABLE
@@ -14,14 +14,14 @@ from notifications.reminders import REMINDABLE
 WIRE_STATUS = {ReminderStatus.PENDING: "queued"}
 
 
-class ReminderCreateSerializer(serializers.Serializer):
+class ReminderCreateSerializer(Serializer):
     party = serializers.ChoiceField(
         choices=[(party.value, party.label) for party in REMINDABLE],
         help_text="Whom to remind: the applicant (申請人) or the employer's HR (雇主).",
     )
 
 
-class AskedSerializer(serializers.Serializer):
+class AskedSerializer(Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     description = serializers.CharField()
@@ -40,7 +40,7 @@ class ReminderStatusField(serializers.ChoiceField):
         return WIRE_STATUS.get(value, value)
 
 
-class ReminderSerializer(serializers.ModelSerializer):
+class ReminderSerializer(ModelSerializer):
     party = serializers.ChoiceField(choices=Party.choices)
     status = ReminderStatusField()
     sent_by = UserSummarySerializer(allow_null=True)

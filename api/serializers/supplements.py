@@ -13,7 +13,9 @@ from rest_framework import serializers
 from api.serializers.cases import CaseSummarySerializer
 from api.serializers.common import (
     ChoiceLabelField,
+    ModelSerializer,
     ScopedPrimaryKeyRelatedField,
+    Serializer,
     UserSummarySerializer,
 )
 from cases import services
@@ -42,13 +44,13 @@ def _language() -> str:
 
 
 # --- Readiness and deadlines ----------------------------------------------------------------------
-class MissingSerializer(serializers.Serializer):
+class MissingSerializer(Serializer):
     code = serializers.CharField(help_text="e.g. `comment_unresolved`, `document_missing`.")
     params = serializers.DictField(help_text="The values the message names.")
     message = serializers.CharField(help_text="The sentence, in the request's language.")
 
 
-class ReadinessSerializer(serializers.Serializer):
+class ReadinessSerializer(Serializer):
     ready = serializers.BooleanField()
     missing = MissingSerializer(many=True)
 
@@ -69,7 +71,7 @@ def readiness_data(stored: list[dict], seen: Iterable[str] | None = None) -> dic
     return {"ready": readiness.ready, "missing": missing}
 
 
-class DeadlineComputationSerializer(serializers.Serializer):
+class DeadlineComputationSerializer(Serializer):
     """How the proposed deadline was counted (the deadline engine's steps)."""
 
     rule = serializers.CharField()
@@ -96,7 +98,9 @@ def deadline_computation(result) -> dict | None:
     }
 
 
-class DeadlinePreviewQuerySerializer(serializers.Serializer):
+class DeadlinePreviewQuerySerializer(Serializer):
+    strict_input = False  # a query string: other parameters are ignored, as in the lists
+
     notice_date = serializers.DateField(help_text="The date of the notice (YYYY-MM-DD).")
     rule = serializers.ChoiceField(
         choices=[choice for choice in DeadlineRule.choices if choice[0] != DeadlineRule.CUSTOM]
@@ -104,7 +108,7 @@ class DeadlinePreviewQuerySerializer(serializers.Serializer):
 
 
 # --- Comments, items, documents -------------------------------------------------------------------
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(ModelSerializer):
     tab_label = ChoiceLabelField(PlatformTab, source="tab")
     resolved = serializers.BooleanField(source="is_resolved")
     resolved_by = UserSummarySerializer(allow_null=True)
@@ -128,7 +132,7 @@ class CommentSerializer(serializers.ModelSerializer):
         ]
 
 
-class CommentCreateSerializer(serializers.Serializer):
+class CommentCreateSerializer(Serializer):
     tab = serializers.ChoiceField(choices=PlatformTab.choices, help_text="The platform tab.")
     text = serializers.CharField(help_text="The reviewer's comment (審核意見), as written.")
     field_label = serializers.CharField(
@@ -136,7 +140,7 @@ class CommentCreateSerializer(serializers.Serializer):
     )
 
 
-class CommentResolveSerializer(serializers.Serializer):
+class CommentResolveSerializer(Serializer):
     resolution = serializers.CharField(required=False, default="", allow_blank=True)
     corrected_value = serializers.CharField(required=False, default="", allow_blank=True)
     version = serializers.IntegerField(
@@ -147,7 +151,7 @@ class CommentResolveSerializer(serializers.Serializer):
     )
 
 
-class CommentReopenSerializer(serializers.Serializer):
+class CommentReopenSerializer(Serializer):
     version = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -156,7 +160,7 @@ class CommentReopenSerializer(serializers.Serializer):
     )
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(ModelSerializer):
     class Meta:
         model = RequestedItem
         fields = [
@@ -172,7 +176,7 @@ class ItemSerializer(serializers.ModelSerializer):
         ]
 
 
-class ItemCreateSerializer(serializers.Serializer):
+class ItemCreateSerializer(Serializer):
     kind = serializers.ChoiceField(choices=ItemKind.choices)
     description = serializers.CharField(max_length=300)
     waits_on = serializers.ChoiceField(choices=Party.choices, default=Party.AGENCY)
@@ -181,7 +185,9 @@ class ItemCreateSerializer(serializers.Serializer):
     )
 
 
-class ItemUpdateSerializer(serializers.Serializer):
+class ItemUpdateSerializer(Serializer):
+    requires_a_field = True
+
     state = serializers.ChoiceField(choices=ItemState.choices)
     version = serializers.IntegerField(
         required=False,
@@ -191,7 +197,7 @@ class ItemUpdateSerializer(serializers.Serializer):
     )
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ModelSerializer):
     uploaded_by = UserSummarySerializer(allow_null=True)
     download_url = serializers.SerializerMethodField()
 
@@ -222,7 +228,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         )
 
 
-class DocumentUploadSerializer(serializers.Serializer):
+class DocumentUploadSerializer(Serializer):
     file = serializers.FileField(help_text="The file (multipart field `file`).")
     item = ScopedPrimaryKeyRelatedField(
         scope=visible_items, model=RequestedItem, required=False, allow_null=True
@@ -234,7 +240,7 @@ class DocumentUploadSerializer(serializers.Serializer):
 
 
 # --- Supplements ----------------------------------------------------------------------------------
-class SupplementSerializer(serializers.ModelSerializer):
+class SupplementSerializer(ModelSerializer):
     """A supplement as lists show it: stored readiness, no per-row queries."""
 
     case = CaseSummarySerializer()
@@ -441,7 +447,7 @@ class AssigneeField(serializers.PrimaryKeyRelatedField):
             raise
 
 
-class SupplementCreateSerializer(serializers.Serializer):
+class SupplementCreateSerializer(Serializer):
     case = ScopedPrimaryKeyRelatedField(scope=visible_cases, model=Case)
     requesting_body = serializers.ChoiceField(choices=RequestingBody.choices)
     authority_code = serializers.CharField(
@@ -466,7 +472,9 @@ class SupplementCreateSerializer(serializers.Serializer):
     )
 
 
-class SupplementUpdateSerializer(serializers.Serializer):
+class SupplementUpdateSerializer(Serializer):
+    requires_a_field = True
+
     reply = serializers.CharField(
         required=False, allow_blank=True, help_text="The reply to the reviewer (審核意見回覆)."
     )
@@ -487,14 +495,14 @@ class SupplementUpdateSerializer(serializers.Serializer):
     )
 
 
-class DeadlineOverrideSerializer(serializers.Serializer):
+class DeadlineOverrideSerializer(Serializer):
     deadline = serializers.DateField(
         allow_null=True, help_text="The deadline printed in the notice; null clears the override."
     )
     reason = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 
-class SubmitSerializer(serializers.Serializer):
+class SubmitSerializer(Serializer):
     submitted_at = serializers.DateTimeField(
         required=False, help_text="When it was sent (送出) on the platform; default now."
     )
@@ -503,5 +511,5 @@ class SubmitSerializer(serializers.Serializer):
     )
 
 
-class OutcomeSerializer(serializers.Serializer):
+class OutcomeSerializer(Serializer):
     outcome = serializers.ChoiceField(choices=SupplementOutcome.choices)

@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, renderers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.client_ip import client_ip
@@ -101,7 +101,7 @@ class SupplementDocumentsView(_SupplementChildList):
     """Documents of a supplement (those you may see), and the upload (multipart field `file`)."""
 
     serializer_class = DocumentSerializer
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
 
     @extend_schema(responses={200: DocumentSerializer(many=True)})
     def get(self, request, supplement_pk):

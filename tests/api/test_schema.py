@@ -56,10 +56,7 @@ def test_every_route_is_described_with_its_errors(db):
     assert {"202", "409"} <= set(remind["responses"])
     upload = paths["/api/v1/supplements/{supplement_pk}/documents/"]["post"]
     assert "413" in upload["responses"]
-    assert list(upload["requestBody"]["content"]) == [
-        "multipart/form-data",
-        "application/x-www-form-urlencoded",
-    ]
+    assert list(upload["requestBody"]["content"]) == ["multipart/form-data"]
 
 
 def test_list_parameters_are_documented(db):
@@ -112,3 +109,40 @@ def test_api_routes_all_live_under_v1():
 
     assert {"token-obtain", "me", "supplement-documents"} <= names
     assert get_resolver().resolve("/api/v1/supplements/1/submit/").url_name == "supplement-submit"
+
+
+def _operations():
+    for path, operations in schema()["paths"].items():
+        for method, operation in operations.items():
+            yield path, method, operation
+
+
+def test_what_client_generators_need(db, settings):
+    document = schema()
+
+    assert document["servers"] == [{"url": settings.SITE_URL, "description": "This tracker"}]
+    for path, method, operation in _operations():
+        assert operation["summary"].strip(), (method, path)
+        assert "security" in operation, (method, path)
+        body = operation.get("requestBody", {}).get("content", {})
+        # One body per write: JSON, or multipart where a file is uploaded.
+        assert list(body) in ([], ["application/json"], ["multipart/form-data"]), (method, path)
+        for parameter in operation.get("parameters", []):
+            if parameter["name"] in {"id", "pk", "case", "agency", "employer", "applicant"}:
+                assert parameter["schema"]["type"] == "integer", (method, path, parameter)
+    summaries = [operation["summary"] for _path, _method, operation in _operations()]
+    assert len(set(summaries)) == len(summaries)  # each operation its own
+    token = document["paths"]["/api/v1/auth/token/"]["post"]
+    assert token["security"] == []
+    download = document["paths"]["/api/v1/packed-files/{id}/download/"]["get"]
+    ok = download["responses"]["200"]["content"]
+    assert set(ok) == {"application/pdf", "application/octet-stream"}
+    assert {media["schema"]["format"] for media in ok.values()} == {"binary"}
+    # A body takes only its own fields: the server refuses others (400 unknown_field).
+    assert (
+        document["components"]["schemas"]["SupplementCreateRequest"]["additionalProperties"]
+        is False
+    )
+    # OpenAPI 3.1: a nullable reference says "or null" in a way generators read.
+    case = document["components"]["schemas"]["Case"]["properties"]["employer"]
+    assert {"type": "null"} in case["oneOf"]

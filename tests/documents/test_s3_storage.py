@@ -71,7 +71,11 @@ def bucket(s3_endpoint, settings, monkeypatch):
         "S3_REGION": "us-east-1",
     }.items():
         monkeypatch.setenv(name, value)
-    settings.STORAGES = tracker_settings.storages_config()
+    # The documents' storage as the settings choose it; static files stay the tests' (no manifest).
+    settings.STORAGES = {
+        **tracker_settings.storages_config(),
+        "staticfiles": settings.STORAGES["staticfiles"],
+    }
     assert settings.STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
     yield client
     objects = client.list_objects_v2(Bucket=BUCKET).get("Contents", [])

@@ -46,10 +46,10 @@ def test_feed_lists_the_users_deadlines_as_all_day_events(client, world):
     found = events(response)
     # HR at Acme sees Acme's cases across agencies (two here), not Globex's.
     assert set(found) == {
-        f"supplement-{acme.pk}@tracker.example",
-        f"supplement-{world.other_agency_case.supplements.get().pk}@tracker.example",
+        f"supplement-{acme.pk}@goldcard-tracker",
+        f"supplement-{world.other_agency_case.supplements.get().pk}@goldcard-tracker",
     }
-    event = found[f"supplement-{acme.pk}@tracker.example"]
+    event = found[f"supplement-{acme.pk}@goldcard-tracker"]
     assert event.decoded("DTSTART") == dt.date(2026, 12, 15)
     assert event.decoded("DTEND") == dt.date(2026, 12, 16)
     assert str(event["SUMMARY"]) == f"{acme.case.reference}: supplement (補正) round 1 due"
@@ -76,7 +76,7 @@ def test_uids_stay_while_the_deadline_moves(client, world):
             reason="Extended",
         )
         after = events(client.get(f"/calendar/{token}.ics"))
-    uid = f"supplement-{supplement.pk}@tracker.example"
+    uid = f"supplement-{supplement.pk}@goldcard-tracker"
     assert set(before) == set(after) == {uid}
     assert after[uid].decoded("DTSTART") == dt.date(2027, 1, 10)
 
@@ -99,13 +99,13 @@ def test_submitted_supplements_leave_the_feed_and_other_obligations_join(client,
         response, _feed = feed(client, world.applicant_user)
     found = events(response)
     assert set(found) == {
-        f"obligation-{obligation.pk}@tracker.example",
-        f"passport-{world.priya.pk}@tracker.example",
+        f"obligation-{obligation.pk}@goldcard-tracker",
+        f"passport-{world.priya.pk}@goldcard-tracker",
     }
-    assert found[f"obligation-{obligation.pk}@tracker.example"].decoded("DTSTART") == dt.date(
+    assert found[f"obligation-{obligation.pk}@goldcard-tracker"].decoded("DTSTART") == dt.date(
         2026, 12, 21
     )
-    assert found[f"passport-{world.priya.pk}@tracker.example"].decoded("DTSTART") == dt.date(
+    assert found[f"passport-{world.priya.pk}@goldcard-tracker"].decoded("DTSTART") == dt.date(
         2026, 11, 30
     )
     # The extension window shows for a case holding a card (status approved, card ready, collected).
@@ -113,7 +113,7 @@ def test_submitted_supplements_leave_the_feed_and_other_obligations_join(client,
     case.save()
     with time_machine.travel(taipei(2026, 11, 25, 9), tick=False):
         found = events(client.get(f"/calendar/{world.applicant_user.calendar_feed.token}.ics"))
-    assert found[f"extension-{case.pk}@tracker.example"].decoded("DTSTART") == dt.date(2027, 2, 28)
+    assert found[f"extension-{case.pk}@goldcard-tracker"].decoded("DTSTART") == dt.date(2027, 2, 28)
     assert case.card_valid_to - relativedelta(months=4) == dt.date(2026, 10, 28)
 
 
@@ -140,3 +140,79 @@ def test_calendar_page_creates_and_revokes(client, world):
     assert f"https://tracker.example/calendar/{token}.ics" in page.content.decode()
     client.post("/calendar/", {"action": "revoke"})
     assert client.get(f"/calendar/{token}.ics").status_code == 404
+
+
+def test_polling_gets_304_until_an_event_changes_and_then_its_sequence(client, world, settings):
+    with time_machine.travel(taipei(2026, 11, 25, 9), tick=False):
+        supplement = supplement_due(world.acme_case, world.agency_staff, dt.date(2026, 12, 15))
+        first, feed_row = feed(client, world.agency_staff)
+        url = f"/calendar/{feed_row.token}.ics"
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert first.status_code == 200
+    assert first["Content-Language"] == "en"
+    assert modified == "Wed, 25 Nov 2026 01:00:00 GMT"
+    assert "no-cache" in first["Cache-Control"]
+    assert "private" in first["Cache-Control"]
+    uid = f"supplement-{supplement.pk}@goldcard-tracker"
+    event = events(first)[uid]
+    assert int(event["SEQUENCE"]) == 0
+
+    # An hour later nothing changed: the same bytes, and 304 to either kind of question.
+    with time_machine.travel(taipei(2026, 11, 25, 10), tick=False):
+        again = client.get(url)
+        by_etag = client.get(url, HTTP_IF_NONE_MATCH=etag)
+        by_date = client.get(url, HTTP_IF_MODIFIED_SINCE=modified)
+    assert again.content == first.content
+    assert (by_etag.status_code, by_etag.content) == (304, b"")
+    assert (by_date.status_code, by_date.content) == (304, b"")
+    assert by_etag["ETag"] == etag
+
+    # The deadline moves: a new ETag, the event's SEQUENCE counts up, LAST-MODIFIED says when.
+    with time_machine.travel(taipei(2026, 11, 26, 9), tick=False):
+        services.supplement_override_deadline(
+            supplement=supplement,
+            actor=world.agency_staff,
+            deadline=dt.date(2027, 1, 10),
+            reason="Extended",
+        )
+        changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert changed["Last-Modified"] == "Thu, 26 Nov 2026 01:00:00 GMT"
+    event = events(changed)[uid]
+    assert int(event["SEQUENCE"]) == 1
+    assert event.decoded("LAST-MODIFIED") == dt.datetime(2026, 11, 26, 1, 0, tzinfo=dt.UTC)
+    assert event.decoded("DTSTART") == dt.date(2027, 1, 10)
+
+
+def test_uids_survive_a_change_of_domain(client, world, settings):
+    with time_machine.travel(taipei(2026, 11, 25, 9), tick=False):
+        supplement = supplement_due(world.acme_case, world.agency_staff, dt.date(2026, 12, 15))
+        before, feed_row = feed(client, world.agency_staff)
+        settings.SITE_URL = "https://goldcard.agency.example"
+        after = client.get(f"/calendar/{feed_row.token}.ics")
+    assert (
+        set(events(before))
+        == set(events(after))
+        == {f"supplement-{supplement.pk}@goldcard-tracker"}
+    )
+    assert str(events(after)[f"supplement-{supplement.pk}@goldcard-tracker"]["URL"]) == (
+        f"https://goldcard.agency.example/supplements/{supplement.pk}/"
+    )
+
+
+def test_feed_speaks_its_language_and_states_the_deadline_for_people_west_of_taipei(client, world):
+    from accounts.preferences import profile_set_language, profile_set_time_zone
+
+    profile_set_language(user=world.applicant_user, language="zh-hant")
+    profile_set_time_zone(user=world.applicant_user, time_zone="Europe/Berlin")
+    with time_machine.travel(taipei(2026, 11, 25, 9), tick=False):
+        supplement = supplement_due(world.acme_case, world.agency_staff, dt.date(2026, 12, 15))
+        response, _feed = feed(client, world.applicant_user)
+    assert response["Content-Language"] == "zh-Hant"
+    event = events(response)[f"supplement-{supplement.pk}@goldcard-tracker"]
+    description = str(event["DESCRIPTION"])
+    # The period ends at midnight after 2026-12-15 in Taipei: 16:00 UTC, 17:00 in Berlin.
+    assert "2026-12-15 16:00 UTC" in description
+    assert "2026-12-15 17:00" in description
+    assert "Europe/Berlin" in description

@@ -198,6 +198,7 @@ def test_database_down_answers_503_in_the_layout_and_the_api_shape(tmp_path):
         SECRET_KEY="x" * 60,
         DEBUG="0",
         CACHE_URL="",
+        STATIC_MANIFEST="0",  # no collectstatic in this data folder
     )
     result = subprocess.run(
         [sys.executable, "-c", DB_DOWN_SCRIPT],

@@ -506,7 +506,7 @@ def test_pack_then_the_packed_set_shows_with_sizes(client, world, open_supplemen
 
     job = PackJob.objects.get(supplement=open_supplement)
     progress = client.get(_url(open_supplement, "pack/progress/"))
-    assert 'hx-trigger="every 1s"' in progress.text
+    assert 'data-hx-trigger="every 1s"' in progress.text
     assert "Packing…" in progress.text
 
     pack_run(job_id=job.pk)  # what the worker does

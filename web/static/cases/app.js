@@ -27,9 +27,11 @@
   });
 
   function collapseOnPhone() {
-    if (!window.matchMedia("(max-width: 44rem)").matches) return;
+    var phone = window.matchMedia("(max-width: 44rem)").matches;
     document.querySelectorAll("details[data-collapse-on-phone]").forEach(function (box) {
-      box.open = false;
+      if (phone) box.open = false;
+      // app.css hides the box's content on a phone until this ran: no jump after the first paint.
+      box.setAttribute("data-ready", "");
     });
   }
   if (document.readyState === "loading") {
