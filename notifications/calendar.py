@@ -20,6 +20,7 @@ from cases.deadlines import TAIPEI
 from notifications.emails import deadline_texts, status_text
 from notifications.models import CalendarFeed
 from notifications.subjects import Item
+from notifications.team_feeds import TeamCalendarFeed
 
 PRODID = "-//Gold Card tracker//Deadlines//EN"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -61,7 +62,13 @@ class FeedBody:
 
 
 def feed_body(
-    *, feed: CalendarFeed, items: list[Item], language: str, time_zone: str, today: dt.date
+    *,
+    feed: CalendarFeed | TeamCalendarFeed,
+    items: list[Item],
+    language: str,
+    time_zone: str,
+    today: dt.date,
+    name: str = "",
 ) -> FeedBody:
     """The feed's iCalendar text, its ETag and when it last changed; records what it served on
     the feed when that changed (a feed polled without change writes nothing)."""
@@ -70,12 +77,17 @@ def feed_body(
         current = {event_uid(item): _fingerprint(item) for item in items}
     revisions = revise(feed.revisions or {}, current, now)
     body = build_calendar(
-        items=items, language=language, today=today, time_zone=time_zone, revisions=revisions
+        items=items,
+        language=language,
+        today=today,
+        time_zone=time_zone,
+        revisions=revisions,
+        name=name,
     )
     etag = hashlib.sha256(body).hexdigest()[:32]
     if etag != feed.etag or revisions != feed.revisions:
         feed.etag, feed.revisions, feed.changed_at = etag, revisions, now
-        CalendarFeed.objects.filter(pk=feed.pk).update(
+        type(feed)._default_manager.filter(pk=feed.pk).update(
             etag=etag, revisions=revisions, changed_at=now
         )
     return FeedBody(
@@ -97,6 +109,7 @@ def build_calendar(
     today: dt.date,
     time_zone: str = "",
     revisions: dict | None = None,
+    name: str = "",
 ) -> bytes:
     revisions = revisions or {}
     # DTSTAMP is the event's last change, not the time of the request: the same content gives
@@ -108,7 +121,7 @@ def build_calendar(
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         calendar.add("method", "PUBLISH")
-        name = _("Gold Card deadlines (就業金卡)")
+        name = name or _("Gold Card deadlines (就業金卡)")
         calendar.add("x-wr-calname", name)
         calendar.add("name", name)
         calendar.add("x-wr-timezone", settings.TIME_ZONE)

@@ -11,14 +11,13 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from icalendar import Calendar
 
 from accounts.models import Organization
 from accounts.standing import scope_for
 from cases.clock import taipei_today
 from cases.errors import DomainError
 from cases.tenancy import organization_cases
-from notifications.calendar import build_calendar
+from notifications.calendar import FeedBody, feed_body
 from notifications.selectors import deadlines_in
 from notifications.team_feeds import TeamCalendarFeed, new_team_token
 
@@ -65,19 +64,22 @@ def team_feed_for_token(token: str) -> TeamCalendarFeed | None:
     return TeamCalendarFeed.objects.select_related("organization").filter(token=token).first()
 
 
-def build_team_calendar(
-    *, organization: Organization, language: str, today: dt.date | None = None
-) -> bytes:
-    """The organization's open deadlines, named for the organization."""
+def team_feed_body(
+    *, feed: TeamCalendarFeed, language: str, today: dt.date | None = None
+) -> FeedBody:
+    """The organization's open deadlines, named for the organization, with the ETag and the
+    revisions a person's feed has (304s for polling clients; SEQUENCE when an event changes)."""
     today = today or taipei_today()
-    items = deadlines_in(cases=organization_cases(organization), today=today)
-    body = build_calendar(items=items, language=language, today=today)
-    calendar = Calendar.from_ical(body)
+    organization = feed.organization
     with translation.override(language):
         name = _("%(organization)s: Gold Card deadlines (就業金卡)") % {
             "organization": organization.name
         }
-    for key in ("x-wr-calname", "name"):
-        calendar.pop(key, None)
-        calendar.add(key, name)
-    return calendar.to_ical()
+    return feed_body(
+        feed=feed,
+        items=deadlines_in(cases=organization_cases(organization), today=today),
+        language=language,
+        time_zone="",
+        today=today,
+        name=name,
+    )

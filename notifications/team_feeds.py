@@ -29,6 +29,11 @@ class TeamCalendarFeed(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     last_fetched_at = models.DateTimeField(null=True, blank=True)
+    # What the feed last served, as on a person's feed (CalendarFeed): 304s for polling clients,
+    # each event's SEQUENCE and LAST-MODIFIED.
+    etag = models.CharField(max_length=64, blank=True, default="", editable=False)
+    changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revisions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("team calendar feed")

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import profile_for
@@ -24,6 +23,7 @@ from notifications.team_feeds import TeamCalendarFeed
 from notifications.webhooks import services as webhooks
 from notifications.webhooks.models import EventType
 from web import feedback
+from web.http_cache import conditional_response
 
 SECRET_KEY = "webhook_secret_once"
 LOG_LENGTH = 50
@@ -217,7 +217,6 @@ def team_calendar_link(request, organization_id: int):
     return redirect(reverse("web:integrations") + f"#{part}")
 
 
-@never_cache
 @require_safe
 def team_calendar_feed(request, token: str):
     """The organization's iCal feed; the token is the credential (a revoked one answers 404)."""
@@ -226,9 +225,14 @@ def team_calendar_feed(request, token: str):
         raise Http404(_("No such calendar."))
     TeamCalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
     language = profile_for(feed.created_by).language if feed.created_by else ""
-    body = team_calendar.build_team_calendar(
-        organization=feed.organization, language=language or "en"
+    served = team_calendar.team_feed_body(feed=feed, language=language or "en")
+    response = conditional_response(
+        request,
+        body=served.body,
+        content_type=CONTENT_TYPE,
+        etag=served.etag,
+        last_modified=served.last_modified,
+        language=served.language,
     )
-    response = HttpResponse(body, content_type=CONTENT_TYPE)
     response["Content-Disposition"] = 'inline; filename="team-deadlines.ics"'
     return response

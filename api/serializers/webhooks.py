@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from api.serializers.common import OrganizationSummarySerializer
+from api.serializers.common import ModelSerializer, OrganizationSummarySerializer, Serializer
 from notifications.webhooks.models import EventType, WebhookDelivery, WebhookEndpoint
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(ModelSerializer):
     organization = OrganizationSummarySerializer()
     events = serializers.ListField(child=serializers.ChoiceField(EventType.choices))
 
@@ -39,7 +39,7 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
         read_only_fields = fields
 
 
-class WebhookEndpointCreateSerializer(serializers.Serializer):
+class WebhookEndpointCreateSerializer(Serializer):
     url = serializers.CharField(max_length=500, help_text="https:// on a public host.")
     events = serializers.ListField(
         child=serializers.ChoiceField(EventType.choices), allow_empty=False
@@ -51,7 +51,9 @@ class WebhookEndpointCreateSerializer(serializers.Serializer):
     )
 
 
-class WebhookEndpointUpdateSerializer(serializers.Serializer):
+class WebhookEndpointUpdateSerializer(Serializer):
+    requires_a_field = True
+
     url = serializers.CharField(max_length=500, required=False)
     events = serializers.ListField(
         child=serializers.ChoiceField(EventType.choices), allow_empty=False, required=False
@@ -60,11 +62,11 @@ class WebhookEndpointUpdateSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class WebhookSecretSerializer(serializers.Serializer):
+class WebhookSecretSerializer(Serializer):
     secret = serializers.CharField(help_text="The new signing secret: shown once.")
 
 
-class WebhookDeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(ModelSerializer):
     webhook_id = serializers.CharField(source="message_id")
     attempts = serializers.IntegerField()
 
