@@ -4,6 +4,7 @@ so a poll that runs twice reads nothing twice (and a copy left behind is a dupli
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import logging
 from dataclasses import dataclass, field
@@ -90,10 +91,8 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int = 100) -> PollReport:
         report.error = f"{exc.__class__.__name__}: {exc}"[:500]
         _record(mailbox, report.error)
     finally:
-        try:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
             client.logout()
-        except (OSError, imaplib.IMAP4.error):
-            pass
     return report
 
 
@@ -106,4 +105,3 @@ def poll_all() -> list[PollReport]:
         poll_mailbox(mailbox)
         for mailbox in Mailbox.objects.filter(active=True).select_related("organization")
     ]
-

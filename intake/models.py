@@ -31,7 +31,9 @@ class Mailbox(models.Model):
     # Fernet token (intake.secrets); never the password itself.
     password_encrypted = models.TextField(editable=False)
     folder = models.CharField(_("folder to read"), max_length=200, default="INBOX")
-    processed_folder = models.CharField(_("folder for processed mail"), max_length=200, default="Processed")
+    processed_folder = models.CharField(
+        _("folder for processed mail"), max_length=200, default="Processed"
+    )
     active = models.BooleanField(_("active"), default=True)
     last_polled_at = models.DateTimeField(_("last polled at"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
@@ -83,7 +85,9 @@ class IncomingNotice(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=300, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     sender = models.CharField(_("from"), max_length=300, blank=True)
-    application_number = models.CharField(_("application number (申請案號)"), max_length=12, blank=True)
+    application_number = models.CharField(
+        _("application number (申請案號)"), max_length=12, blank=True
+    )
     notice_date = models.DateField(_("notice date"), null=True, blank=True)
     # {"field": {"value": ..., "source": "the rule that found it"}}, and the comments per tab.
     fields = models.JSONField(_("what was read"), default=dict, blank=True)

@@ -5,6 +5,7 @@ which rule of intake.rules found it. No database here: pure functions over bytes
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import re
@@ -175,10 +176,9 @@ def read_email(data: bytes) -> Reading:
         if content_type == PDF or filename.endswith(".pdf"):
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes):
-                try:
+                # An unreadable attachment: the mail's own text may still do.
+                with contextlib.suppress(Unreadable):
                     pdfs.append(pdf_text(payload))
-                except Unreadable:
-                    pass  # an unreadable attachment: the mail's own text may still do
         elif content_type == "text/plain" and part.get_content_disposition() != "attachment":
             plain.append(_part_text(part))
         elif content_type == "text/html" and part.get_content_disposition() != "attachment":

@@ -90,7 +90,12 @@ SENDERS: tuple[Sender, ...] = (
         "mission",
         RequestingBody.MISSION,
         ("mofa.gov.tw",),
-        ("駐外館處", "代表處", "Taipei Economic and Cultural Office", "Taipei Representative Office"),
+        (
+            "駐外館處",
+            "代表處",
+            "Taipei Economic and Cultural Office",
+            "Taipei Representative Office",
+        ),
     ),
 )
 
@@ -144,9 +149,13 @@ NAME_ZH: tuple[Pattern, ...] = (
 )
 NAME_EN: tuple[Pattern, ...] = (
     _p("英文姓名 label", r"英文姓名\s*[:：]\s*([A-Za-z][A-Za-z ,.'-]{1,80}[A-Za-z.])"),
-    _p("'Applicant' label", r"applicant(?:'s)?(?: name)?\s*[:：]\s*([A-Za-z][A-Za-z ,.'-]{1,80}[A-Za-z.])"),
+    _p(
+        "'Applicant' label",
+        r"applicant(?:'s)?(?: name)?\s*[:：]\s*([A-Za-z][A-Za-z ,.'-]{1,80}[A-Za-z.])",
+    ),
     _p("'Name' label", r"^\s*name\s*[:：]\s*([A-Za-z][A-Za-z ,.'-]{1,80}[A-Za-z.])"),
 )
+
 
 # --- Dates -------------------------------------------------------------------------------------
 # Each date pattern has groups y, m, d; `roc` says the year is a Republic of China year (+1911).
@@ -266,7 +275,9 @@ TAB_NAMES: dict[str, tuple[str, ...]] = {
 def tab_line(names: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
     return re.compile(
-        r"^\s*(?:[-*•\d.]+\s*)?[【\[]?\s*(?:" + alternatives + r")\s*(?:[】\]]\s*[:：]?|[:：])\s*(.+)$",
+        r"^\s*(?:[-*•\d.]+\s*)?[【\[]?\s*(?:"
+        + alternatives
+        + r")\s*(?:[】\]]\s*[:：]?|[:：])\s*(.+)$",
         re.IGNORECASE | re.MULTILINE,
     )
 
@@ -275,4 +286,3 @@ TAB_LINES: dict[str, re.Pattern[str]] = {tab: tab_line(names) for tab, names in 
 
 # Forwarded mail: the quoted original's "From:" line names the real sender.
 FORWARDED_FROM = _p("forwarded 'From:' line", r"^\s*(?:from|寄件者)\s*[:：]\s*(.+)$")
-

@@ -9,6 +9,7 @@ receiving organization works (cases.tenancy.organization_cases); a match by name
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -17,7 +18,7 @@ from email.utils import format_datetime, make_msgid
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,7 +69,7 @@ def check_can_receive(actor: Writer, organization: Organization | None) -> None:
         raise Http404(_("No such organization."))
 
 
-def visible_notices(user) -> object:
+def visible_notices(user) -> QuerySet[IncomingNotice]:
     """The notices of the organizations the user is a member of (superusers: all)."""
     scope = tenancy.scope_for(user)
     if scope.is_superuser:
@@ -96,8 +97,12 @@ def _duplicate_of(
     if found:
         return found
     number, notice_date = reading.value("application_number"), reading.value("notice_date")
-    if number and notice_date:
-        found = notices.filter(application_number=number, notice_date=notice_date).first()
+    if reading.is_notice and number and notice_date:
+        found = (
+            notices.filter(application_number=number, notice_date=notice_date)
+            .exclude(outcome=Outcome.NOT_A_NOTICE)
+            .first()
+        )
         if found:
             return found
         # A supplement staff typed in by hand from the same notice counts too.
@@ -245,37 +250,39 @@ def notice_ingest(
             return IntakeResult(DUPLICATE, None, earlier)
         if earlier is not None:
             return IntakeResult(DUPLICATE, earlier, earlier.supplement)
-        store = {
-            "organization": organization,
-            "reading": reading,
-            "data": data,
-            "name": name,
-            "sha256": sha256,
-            "source": source,
-            "actor": actor,
-            "mailbox": mailbox,
-        }
+        store = functools.partial(
+            _store,
+            organization=organization,
+            reading=reading,
+            data=data,
+            name=name,
+            sha256=sha256,
+            source=source,
+            actor=actor,
+            mailbox=mailbox,
+        )
         if not reading.is_notice:
-            notice = _store(**store, outcome=Outcome.NOT_A_NOTICE, reason=reading.seems)
+            notice = store(outcome=Outcome.NOT_A_NOTICE, reason=reading.seems)
             return IntakeResult(Outcome.NOT_A_NOTICE, notice, reason=reading.seems)
         _fill_defaults(reading)
         case, reason = _match(organization, reading)
         if case is not None and reading.value("notice_date") is None:
-            case, reason = None, f"no notice date found (number matches {case.reference})"
+            reason = f"no notice date found (number matches {case.reference})"
+            case = None
         if case is None:
-            notice = _store(**store, outcome=Outcome.UNMATCHED, reason=reason)
+            notice = store(outcome=Outcome.UNMATCHED, reason=reason)
             return IntakeResult(Outcome.UNMATCHED, notice, reason=reason)
         try:
             with transaction.atomic():
                 supplement = _create_supplement(
                     case=case, reading=reading, actor=actor, data=data, name=name
                 )
-                notice = _store(**store, outcome=Outcome.MATCHED)
+                notice = store(outcome=Outcome.MATCHED)
                 notice.case, notice.supplement = case, supplement
                 notice.save(update_fields=["case", "supplement"])
         except (DomainError, PermissionDenied) as exc:
             reason = f"{case.reference}: the supplement could not be created ({exc})"
-            notice = _store(**store, outcome=Outcome.UNMATCHED, reason=reason)
+            notice = store(outcome=Outcome.UNMATCHED, reason=reason)
             return IntakeResult(Outcome.UNMATCHED, notice, reason=reason)
         except IntegrityError:  # the same mail, taken by a concurrent poll
             return IntakeResult(DUPLICATE, None, None)
@@ -300,7 +307,10 @@ def notice_ingest_text(
         raise InvalidInput(_("Paste the notice's text."), field="text")
     data = pasted_as_email(text=text, actor=actor)
     return notice_ingest(
-        data=data, name="pasted-notice.eml", organization=organization, actor=actor,
+        data=data,
+        name="pasted-notice.eml",
+        organization=organization,
+        actor=actor,
         source=Source.PASTE,
     )
 
