@@ -14,6 +14,7 @@ from web import (
     clients,
     dashboard,
     invitations,
+    notices,
     page_turns,
     portals,
     sheet,
@@ -193,5 +194,16 @@ urlpatterns = [
         "supplements/<int:pk>/attachments/<int:attachment_id>/download/",
         attachments.attachment_download,
         name="attachment_download",
+    ),
+    # Notices read by the intake (issue 13): add one, the inbox, attach, confirm.
+    path("notices/", notices.notice_inbox, name="notices"),
+    path("notices/add/", notices.notice_add, name="notice_add"),
+    path("notices/<int:pk>/", notices.notice_detail, name="notice"),
+    path("notices/<int:pk>/original/", notices.notice_original, name="notice_original"),
+    path("notices/<int:pk>/attach/", notices.notice_attach, name="notice_attach"),
+    path(
+        "supplements/<int:pk>/confirm-notice/",
+        notices.supplement_confirm_notice,
+        name="supplement_confirm_notice",
     ),
 ]

@@ -1,0 +1,89 @@
+"""The pages: adding a notice, the inbox and attaching, confirming; tenancy from both sides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cases.models import SupplementRequest
+from intake.models import IncomingNotice, Outcome
+from tests.intake.make_corpus import ZH_NOTICE
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+def _upload(client, world, name):
+    data = (CORPUS / name).read_bytes()
+    return client.post(
+        reverse("web:notice_add"),
+        {"organization": world.agency.pk, "file": SimpleUploadedFile(name, data)},
+        follow=True,
+    )
+
+
+def test_staff_drop_an_eml_and_see_the_supplement_to_confirm(client, world):
+    client.force_login(world.agency_staff)
+
+    page = _upload(client, world, "nia_utf8_zh.eml")
+
+    supplement = SupplementRequest.objects.get()
+    assert f"created on {world.acme_case.reference}, due 2026-12-24" in page.content.decode()
+    workspace = client.get(reverse("web:workspace", args=[supplement.pk])).content.decode()
+    assert "From a notice: to confirm" in workspace
+    confirmed = client.post(
+        reverse("web:supplement_confirm_notice", args=[supplement.pk]), follow=True
+    )
+    assert "The notice&#x27;s reading is confirmed." in confirmed.content.decode()
+    supplement.refresh_from_db()
+    assert supplement.to_confirm is False
+
+
+def test_pasted_text_is_read_and_kept_as_an_eml(client, world):
+    client.force_login(world.agency_staff)
+    text = ZH_NOTICE.format(number="115551035401", name_zh="夏普莉", name_en="SHARMA, PRIYA")
+
+    client.post(reverse("web:notice_add"), {"organization": world.agency.pk, "text": text})
+
+    supplement = SupplementRequest.objects.get()
+    assert supplement.attachments.get().original_name == "pasted-notice.eml"
+
+
+def test_an_unmatched_notice_is_attached_from_its_page(client, world):
+    client.force_login(world.agency_staff)
+    _upload(client, world, "name_only_en.eml")
+    notice = IncomingNotice.objects.get()
+    page = client.get(reverse("web:notice", args=[notice.pk])).content.decode()
+    assert "'Applicant' label" in page or "&#x27;Applicant&#x27; label" in page
+
+    client.post(reverse("web:notice_attach", args=[notice.pk]), {"case": world.acme_case.pk})
+
+    notice.refresh_from_db()
+    assert notice.outcome == Outcome.MATCHED
+    assert notice.supplement.case == world.acme_case
+
+
+def test_another_agency_sees_nothing_and_attaches_nothing(client, world):
+    client.force_login(world.agency_staff)
+    _upload(client, world, "name_only_en.eml")
+    notice = IncomingNotice.objects.get()
+    client.force_login(world.outsider)
+
+    assert client.get(reverse("web:notice", args=[notice.pk])).status_code == 404
+    assert client.get(reverse("web:notice_original", args=[notice.pk])).status_code == 404
+    assert "name_only" not in client.get(reverse("web:notices")).content.decode()
+    client.post(
+        reverse("web:notice_attach", args=[notice.pk]), {"case": world.other_agency_case.pk}
+    )
+    notice.refresh_from_db()
+    assert notice.outcome == Outcome.UNMATCHED
+
+
+def test_a_person_cannot_add_for_an_organization_not_theirs(client, world):
+    client.force_login(world.outsider)
+
+    _upload(client, world, "nia_utf8_zh.eml")
+
+    assert IncomingNotice.objects.count() == 0
+    assert SupplementRequest.objects.count() == 0

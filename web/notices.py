@@ -1,0 +1,168 @@
+"""Notices on the pages (issue 13): "Add a notice" (an .eml, a PDF, or pasted text), the inbox of
+notices the intake read (unmatched ones attached to a case here), one notice's fields beside its
+original, and confirming a supplement read from a notice. Thin views over intake.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.models import Organization
+from cases import services as case_services
+from cases import tenancy
+from cases.documents.storage import file_response
+from cases.errors import DomainError
+from intake import parser
+from intake import services as intake
+from intake.models import Outcome, Source
+from web import feedback
+
+PART = "add-notice"
+
+
+class NoticeForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=gettext_lazy("Received by")
+    )
+    file = forms.FileField(
+        required=False, label=gettext_lazy("The notice: the e-mail (.eml) or a PDF")
+    )
+    text = forms.CharField(
+        required=False, widget=forms.Textarea, label=gettext_lazy("…or paste the notice's text")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = tenancy.scope_for(user)
+        queryset = Organization.objects.order_by("name")
+        if not scope.is_superuser:
+            queryset = queryset.filter(pk__in=scope.member_org_ids)
+        self.fields["organization"].queryset = queryset
+        if queryset.count() == 1:
+            self.fields["organization"].initial = queryset.first()
+
+
+def _result_text(result: intake.IntakeResult) -> str:
+    if result.outcome == Outcome.MATCHED and result.supplement is not None:
+        return _(
+            "Supplement (補正) created on %(case)s, due %(deadline)s: from a notice, to confirm."
+        ) % {"case": result.supplement.case.reference, "deadline": result.supplement.deadline}
+    if result.outcome == intake.DUPLICATE:
+        return _("This notice was already received; nothing was created.")
+    if result.outcome == Outcome.NOT_A_NOTICE:
+        return _("Not a supplement notice (it seems to be: %(what)s); filed as such.") % {
+            "what": result.reason
+        }
+    return _("No case matched (%(reason)s): the notice waits in the inbox below.") % {
+        "reason": result.reason
+    }
+
+
+@login_required
+def notice_inbox(request):
+    form = NoticeForm(user=request.user)
+    notices = intake.visible_notices(request.user).select_related("case", "supplement")[:200]
+    return render(
+        request,
+        "cases/notices.html",
+        {
+            "form": form,
+            "unmatched": [n for n in notices if n.outcome == Outcome.UNMATCHED],
+            "others": [n for n in notices if n.outcome != Outcome.UNMATCHED],
+        },
+    )
+
+
+@login_required
+@require_POST
+def notice_add(request):
+    form = NoticeForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        errors = [e for errs in form.errors.values() for e in errs]
+        feedback.error(request, " ".join(errors), PART)
+        return redirect("web:notices")
+    organization = form.cleaned_data["organization"]
+    upload, text = form.cleaned_data["file"], form.cleaned_data["text"]
+    try:
+        if upload:
+            result = intake.notice_ingest(
+                data=b"".join(upload.chunks()),
+                name=upload.name,
+                organization=organization,
+                actor=request.user,
+                source=Source.UPLOAD,
+            )
+        else:
+            result = intake.notice_ingest_text(
+                text=text or "", organization=organization, actor=request.user
+            )
+    except parser.Unreadable as exc:
+        feedback.error(request, _("The file cannot be read: %(why)s") % {"why": exc}, PART)
+        return redirect("web:notices")
+    except DomainError as exc:
+        feedback.error(request, str(exc), PART)
+        return redirect("web:notices")
+    feedback.success(request, _result_text(result), PART)
+    return redirect("web:notices")
+
+
+@login_required
+@require_safe
+def notice_detail(request, pk: int):
+    notice = intake.access_notice(request.user, pk)
+    cases = tenancy.organization_cases(notice.organization).filter(
+        pk__in=tenancy.visible_cases(request.user)
+    )
+    return render(
+        request,
+        "cases/notice.html",
+        {
+            "notice": notice,
+            "cases": cases.order_by("-pk")[:200] if notice.outcome == Outcome.UNMATCHED else [],
+        },
+    )
+
+
+@login_required
+@require_safe
+def notice_original(request, pk: int) -> FileResponse:
+    notice = intake.access_notice(request.user, pk)
+    return file_response(notice.file, notice.original_name, notice.content_type)
+
+
+@login_required
+@require_POST
+def notice_attach(request, pk: int):
+    notice = intake.access_notice(request.user, pk)
+    part = feedback.at("notice", notice.pk)
+    try:
+        case = tenancy.access_case(request.user, request.POST.get("case", ""))
+        result = intake.notice_attach(notice=notice, case=case, actor=request.user)
+    except Http404:
+        feedback.error(request, _("Choose a case of this organization."), part)
+        return redirect("web:notice", pk=notice.pk)
+    except (DomainError, PermissionDenied) as exc:
+        feedback.error(request, str(exc), part)
+        return redirect("web:notice", pk=notice.pk)
+    feedback.success(request, _result_text(result), part)
+    return redirect("web:notice", pk=notice.pk)
+
+
+@login_required
+@require_POST
+def supplement_confirm_notice(request, pk: int):
+    """Confirm as read; corrections of the date or rule go through the deadline form first."""
+    supplement = tenancy.access_supplement(request.user, pk)
+    try:
+        case_services.supplement_confirm_notice(supplement=supplement, actor=request.user)
+    except (DomainError, PermissionDenied) as exc:
+        feedback.error(request, str(exc), "attachments")
+    else:
+        feedback.success(request, _("The notice's reading is confirmed."), "attachments")
+    return redirect("web:workspace", pk=supplement.pk)
