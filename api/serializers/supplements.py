@@ -275,6 +275,7 @@ class SupplementSerializer(serializers.ModelSerializer):
             "waiting_on",
             "version",
             "reply_version",
+            "to_confirm",
             "created_at",
             "updated_at",
         ]
