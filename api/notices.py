@@ -22,6 +22,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.client_ip import client_ip
 from accounts.models import Organization
 from api.views.parts import BinaryRenderer
 from cases import services as case_services
@@ -180,6 +181,9 @@ class NoticeOriginalView(APIView):
     )
     def get(self, request, pk):
         notice = intake.access_notice(request.user, pk)
+        intake.notice_record_download(
+            notice=notice, actor=request.user, ip_address=client_ip(request)
+        )
         return file_response(notice.file, notice.original_name, notice.content_type)
 
 

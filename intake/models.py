@@ -134,3 +134,24 @@ class IncomingNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_outcome_display()})"
+
+
+class NoticeDownload(models.Model):
+    """Who downloaded an incoming notice's original, when (the supplement's notice attachment
+    records its own, cases.DocumentDownload)."""
+
+    notice = models.ForeignKey(IncomingNotice, on_delete=models.CASCADE, related_name="downloads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    username = models.CharField(_("user name"), max_length=150)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("downloaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-downloaded_at", "-id"]
+        verbose_name = _("notice download")
+        verbose_name_plural = _("notice downloads")
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.notice_id}"

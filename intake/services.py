@@ -31,7 +31,7 @@ from cases.choices import AttachmentKind, DeadlineRule, RequestingBody
 from cases.errors import DomainError, InvalidInput
 from cases.models import Case, SupplementRequest
 from intake import parser
-from intake.models import IncomingNotice, Mailbox, Outcome, Source
+from intake.models import IncomingNotice, Mailbox, NoticeDownload, Outcome, Source
 from intake.secrets import encrypt
 
 DUPLICATE = "duplicate"
@@ -419,3 +419,11 @@ def mailbox_delete(*, actor: Writer, mailbox: Mailbox) -> None:
     check_can_manage_mailboxes(actor, mailbox.organization)
     mailbox._history_user = actor  # type: ignore[attr-defined]
     mailbox.delete()
+
+
+def notice_record_download(
+    *, notice: IncomingNotice, actor, ip_address: str | None = None
+) -> NoticeDownload:
+    return NoticeDownload.objects.create(
+        notice=notice, user=actor, username=actor.get_username(), ip_address=ip_address
+    )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.client_ip import client_ip
 from accounts.models import Organization
 from cases import services as case_services
 from cases import tenancy
@@ -133,6 +134,10 @@ def notice_detail(request, pk: int):
 @require_safe
 def notice_original(request, pk: int) -> FileResponse:
     notice = intake.access_notice(request.user, pk)
+    if request.method == "GET":
+        intake.notice_record_download(
+            notice=notice, actor=request.user, ip_address=client_ip(request)
+        )
     return file_response(notice.file, notice.original_name, notice.content_type)
 
 

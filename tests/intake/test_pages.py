@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases.models import SupplementRequest
-from intake.models import IncomingNotice, Outcome
+from cases.models import DocumentDownload, SupplementRequest
+from intake.models import IncomingNotice, NoticeDownload, Outcome
 from tests.intake.make_corpus import ZH_NOTICE
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -32,6 +32,10 @@ def test_staff_drop_an_eml_and_see_the_supplement_to_confirm(client, world):
     assert f"created on {world.acme_case.reference}, due 2026-12-24" in page.content.decode()
     workspace = client.get(reverse("web:workspace", args=[supplement.pk])).content.decode()
     assert "From a notice: to confirm" in workspace
+    attachment = supplement.attachments.get()
+    download = client.get(reverse("web:attachment_download", args=[supplement.pk, attachment.pk]))
+    assert download.status_code == 200
+    assert DocumentDownload.objects.get().attachment == attachment
     confirmed = client.post(
         reverse("web:supplement_confirm_notice", args=[supplement.pk]), follow=True
     )
@@ -56,6 +60,10 @@ def test_an_unmatched_notice_is_attached_from_its_page(client, world):
     notice = IncomingNotice.objects.get()
     page = client.get(reverse("web:notice", args=[notice.pk])).content.decode()
     assert "'Applicant' label" in page or "&#x27;Applicant&#x27; label" in page
+
+    original = client.get(reverse("web:notice_original", args=[notice.pk]))
+    assert b"".join(original.streaming_content) == (CORPUS / "name_only_en.eml").read_bytes()
+    assert NoticeDownload.objects.get().user == world.agency_staff
 
     client.post(reverse("web:notice_attach", args=[notice.pk]), {"case": world.acme_case.pk})
 
