@@ -76,6 +76,8 @@ def notice_inbox(request):
             "form": form,
             "unmatched": [n for n in notices if n.outcome == Outcome.UNMATCHED],
             "others": [n for n in notices if n.outcome != Outcome.UNMATCHED],
+            "can_manage_mailboxes": bool(tenancy.scope_for(request.user).admin_org_ids)
+            or request.user.is_superuser,
         },
     )
 
@@ -171,3 +173,101 @@ def supplement_confirm_notice(request, pk: int):
     else:
         feedback.success(request, _("The notice's reading is confirmed."), "attachments")
     return redirect("web:workspace", pk=supplement.pk)
+
+
+# --- Mailboxes (the organization's admins) ----------------------------------------------------
+MAILBOX_PART = "mailboxes"
+
+
+class MailboxForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=gettext_lazy("Organization")
+    )
+    host = forms.CharField(max_length=200, label=gettext_lazy("IMAP server"))
+    port = forms.IntegerField(min_value=1, max_value=65535, initial=993, label=gettext_lazy("Port"))
+    use_ssl = forms.BooleanField(required=False, initial=True, label=gettext_lazy("TLS (IMAPS)"))
+    username = forms.CharField(max_length=200, label=gettext_lazy("Login"))
+    password = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput,
+        label=gettext_lazy("Password (stored encrypted; leave empty to keep it)"),
+    )
+    folder = forms.CharField(max_length=200, initial="INBOX", label=gettext_lazy("Folder to read"))
+    processed_folder = forms.CharField(
+        max_length=200, initial="Processed", label=gettext_lazy("Folder for processed mail")
+    )
+    active = forms.BooleanField(required=False, initial=True, label=gettext_lazy("Active"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = tenancy.scope_for(user)
+        queryset = Organization.objects.order_by("name")
+        if not scope.is_superuser:
+            queryset = queryset.filter(pk__in=scope.admin_org_ids)
+        self.fields["organization"].queryset = queryset
+
+
+def _admin_mailboxes(user):
+    from intake.models import Mailbox
+
+    scope = tenancy.scope_for(user)
+    rows = Mailbox.objects.select_related("organization")
+    return rows if scope.is_superuser else rows.filter(organization_id__in=scope.admin_org_ids)
+
+
+@login_required
+def mailboxes(request):
+    """The organization's notice mailboxes: a list, and a form that adds one (POST)."""
+    scope = tenancy.scope_for(request.user)
+    if not (scope.admin_org_ids or scope.is_superuser):
+        raise Http404(_("No such page."))
+    form = MailboxForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                mailbox = intake.mailbox_save(actor=request.user, **data)
+            except (DomainError, PermissionDenied) as exc:
+                feedback.error(request, str(exc), MAILBOX_PART)
+                status = 400
+            else:
+                feedback.success(
+                    request, _("Mailbox %(name)s added.") % {"name": mailbox}, MAILBOX_PART
+                )
+                return redirect("web:mailboxes")
+        else:
+            feedback.error(request, _("Check the fields marked below."), MAILBOX_PART)
+            status = 400
+    return render(
+        request,
+        "cases/mailboxes.html",
+        {"form": form, "mailboxes": _admin_mailboxes(request.user)},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def mailbox_edit(request, pk: int):
+    """Change (or, with `delete`, remove) one mailbox; an empty password keeps the stored one."""
+    mailbox = _admin_mailboxes(request.user).filter(pk=pk).first()
+    if mailbox is None:
+        raise Http404(_("No such mailbox."))
+    part = feedback.at("mailbox", mailbox.pk)
+    if "delete" in request.POST:
+        intake.mailbox_delete(actor=request.user, mailbox=mailbox)
+        feedback.success(request, _("Mailbox removed."), MAILBOX_PART)
+        return redirect("web:mailboxes")
+    form = MailboxForm(request.POST, user=request.user)
+    if not form.is_valid():
+        errors = [e for errs in form.errors.values() for e in errs]
+        feedback.error(request, " ".join(errors), part)
+        return redirect("web:mailboxes")
+    try:
+        intake.mailbox_save(actor=request.user, mailbox=mailbox, **form.cleaned_data)
+    except (DomainError, PermissionDenied) as exc:
+        feedback.error(request, str(exc), part)
+    else:
+        feedback.success(request, _("Mailbox saved."), part)
+    return redirect("web:mailboxes")

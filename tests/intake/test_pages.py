@@ -95,3 +95,55 @@ def test_a_person_cannot_add_for_an_organization_not_theirs(client, world):
 
     assert IncomingNotice.objects.count() == 0
     assert SupplementRequest.objects.count() == 0
+
+
+def test_agency_admin_sets_up_a_mailbox_with_the_password_encrypted(client, world):
+    from intake.models import Mailbox
+    from intake.secrets import decrypt
+
+    client.force_login(world.agency_admin)
+    form = {
+        "organization": world.agency.pk,
+        "host": "imap.formosa.example",
+        "port": 993,
+        "use_ssl": "on",
+        "username": "notices",
+        "password": "s3cret",
+        "folder": "INBOX",
+        "processed_folder": "Processed",
+        "active": "on",
+    }
+
+    page = client.post(reverse("web:mailboxes"), form, follow=True)
+
+    mailbox = Mailbox.objects.get()
+    assert "Mailbox notices@imap.formosa.example/INBOX added." in page.content.decode()
+    assert "s3cret" not in mailbox.password_encrypted
+    assert decrypt(mailbox.password_encrypted) == "s3cret"
+    # Saving without a password keeps the stored one.
+    client.post(
+        reverse("web:mailbox_edit", args=[mailbox.pk]), {**form, "password": "", "port": 143}
+    )
+    mailbox.refresh_from_db()
+    assert (mailbox.port, decrypt(mailbox.password_encrypted)) == (143, "s3cret")
+
+
+def test_staff_and_other_agencies_cannot_touch_mailboxes(client, world):
+    from intake import services
+    from intake.models import Mailbox
+
+    mailbox = services.mailbox_save(
+        actor=None,
+        organization=world.agency,
+        host="h",
+        port=993,
+        use_ssl=True,
+        username="u",
+        password="p",
+    )
+    client.force_login(world.agency_staff)
+    assert client.get(reverse("web:mailboxes")).status_code == 404
+    client.force_login(world.outsider)
+    response = client.post(reverse("web:mailbox_edit", args=[mailbox.pk]), {"delete": "1"})
+    assert response.status_code == 404
+    assert Mailbox.objects.count() == 1

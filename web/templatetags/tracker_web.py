@@ -36,6 +36,8 @@ def tracker_nav(context) -> list[dict]:
     if persona.is_agency_admin:
         links.append({"url": reverse("web:invite"), "label": _("Invite people")})
         links.append({"url": reverse("web:applicant_import"), "label": _("Import applicants")})
+    if persona.is_agency or persona.is_employer or persona.is_superuser:
+        links.append({"url": reverse("web:notices"), "label": _("Notices (補正通知)")})
     if persona.is_agency or persona.is_superuser:
         links.append({"url": reverse("web:clients"), "label": _("Clients")})
         links.append({"url": reverse("web:item_templates"), "label": _("Templates")})
