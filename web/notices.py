@@ -17,6 +17,7 @@ from accounts.client_ip import client_ip
 from accounts.models import Organization
 from cases import services as case_services
 from cases import tenancy
+from cases.choices import PlatformTab
 from cases.documents.storage import file_response
 from cases.errors import DomainError
 from intake import parser
@@ -25,6 +26,18 @@ from intake.models import Outcome, Source
 from web import feedback
 
 PART = "add-notice"
+
+# The fields the intake reads (intake.parser), as the notice page names them.
+FIELD_LABELS = {
+    "application_number": gettext_lazy("Application number (申請案號)"),
+    "name_zh": gettext_lazy("Chinese name (中文姓名)"),
+    "name_en": gettext_lazy("English name (英文姓名)"),
+    "notice_date": gettext_lazy("Notice date"),
+    "rule": gettext_lazy("Deadline rule"),
+    "deadline": gettext_lazy("Date written in the notice"),
+    "requesting_body": gettext_lazy("Requesting body"),
+    "authority_code": gettext_lazy("Authority"),
+}
 
 
 class NoticeForm(forms.Form):
@@ -122,11 +135,20 @@ def notice_detail(request, pk: int):
     cases = tenancy.organization_cases(notice.organization).filter(
         pk__in=tenancy.visible_cases(request.user)
     )
+    tabs = dict(PlatformTab.choices)
     return render(
         request,
         "cases/notice.html",
         {
             "notice": notice,
+            "rows": [
+                (FIELD_LABELS.get(name, name), found.get("value"), found.get("source"))
+                for name, found in (notice.fields or {}).items()
+            ],
+            "comments": [
+                (tabs.get(comment["tab"], comment["tab"]), comment["text"])
+                for comment in notice.comments or []
+            ],
             "cases": cases.order_by("-pk")[:200] if notice.outcome == Outcome.UNMATCHED else [],
         },
     )
