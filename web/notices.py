@@ -24,6 +24,7 @@ from intake import parser
 from intake import services as intake
 from intake.models import Outcome, Source
 from web import feedback
+from web.workspace import done, failed, write_access
 
 PART = "add-notice"
 
@@ -186,15 +187,14 @@ def notice_attach(request, pk: int):
 @login_required
 @require_POST
 def supplement_confirm_notice(request, pk: int):
-    """Confirm as read; corrections of the date or rule go through the deadline form first."""
-    supplement = tenancy.access_supplement(request.user, pk)
+    """Confirm as read; corrections of the date or rule go through the deadline form first.
+    Someone who sees but may not change the supplement: 403, as for every workspace action."""
+    supplement = write_access(request, pk)
     try:
         case_services.supplement_confirm_notice(supplement=supplement, actor=request.user)
-    except (DomainError, PermissionDenied) as exc:
-        feedback.error(request, str(exc), "attachments")
-    else:
-        feedback.success(request, _("The notice's reading is confirmed."), "attachments")
-    return redirect("web:workspace", pk=supplement.pk)
+    except DomainError as exc:
+        return failed(request, supplement, exc, "attachments")
+    return done(request, supplement, _("The notice's reading is confirmed."), "attachments")
 
 
 # --- Mailboxes (the organization's admins) ----------------------------------------------------
