@@ -32,7 +32,7 @@ from cases.documents.storage import file_response
 from cases.errors import InvalidInput
 from intake import parser
 from intake import services as intake
-from intake.models import IncomingNotice, Outcome, Source
+from intake.models import IncomingNotice, Source
 
 
 class NoticeSerializer(serializers.ModelSerializer):
@@ -84,7 +84,9 @@ class NoticeCreateSerializer(serializers.Serializer):
 
 
 class IntakeResultSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=[*Outcome.values, intake.DUPLICATE])
+    outcome = serializers.CharField(
+        help_text="`matched`, `unmatched`, `duplicate` or `not_a_notice`."
+    )
     reason = serializers.CharField()
     supplement = serializers.IntegerField(allow_null=True)
     deadline = serializers.DateField(allow_null=True)

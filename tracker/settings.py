@@ -409,6 +409,10 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "accounts.models.Role",
         "OrganizationKindEnum": "accounts.models.OrganizationKind",
         "AttachmentKindEnum": "cases.choices.AttachmentKind",
+        "NoticeOutcomeEnum": "intake.models.Outcome",
+        # The supplement's keeps the name it had before the notices' outcome came (issue 13).
+        "OutcomeEnum": "cases.choices.SupplementOutcome",
+        "NoticeSourceEnum": "intake.models.Source",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
