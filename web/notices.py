@@ -17,7 +17,7 @@ from accounts.client_ip import client_ip
 from accounts.models import Organization
 from cases import services as case_services
 from cases import tenancy
-from cases.choices import PlatformTab
+from cases.choices import DeadlineRule, PlatformTab, RequestingBody
 from cases.documents.storage import file_response
 from cases.errors import DomainError
 from intake import parser
@@ -129,6 +129,14 @@ def notice_add(request):
     return redirect("web:notices")
 
 
+def _shown(name: str, value):
+    """A rule or a body as its label (the code stays in the API)."""
+    choices = {"rule": DeadlineRule, "requesting_body": RequestingBody}.get(name)
+    if choices is not None and value in choices.values:
+        return choices(value).label
+    return value
+
+
 @login_required
 @require_safe
 def notice_detail(request, pk: int):
@@ -143,7 +151,11 @@ def notice_detail(request, pk: int):
         {
             "notice": notice,
             "rows": [
-                (FIELD_LABELS.get(name, name), found.get("value"), found.get("source"))
+                (
+                    FIELD_LABELS.get(name, name),
+                    _shown(name, found.get("value")),
+                    found.get("source"),
+                )
                 for name, found in (notice.fields or {}).items()
             ],
             "comments": [
