@@ -244,16 +244,10 @@ def notice_ingest(
     if reading.content_type == parser.EMAIL and not name.lower().endswith(".eml"):
         name = f"{name}.eml"  # kept as the notice, the mail is an .eml file
     sha256 = hashlib.sha256(data).hexdigest()
-    with transaction.atomic():
-        earlier = _duplicate_of(organization, reading, sha256)
-        if isinstance(earlier, SupplementRequest):
-            return IntakeResult(DUPLICATE, None, earlier)
-        if earlier is not None:
-            return IntakeResult(DUPLICATE, earlier, earlier.supplement)
-        store = functools.partial(
-            _store,
-            organization=organization,
+    try:
+        return _ingest(
             reading=reading,
+            organization=organization,
             data=data,
             name=name,
             sha256=sha256,
@@ -261,31 +255,67 @@ def notice_ingest(
             actor=actor,
             mailbox=mailbox,
         )
-        if not reading.is_notice:
-            notice = store(outcome=Outcome.NOT_A_NOTICE, reason=reading.seems)
-            return IntakeResult(Outcome.NOT_A_NOTICE, notice, reason=reading.seems)
-        _fill_defaults(reading)
-        case, reason = _match(organization, reading)
-        if case is not None and reading.value("notice_date") is None:
-            reason = f"no notice date found (number matches {case.reference})"
-            case = None
-        if case is None:
-            notice = store(outcome=Outcome.UNMATCHED, reason=reason)
-            return IntakeResult(Outcome.UNMATCHED, notice, reason=reason)
-        try:
-            with transaction.atomic():
-                supplement = _create_supplement(
-                    case=case, reading=reading, actor=actor, data=data, name=name
-                )
-                notice = store(outcome=Outcome.MATCHED)
-                notice.case, notice.supplement = case, supplement
-                notice.save(update_fields=["case", "supplement"])
-        except (DomainError, PermissionDenied) as exc:
-            reason = f"{case.reference}: the supplement could not be created ({exc})"
-            notice = store(outcome=Outcome.UNMATCHED, reason=reason)
-            return IntakeResult(Outcome.UNMATCHED, notice, reason=reason)
-        except IntegrityError:  # the same mail, taken by a concurrent poll
-            return IntakeResult(DUPLICATE, None, None)
+    except IntegrityError:  # the same mail (Message-ID), taken by a concurrent poll
+        return IntakeResult(DUPLICATE, None, None)
+
+
+@transaction.atomic
+def _ingest(
+    *,
+    reading: parser.Reading,
+    organization: Organization | None,
+    data: bytes,
+    name: str,
+    sha256: str,
+    source: str,
+    actor: Writer,
+    mailbox: Mailbox | None,
+) -> IntakeResult:
+    earlier = _duplicate_of(organization, reading, sha256)
+    if isinstance(earlier, SupplementRequest):
+        return IntakeResult(DUPLICATE, None, earlier)
+    if earlier is not None:
+        return IntakeResult(DUPLICATE, earlier, earlier.supplement)
+    store = functools.partial(
+        _store,
+        organization=organization,
+        reading=reading,
+        data=data,
+        name=name,
+        sha256=sha256,
+        source=source,
+        actor=actor,
+        mailbox=mailbox,
+    )
+    if not reading.is_notice:
+        notice = store(outcome=Outcome.NOT_A_NOTICE, reason=reading.seems)
+        return IntakeResult(Outcome.NOT_A_NOTICE, notice, reason=reading.seems)
+    _fill_defaults(reading)
+    case, reason = _match(organization, reading)
+    if case is not None and reading.value("notice_date") is None:
+        reason = f"no notice date found (number matches {case.reference})"
+        case = None
+    if case is None:
+        notice = store(outcome=Outcome.UNMATCHED, reason=reason)
+        return IntakeResult(Outcome.UNMATCHED, notice, reason=reason)
+    # Under the case's row lock, asked again: two copies read at once (other Message-IDs,
+    # two mailboxes) create one supplement.
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    same = case.supplements.filter(notice_date=reading.value("notice_date")).first()
+    if same is not None:
+        return IntakeResult(DUPLICATE, None, same)
+    try:
+        with transaction.atomic():
+            supplement = _create_supplement(
+                case=case, reading=reading, actor=actor, data=data, name=name
+            )
+            notice = store(outcome=Outcome.MATCHED)
+            notice.case, notice.supplement = case, supplement
+            notice.save(update_fields=["case", "supplement"])
+    except (DomainError, PermissionDenied) as exc:
+        reason = f"{case.reference}: the supplement could not be created ({exc})"
+        notice = store(outcome=Outcome.UNMATCHED, reason=reason)
+        return IntakeResult(Outcome.UNMATCHED, notice, reason=reason)
     return IntakeResult(Outcome.MATCHED, notice, supplement)
 
 
