@@ -209,3 +209,17 @@ def test_a_wrong_password_is_recorded_on_the_mailbox(world, imap_server):
     assert report.results == []
     assert mailbox.last_error.startswith("error:")
     assert IncomingNotice.objects.count() == 0
+
+
+def test_a_mail_that_cannot_be_read_is_moved_on_and_creates_nothing(world, imap_server):
+    mailbox = _mailbox(world, imap_server)
+    client = imaplib.IMAP4("127.0.0.1", imap_server)
+    client.login(USER, PASSWORD)
+    client.append("INBOX", None, None, b"no headers at all, only a line of text\r\n")
+    client.logout()
+
+    report = poll_mailbox(mailbox)
+
+    assert (report.unreadable, report.results, report.error) == (1, [], "")
+    assert IncomingNotice.objects.count() == 0
+    assert (_count(imap_server, "INBOX"), _count(imap_server, "Processed")) == (0, 1)
