@@ -24,7 +24,7 @@ from intake import parser
 from intake import services as intake
 from intake.models import Outcome, Source
 from web import feedback
-from web.workspace import done, failed, write_access
+from web.workspace import done, failed, render_workspace, write_access
 
 PART = "add-notice"
 
@@ -196,14 +196,46 @@ def notice_attach(request, pk: int):
     return redirect("web:notice", pk=notice.pk)
 
 
+class ConfirmNoticeForm(forms.Form):
+    """What the intake read, as staff confirm or correct it (all optional: empty keeps it)."""
+
+    notice_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label=gettext_lazy("Notice date"),
+    )
+    rule = forms.ChoiceField(
+        required=False,
+        choices=[("", "—"), *DeadlineRule.choices],
+        label=gettext_lazy("Deadline rule"),
+    )
+    requesting_body = forms.ChoiceField(
+        required=False,
+        choices=[("", "—"), *RequestingBody.choices],
+        label=gettext_lazy("Requesting body"),
+    )
+    deadline = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label=gettext_lazy("Date written in the notice"),
+    )
+    reason = forms.CharField(required=False, max_length=500, label=gettext_lazy("Reason"))
+
+
 @login_required
 @require_POST
 def supplement_confirm_notice(request, pk: int):
-    """Confirm as read; corrections of the date or rule go through the deadline form first.
+    """Confirm what was read, correcting any field on the way (the API's confirm-notice).
     Someone who sees but may not change the supplement: 403, as for every workspace action."""
     supplement = write_access(request, pk)
+    form = ConfirmNoticeForm(request.POST)
+    if not form.is_valid():
+        errors = " ".join(e for errs in form.errors.values() for e in errs)
+        feedback.error(request, errors, "attachments")
+        return render_workspace(request, supplement, status=400)
+    given = {key: value for key, value in form.cleaned_data.items() if value}
     try:
-        case_services.supplement_confirm_notice(supplement=supplement, actor=request.user)
+        case_services.supplement_confirm_notice(supplement=supplement, actor=request.user, **given)
     except DomainError as exc:
         return failed(request, supplement, exc, "attachments")
     return done(request, supplement, _("The notice's reading is confirmed."), "attachments")

@@ -147,3 +147,45 @@ def test_staff_and_other_agencies_cannot_touch_mailboxes(client, world):
     response = client.post(reverse("web:mailbox_edit", args=[mailbox.pk]), {"delete": "1"})
     assert response.status_code == 404
     assert Mailbox.objects.count() == 1
+
+
+def test_staff_correct_the_rule_while_confirming_on_the_page(client, world):
+    import datetime as dt
+
+    client.force_login(world.agency_staff)
+    _upload(client, world, "nia_utf8_zh.eml")
+    supplement = SupplementRequest.objects.get()
+
+    page = client.post(
+        reverse("web:supplement_confirm_notice", args=[supplement.pk]),
+        {
+            "notice_date": "2026-11-24",
+            "rule": "6m",
+            "requesting_body": "wda",
+            "deadline": "",
+            "reason": "",
+        },
+        follow=True,
+    )
+
+    supplement.refresh_from_db()
+    assert "The notice&#x27;s reading is confirmed." in page.content.decode()
+    assert (supplement.to_confirm, supplement.rule, supplement.requesting_body) == (
+        False,
+        "6m",
+        "wda",
+    )
+    assert supplement.deadline == dt.date(2027, 5, 24)
+
+
+def test_hr_who_sees_but_does_not_file_is_refused_and_nothing_changes(client, world):
+    client.force_login(world.agency_staff)
+    _upload(client, world, "nia_utf8_zh.eml")
+    supplement = SupplementRequest.objects.get()
+    client.force_login(world.hr_acme)
+
+    response = client.post(reverse("web:supplement_confirm_notice", args=[supplement.pk]), {})
+
+    assert response.status_code == 403
+    supplement.refresh_from_db()
+    assert supplement.to_confirm is True
