@@ -18,6 +18,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.client_ip import client_ip
 from api.idempotency import idempotent
 from api.serializers.common import ModelSerializer, Serializer, UserSummarySerializer
 from api.views.parts import MULTIPART_SLACK, BinaryRenderer
@@ -138,6 +139,9 @@ class AttachmentDownloadView(APIView):
     )
     def get(self, request, pk):
         attachment = access_attachment(request.user, pk)
+        services.record_download(
+            actor=request.user, attachment=attachment, ip_address=client_ip(request)
+        )
         return file_response(attachment.file, attachment.original_name, attachment.content_type)
 
 

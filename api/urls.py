@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from api import attachments as attachment_api
 from api import documents as document_api
+from api import notices as notice_api
 from api.errors import not_found
 from api.views.accounts import ApplicantViewSet, MembershipViewSet, OrganizationViewSet
 from api.views.auth import MeView, TokenObtainView, TokenViewSet
@@ -69,6 +70,7 @@ urlpatterns = [
     ),
     *document_api.urlpatterns,
     *attachment_api.urlpatterns,
+    *notice_api.urlpatterns,
     *router.urls,
     re_path(r"^.*$", not_found),
 ]

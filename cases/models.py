@@ -300,6 +300,18 @@ class SupplementRequest(models.Model):
     # The reply's own version: a save is refused only when the reply itself changed meanwhile,
     # not when a colleague approved a document (issue 11).
     reply_version = models.PositiveIntegerField(default=1)
+    # Read from a notice by the intake (issue 13): its fields are a machine's reading until staff
+    # confirm or correct them; the deadline counts (and alerts run) from the start all the same.
+    to_confirm = models.BooleanField(_("from a notice: to confirm"), default=False)
+    confirmed_at = models.DateTimeField(_("notice reading confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("notice reading confirmed by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

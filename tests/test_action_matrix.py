@@ -284,6 +284,8 @@ def build(case_name: str) -> World:
         name="letter.pdf",
         visibility=Visibility.ALL,
     )
+    # Read from a notice by the intake (issue 13): staff confirm it.
+    SupplementRequest.objects.filter(pk=supplement.pk).update(to_confirm=True)
     return World(
         users=users,
         case=case,
@@ -478,6 +480,12 @@ ACTIONS: list[Action] = [
         api=lambda w, p: Request(
             "post", api(f"supplements/{w.supplement.pk}/submit/"), {"force": True}
         ),
+    ),
+    Action(
+        "confirm_notice",
+        MANAGE,
+        page=lambda w, p: Request("post", ws(w, "confirm-notice/")),
+        api=lambda w, p: Request("post", api(f"supplements/{w.supplement.pk}/confirm-notice/"), {}),
     ),
     Action(
         "withdraw",
@@ -721,6 +729,7 @@ TOUCHES = {
     "override_deadline": "supplements",
     "submit": "supplements",
     "withdraw": "supplements",
+    "confirm_notice": "supplements",
     "reopen": "supplements",
     "record_outcome": "supplements",
     "reorder_documents": "documents",
@@ -919,6 +928,7 @@ PAGE_ROUTES = {
     "bulk_assign": "bulk_assign",
     "attachment_add": "attachment_add",
     "attachment_remove": "attachment_remove",
+    "supplement_confirm_notice": "confirm_notice",
 }
 # Pages that change nothing on a case: reads, exports, previews, or organisation-level work.
 PAGE_NOT_CASE_WRITES = {
@@ -990,6 +1000,15 @@ PAGE_NOT_CASE_WRITES = {
     "webhook_replay",
     "team_calendar_link",
     "team_calendar_feed",
+    # Notices (issue 13): read by the intake for the receiving organization; attaching one creates
+    # a supplement through supplement_create (tests/intake/: tenancy from both sides).
+    "notices",
+    "notice_add",
+    "notice",
+    "notice_original",
+    "notice_attach",
+    "mailboxes",
+    "mailbox_edit",
 }
 # API write routes (api/urls.py, namespace "api") by (route name, method) → the action above.
 API_WRITES = {
@@ -1017,6 +1036,7 @@ API_WRITES = {
     ("document-review", "post"): ("review_checked", "review_approved", "review_rejected"),
     ("supplement-attachments", "post"): "attachment_add",
     ("attachment-detail", "delete"): "attachment_remove",
+    ("supplement-confirm-notice", "post"): "confirm_notice",
 }
 API_NOT_CASE_WRITES = {
     ("token-obtain", "post"),  # the caller's own API tokens
@@ -1043,6 +1063,9 @@ API_NOT_CASE_WRITES = {
     ("webhook-enable", "post"),
     ("webhook-rotate-secret", "post"),
     ("webhook-delivery-replay", "post"),
+    # Notices (issue 13): the receiving organization's; tested in tests/intake/test_api.py.
+    ("notice-list", "post"),
+    ("notice-attach", "post"),
 }
 WRITE_METHODS = ("post", "put", "patch", "delete")
 

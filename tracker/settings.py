@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cases",
     "notifications",
     "integrations",
+    "intake",
     # The outer layers: pages, the REST API (no models, no templates) and the admin.
     "web",
     "backoffice",
@@ -340,7 +341,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env.float("PACK_RECOVER_SECONDS", default=300.0),
         "options": {"expires": env.float("PACK_RECOVER_SECONDS", default=300.0)},
     },
+    # The notice mailboxes (intake): a forwarded notice becomes a supplement within one interval.
+    "poll-notice-mailboxes": {
+        "task": "intake.poll_mailboxes",
+        "schedule": env.float("INTAKE_POLL_SECONDS", default=300.0),
+        "options": {"expires": env.float("INTAKE_POLL_SECONDS", default=300.0)},
+    },
 }
+# Mailbox passwords are stored encrypted (Fernet); the key is this when set, else derived from
+# SECRET_KEY (intake.secrets).
+INTAKE_ENCRYPTION_KEY = env.str("INTAKE_ENCRYPTION_KEY", default="")
+INTAKE_IMAP_TIMEOUT = env.float("INTAKE_IMAP_TIMEOUT", default=30.0)
 # Task modules outside an app's tasks.py (autodiscovery finds only those).
 
 # --- Deadline alerts (notifications) -----------------------------------------------------------------
@@ -438,6 +449,10 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "accounts.models.OrganizationKind",
         "AttachmentKindEnum": "cases.choices.AttachmentKind",
         "WebhookEventTypeEnum": "notifications.webhooks.models.EventType",
+        "NoticeOutcomeEnum": "intake.models.Outcome",
+        # The supplement's keeps the name it had before the notices' outcome came (issue 13).
+        "OutcomeEnum": "cases.choices.SupplementOutcome",
+        "NoticeSourceEnum": "intake.models.Source",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.client_ip import client_ip
 from cases import services
 from cases.documents.storage import file_response
 from cases.errors import DomainError
@@ -74,4 +75,8 @@ def attachment_remove(request, pk: int, attachment_id: int):
 def attachment_download(request, pk: int, attachment_id: int) -> FileResponse:
     """Only after the access check; an attachment that runs nothing (cases.documents.storage)."""
     _supplement, attachment = _attachment(request, pk, attachment_id)
+    if request.method == "GET":
+        services.record_download(
+            actor=request.user, attachment=attachment, ip_address=client_ip(request)
+        )
     return file_response(attachment.file, attachment.original_name, attachment.content_type)

@@ -15,6 +15,7 @@ from web import (
     dashboard,
     integrations,
     invitations,
+    notices,
     page_turns,
     portals,
     reports,
@@ -225,5 +226,18 @@ urlpatterns = [
         "supplements/<int:pk>/attachments/<int:attachment_id>/download/",
         attachments.attachment_download,
         name="attachment_download",
+    ),
+    # Notices read by the intake (issue 13): add one, the inbox, attach, confirm.
+    path("notices/", notices.notice_inbox, name="notices"),
+    path("notices/add/", notices.notice_add, name="notice_add"),
+    path("notices/mailboxes/", notices.mailboxes, name="mailboxes"),
+    path("notices/mailboxes/<int:pk>/", notices.mailbox_edit, name="mailbox_edit"),
+    path("notices/<int:pk>/", notices.notice_detail, name="notice"),
+    path("notices/<int:pk>/original/", notices.notice_original, name="notice_original"),
+    path("notices/<int:pk>/attach/", notices.notice_attach, name="notice_attach"),
+    path(
+        "supplements/<int:pk>/confirm-notice/",
+        notices.supplement_confirm_notice,
+        name="supplement_confirm_notice",
     ),
 ]

@@ -19,7 +19,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cases import services, tenancy
-from cases.choices import AttachmentKind, Party, PlatformTab, SupplementState
+from cases.choices import (
+    AttachmentKind,
+    DeadlineRule,
+    Party,
+    PlatformTab,
+    RequestingBody,
+    SupplementState,
+)
 from cases.errors import DomainError, StaleVersion
 from cases.models import RequestedItem
 from cases.readiness import Readiness
@@ -97,6 +104,9 @@ def workspace_context(request, supplement, **overrides) -> dict:
         "resolve_errors": {},
         "review_errors": {},
         "attachments": attachment_card(request.user, supplement),
+        # The "from a notice: to confirm" form (issue 13, web.notices).
+        "confirm_rules": DeadlineRule.choices,
+        "confirm_bodies": RequestingBody.choices,
     }
     context.update(overrides)
     return context

@@ -281,6 +281,7 @@ class SupplementSerializer(ModelSerializer):
             "waiting_on",
             "version",
             "reply_version",
+            "to_confirm",
             "created_at",
             "updated_at",
         ]
@@ -360,6 +361,7 @@ class SupplementSerializer(ModelSerializer):
             "waiting_on": self.get_waiting_on(supplement),
             "version": supplement.version,
             "reply_version": supplement.reply_version,
+            "to_confirm": supplement.to_confirm,
             "created_at": _datetime(supplement.created_at),
             "updated_at": _datetime(supplement.updated_at),
         }

@@ -135,6 +135,14 @@ class DocumentDownload(models.Model):
     packed_file = models.ForeignKey(
         PackedFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="downloads"
     )
+    # The notice or the proof (issue 13: the original notice's downloads are recorded too).
+    attachment = models.ForeignKey(
+        "cases.SupplementAttachment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="downloads",
+    )
     supplement = models.ForeignKey(
         "cases.SupplementRequest",
         on_delete=models.SET_NULL,
@@ -151,7 +159,11 @@ class DocumentDownload(models.Model):
         verbose_name_plural = _("document downloads")
         constraints = [
             models.CheckConstraint(
-                condition=Q(document__isnull=True) | Q(packed_file__isnull=True),
+                condition=(Q(document__isnull=True) | Q(packed_file__isnull=True))
+                & (
+                    Q(attachment__isnull=True)
+                    | (Q(document__isnull=True) & Q(packed_file__isnull=True))
+                ),
                 name="download_one_kind_of_file",
             ),
         ]

@@ -33,6 +33,7 @@ from cases.models import (
     Document,
     RequestedItem,
     ReviewerComment,
+    SupplementAttachment,
     SupplementRequest,
     history_user,
 )
@@ -239,12 +240,18 @@ def record_download(
     actor: User,
     document: Document | None = None,
     packed_file: PackedFile | None = None,
+    attachment: SupplementAttachment | None = None,
     ip_address: str | None = None,
 ) -> DocumentDownload:
-    if document is not None and packed_file is None:
+    given = [f for f in (document, packed_file, attachment) if f is not None]
+    if len(given) != 1:
+        raise InvalidInput(_("Record one file per download."))
+    if document is not None:
         supplement_id, file_name = document.supplement_id, document.original_name
-    elif packed_file is not None and document is None:
+    elif packed_file is not None:
         supplement_id, file_name = packed_file.job.supplement_id, packed_file.name
+    elif attachment is not None:
+        supplement_id, file_name = attachment.supplement_id, attachment.original_name
     else:
         raise InvalidInput(_("Record one file per download."))
     return DocumentDownload.objects.create(
@@ -252,6 +259,7 @@ def record_download(
         username=actor.get_username(),
         document=document,
         packed_file=packed_file,
+        attachment=attachment,
         supplement_id=supplement_id,
         file_name=file_name,
         ip_address=ip_address,

@@ -19,6 +19,7 @@ from cases.choices import (
     CaseStatus,
     DeadlineRule,
     Party,
+    RequestingBody,
     SupplementOutcome,
     SupplementState,
 )
@@ -94,7 +95,9 @@ def supplement_create(
     deadline_override: dt.date | None = None,
     override_reason: str = "",
     assignee: User | None = None,
+    to_confirm: bool = False,
 ) -> SupplementRequest:
+    """`to_confirm`: read from a notice by the intake, staff confirm or correct it later."""
     tenancy.check_can_manage_supplement(actor, case)
     if assignee is not None:
         tenancy.check_can_assign(actor, case)
@@ -120,6 +123,7 @@ def supplement_create(
         override_reason=override_reason.strip(),
         deadline=deadline,
         assignee=assignee,
+        to_confirm=to_confirm,
     )
     history_user(actor, supplement)
     supplement.save()
@@ -159,6 +163,59 @@ def supplement_override_deadline(
         raise InvalidInput(_("A custom rule needs its date."), field="deadline")
     supplement.deadline = deadline
     touch(supplement, actor, "deadline_override", "override_reason", "deadline")
+    return supplement
+
+
+@transaction.atomic
+def supplement_confirm_notice(
+    *,
+    supplement: SupplementRequest,
+    actor: Writer,
+    notice_date: dt.date | None = None,
+    rule: str | None = None,
+    requesting_body: str | None = None,
+    deadline: dt.date | None = None,
+    reason: str = "",
+) -> SupplementRequest:
+    """Staff confirm what the intake read from a notice (issue 13), correcting any of the notice
+    date, the rule, the requesting body or the deadline on the way; the mark "to confirm" goes."""
+    tenancy.check_can_manage_supplement(actor, supplement.case)
+    supplement = lock_open_supplement(supplement.pk)
+    if not supplement.to_confirm:
+        raise InvalidInput(_("This supplement has nothing to confirm."), field="to_confirm")
+    if requesting_body is not None:
+        if requesting_body not in RequestingBody.values:
+            raise InvalidInput(_("Unknown requesting body."), field="requesting_body")
+        supplement.requesting_body = requesting_body
+    notice_date = notice_date or supplement.notice_date
+    rule = rule or supplement.rule
+    override = deadline or (supplement.deadline_override if rule == DeadlineRule.CUSTOM else None)
+    proposed, effective, reason = supplement_deadlines(
+        notice_date=notice_date,
+        rule=rule,
+        deadline_override=override,
+        override_reason=reason or (supplement.override_reason if override else ""),
+    )
+    supplement.notice_date, supplement.rule = notice_date, rule
+    supplement.proposed_deadline, supplement.deadline = proposed, effective
+    supplement.deadline_override, supplement.override_reason = override, reason.strip()
+    supplement.to_confirm = False
+    supplement.confirmed_at = timezone.now()
+    supplement.confirmed_by = actor
+    touch(
+        supplement,
+        actor,
+        "requesting_body",
+        "notice_date",
+        "rule",
+        "proposed_deadline",
+        "deadline",
+        "deadline_override",
+        "override_reason",
+        "to_confirm",
+        "confirmed_at",
+        "confirmed_by",
+    )
     return supplement
 
 

@@ -24,6 +24,7 @@ from cases.tenancy.cases import (
     access_supplement,
     case_queryset,
     employers_for,
+    organization_cases,
     visible_cases,
     visible_comments,
     visible_items,
@@ -74,7 +75,6 @@ from cases.tenancy.checks import (
     check_can_upload,
     check_case_create,
 )
-from cases.tenancy.organizations import organization_cases
 from cases.tenancy.people import (
     access_applicant,
     access_authorisation,

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import Organization
+from accounts.models import Organization, OrganizationKind
 from accounts.standing import Actor
 from cases.models import (
     Case,
@@ -19,11 +19,28 @@ from cases.models import (
     SupplementRequest,
 )
 from cases.tenancy.checks import check_can_manage_supplement
-from cases.tenancy.scope import case_filter, scope_for
+from cases.tenancy.scope import Scope, case_filter, scope_for
 
 
 def visible_cases(user: Actor) -> CaseQuerySet:
     return Case.objects.filter(case_filter(scope_for(user)))
+
+
+def organization_cases(organization: Organization | None) -> CaseQuerySet:
+    """The cases an organization works, as its own staff would see them (agency: the cases it
+    works; employer: its employees' cases): what a notice received by that organization may reach
+    (issue 13). None is the operator's whole view (the system)."""
+    if organization is None:
+        return Case.objects.all()
+    agency = organization.kind == OrganizationKind.AGENCY
+    scope = Scope(
+        user_id=0,  # nobody's own applicant cases: only the organization's
+        is_superuser=False,
+        agency_ids=frozenset({organization.pk}) if agency else frozenset(),
+        agency_admin_ids=frozenset(),
+        employer_ids=frozenset() if agency else frozenset({organization.pk}),
+    )
+    return Case.objects.filter(case_filter(scope))
 
 
 def case_queryset(user: Actor) -> QuerySet[Case]:

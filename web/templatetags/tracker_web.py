@@ -41,6 +41,8 @@ def tracker_nav(context) -> list[dict]:
     if scope_for(user).admin_org_ids:
         # Webhooks and the team calendar: the organization's admins (issue 14).
         links.append({"url": reverse("web:integrations"), "label": _("Integrations")})
+    if persona.is_agency or persona.is_employer or persona.is_superuser:
+        links.append({"url": reverse("web:notices"), "label": _("Notices (補正通知)")})
     if persona.is_agency or persona.is_superuser:
         links.append({"url": reverse("web:clients"), "label": _("Clients")})
         links.append({"url": reverse("web:item_templates"), "label": _("Templates")})
