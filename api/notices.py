@@ -18,7 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers, serializers, status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -126,8 +126,8 @@ class NoticeListView(ListAPIView):
     """Notices the intake read for your organizations, newest first."""
 
     serializer_class = NoticeSerializer
-    # A file (multipart) or pasted text (JSON): the one write here that carries a file.
-    parser_classes = [MultiPartParser, JSONParser]
+    # Multipart, as every write that can carry a file (one body type: what generated clients send).
+    parser_classes = [MultiPartParser]
 
     def get_queryset(self):
         rows = intake.visible_notices(self.request.user).select_related("case", "supplement")

@@ -33,7 +33,7 @@ class ReaderRequest:
 
 
 def _supplement(pk: int, request: ReaderRequest) -> dict:
-    supplement = queries.supplement_detail(request.user, access_supplement(request.user, pk))
+    supplement = queries.supplement_detail(request.user, pk)
     context = {"request": request, "today": taipei_today()}
     return dict(SupplementDetailSerializer(supplement, context=context).data)
 

@@ -65,7 +65,7 @@ def test_pasted_text_and_the_unmatched_inbox_then_attach(world):
         "Supplement request\nApplicant: SHARMA, PRIYA\nDate of notice: 2026-11-24\nwithin 30 days"
     )
 
-    created = client.post("/api/v1/notices/", {"text": text}, format="json").json()
+    created = client.post("/api/v1/notices/", {"text": text}, format="multipart").json()
     assert created["outcome"] == "unmatched"
     listed = client.get("/api/v1/notices/?outcome=unmatched").json()
     assert [row["id"] for row in listed["results"]] == [created["notice"]["id"]]

@@ -213,6 +213,6 @@ def test_feed_speaks_its_language_and_states_the_deadline_for_people_west_of_tai
     event = events(response)[f"supplement-{supplement.pk}@goldcard-tracker"]
     description = str(event["DESCRIPTION"])
     # The period ends at midnight after 2026-12-15 in Taipei: 16:00 UTC, 17:00 in Berlin.
-    assert "2026-12-15 16:00 UTC" in description
+    assert "2026-12-15 16:00（UTC）" in description  # in the feed's language (zh-Hant)
     assert "2026-12-15 17:00" in description
     assert "Europe/Berlin" in description

@@ -9,6 +9,7 @@ import re
 
 import openpyxl
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.reports.conftest import TODAY  # noqa: F401 (the set's "today")
@@ -117,8 +118,7 @@ def test_bad_filter_is_named_and_counts_nothing(client, book):
 
 
 def test_chinese_page(client, book):
-    """In Chinese: the words the catalogue already has, and the fields' Chinese names. (New
-    msgids wait in locale/pending/issue-15.json until the catalogues are merged.)"""
+    """In Chinese: the page's words and the fields' Chinese names."""
     client.force_login(book.world.agency_staff)
     client.post("/accounts/language/", {"language": "zh-hant", "next": "/reports/"})
     html = client.get("/reports/").content.decode()
@@ -127,9 +127,11 @@ def test_chinese_page(client, book):
     assert "匯出 CSV" in html
     assert "篩選條件" in html
     assert '<th scope="row">經濟</th>' in html  # the field's Chinese name
+    assert "準時送出率" in html and "On-time rate" not in html  # the report's own words
     assert '<th scope="row">Economy</th>' not in html
     assert figure(html, "open") == "2"
-    english = page(client, book.world.agency_admin, "/reports/").content.decode()
+    # Another person in another browser (the first visit keeps that browser's language: none).
+    english = page(Client(), book.world.agency_admin, "/reports/").content.decode()
     assert '<th scope="row">Economy</th>' in english
 
 
