@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -179,8 +178,15 @@ def record(event: Event, *, occurred_at: dt.datetime | None = None) -> list[Webh
                 endpoint=endpoint, **_fields(event, occurred_at)
             )
         made.append(delivery)
-        transaction.on_commit(partial(delivery_after_commit, delivery.pk), robust=True)
+        _after_commit(delivery.pk)
     return made
+
+
+def _after_commit(delivery_id: int) -> None:
+    def render_and_queue() -> None:  # named: Django logs a failed robust hook by __qualname__
+        delivery_after_commit(delivery_id)
+
+    transaction.on_commit(render_and_queue, robust=True)
 
 
 def delivery_after_commit(delivery_id: int) -> None:

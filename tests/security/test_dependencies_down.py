@@ -239,3 +239,35 @@ def test_database_down_answers_503_in_the_layout_and_the_api_shape(tmp_path):
     assert json.loads(body)["checks"]["database"] == "error"
     for secret in ("127.0.0.1", "secret-pw", "tracker:", "port"):
         assert secret not in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_made_while_the_broker_is_down_keeps_its_webhook_delivery(
+    world, open_supplement, broker_down, settings, caplog
+):
+    """The change answers as usual and its webhook delivery stays recorded: the failed send is
+    logged by the robust after-commit hook (it raised an AttributeError of its own before, a
+    functools.partial has no __qualname__ to log), and the webhook sweep sends it later."""
+    from notifications.webhooks import services as webhooks
+    from notifications.webhooks.models import WebhookDelivery
+
+    settings.WEBHOOK_ALLOW_LOOPBACK = True
+    webhooks.endpoint_create(
+        actor=world.agency_admin,
+        organization=world.agency,
+        url="http://127.0.0.1:9/hook",
+        events=["supplement.updated"],
+    )
+    api = APIClient()
+    api.force_authenticate(world.agency_staff)
+
+    response = api.patch(
+        f"/api/v1/supplements/{open_supplement.pk}/",
+        {"assignee": world.agency_staff.pk},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.event_type, delivery.status) == ("supplement.updated", "pending")
+    assert "render_and_queue" in caplog.text

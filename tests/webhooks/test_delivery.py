@@ -134,7 +134,7 @@ def test_every_event_made_while_the_receiver_was_down_arrives_afterwards(
         # in place of the broker), which the receiver refuses.
         [callback] = after_commit
         row = WebhookDelivery.objects.latest("pk")
-        assert callback.func.__name__ == "delivery_after_commit"
+        assert callback.__name__ == "render_and_queue"
         webhook_delivery.freeze(row.pk)
         assert webhook_delivery.deliver(row.pk) is not None
     rows = list(WebhookDelivery.objects.order_by("pk"))
