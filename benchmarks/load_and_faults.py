@@ -1,7 +1,7 @@
 """Load and faults: gunicorn + PostgreSQL + Redis + a Celery worker, under load, then broken on purpose.
 
-    .venv/bin/python benchmarks/load_and_faults.py                # 50 clients, 60 s
-    .venv/bin/python benchmarks/load_and_faults.py --seconds 20   # the quick run (under 3 minutes)
+    .venv/bin/python benchmarks/load_and_faults.py                # 50 clients, 2 phases of 60 s
+    .venv/bin/python benchmarks/load_and_faults.py --seconds 20   # the quick run (about 2 minutes)
 
 A script, not a timed test (issue 12, item 9). It needs PostgreSQL (DATABASE_URL names the server;
 default postgres://postgres@127.0.0.1:5432/postgres) and Redis (REDIS_URL, default
@@ -12,7 +12,10 @@ of its own keeps other workers off its tasks). It:
    for the demo agency's staff; starts gunicorn (production-like: DEBUG off, a random SECRET_KEY)
    and a Celery worker on free ports;
 2. loads the API: N clients (threads) for D seconds, 70% reads (supplement list with filters, case
-   list, a supplement's detail), 30% writes (comments, replies, small PDF uploads, new supplements).
+   list, a supplement's detail), 30% writes (comments, replies, small PDF uploads, new supplements),
+   in phases (--pause): by default first as people who pause about a second between requests, then
+   as clients that never pause (saturation: every client always waiting, so latency is clients ÷
+   throughput and measures the machine's capacity rather than the service's response time).
    The API throttles are raised for the run (API_THROTTLE_USER/TOKEN) so the figures measure the
    service, not the limit. Prints requests, errors by status, p50/p95/p99 overall and by kind, and
    checks every acknowledged write is in the database;
@@ -402,7 +405,7 @@ class Load:
 
     def report(self, elapsed: float) -> None:
         every = [v for values in self.latency.values() for v in values]
-        print(f"\n== Load: {len(every)} requests in {elapsed:.1f} s ({len(every) / elapsed:.0f}/s)")
+        print(f"load: {len(every)} requests in {elapsed:.1f} s ({len(every) / elapsed:.0f}/s)")
         print("status counts:", dict(sorted(self.statuses.items(), key=str)))
         print("errors:", dict(self.errors) or 0)
         print(f"{'kind':<8} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
@@ -421,10 +424,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
     parser.add_argument(
         "--pause",
-        type=float,
-        default=0.0,
-        help="seconds each client waits between requests, on average (default 0: never pauses, "
-        "which measures saturation: latency is then clients / throughput)",
+        type=lambda text: [float(part) for part in text.split(",")],
+        default=[1.0, 0.0],
+        help="the load phases, by the seconds each client waits between requests on average "
+        "(default 1,0: people who pause about a second, then clients that never pause, which "
+        "measures saturation: latency is then clients / throughput)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--no-faults", action="store_true", help="the load only")
@@ -451,66 +455,77 @@ def main() -> int:
         print(
             f"gunicorn {args.workers} workers at {base}, 1 Celery worker; {len(keys)} tokens, "
             f"{len(supplements)} open supplements, {len(cases)} cases; "
-            f"{args.clients} clients for {args.seconds:.0f} s, pausing {args.pause:g} s"
-        )
-        load = Load(base, keys, supplements, cases, args.pause)
-        pids = {"gunicorn": web.pid, "celery worker": stack.worker.pid}
-
-        # PostgreSQL's backends come and go (CONN_MAX_AGE): sampled each second, each counted
-        # from its first sample (0 when it started during the load) to its last.
-        backend_cpu: dict[int, list[float]] = {}
-        sampling = threading.Event()
-
-        def sample_backends() -> None:
-            while True:
-                for pid in stack.backends():
-                    seconds = cpu_seconds(pid, tree=False)
-                    if seconds:
-                        backend_cpu.setdefault(pid, [0.0, 0.0])[1] = seconds
-                if sampling.wait(1):
-                    return
-
-        def cpu_now() -> dict[str, float]:
-            now = {name: cpu_seconds(pid) for name, pid in pids.items()}
-            now["clients"] = cpu_seconds(os.getpid(), tree=False)  # not gunicorn, our child
-            return now
-
-        before = cpu_now()
-        busy_before, total_before = machine_busy()
-        for pid in stack.backends():  # those open before the load: counted from now
-            backend_cpu[pid] = [cpu_seconds(pid, tree=False)] * 2
-        sampler = threading.Thread(target=sample_backends)
-        sampler.start()
-        load.report(load.run(args.clients, args.seconds))
-        sampling.set()
-        sampler.join()
-        # Where the time went: the CPU each part used during the load, against what the machine
-        # had; "other" is everything else running on the machine meanwhile.
-        after = cpu_now()
-        used = {name: after[name] - before.get(name, 0) for name in after}
-        used["PostgreSQL"] = sum(last - first for first, last in backend_cpu.values())
-        busy, total = machine_busy()
-        used["other"] = busy - busy_before - sum(used.values())
-        print(
-            "CPU seconds during the load: "
-            + ", ".join(f"{name} {seconds:.1f}" for name, seconds in used.items())
-            + f"; the machine busy {busy - busy_before:.1f} of {total - total_before:.1f}"
-            f" ({os.cpu_count()} cores); gunicorn CPU per request "
-            f"{used['gunicorn'] / max(1, load.count()) * 1000:.0f} ms"
+            f"phases: pausing {', '.join(f'{p:g}' for p in args.pause)} s"
         )
 
-        written = {kind: len(ids) for kind, ids in load.written.items()}
-        written["reply"] = len(load.replies)
-        ids = {**load.written, "replies": {str(k): v for k, v in load.replies.items()}}
-        found = stack.shell_json(VERIFY % (json.dumps(ids), MARK))
-        lost = {kind: written.get(kind, 0) - found.get(kind, 0) for kind in found}
-        print("writes acknowledged:", written)
-        print("found in the database:", found)
-        print("lost writes:", sum(lost.values()), "" if not any(lost.values()) else lost)
-        if any(lost.values()):
-            failures.append("lost writes")
-        if load.errors:
-            failures.append("errors under load")
+        def measured(pause: float) -> None:
+            """One load phase: the clients, the CPU each part used, and every write checked."""
+            print(
+                f"\n== {args.clients} clients for {args.seconds:.0f} s, "
+                + (f"each pausing {pause:g} s (0.5-1.5×) between requests" if pause else
+                   "never pausing (saturation: latency is then clients / throughput)")
+            )  # fmt: skip
+            load = Load(base, keys, supplements, cases, pause)
+            pids = {"gunicorn": web.pid, "celery worker": stack.worker.pid}
+
+            # PostgreSQL's backends come and go (CONN_MAX_AGE): sampled each second, each counted
+            # from its first sample (0 when it started during the load) to its last.
+            backend_cpu: dict[int, list[float]] = {}
+            sampling = threading.Event()
+
+            def sample_backends() -> None:
+                while True:
+                    for pid in stack.backends():
+                        seconds = cpu_seconds(pid, tree=False)
+                        if seconds:
+                            backend_cpu.setdefault(pid, [0.0, 0.0])[1] = seconds
+                    if sampling.wait(1):
+                        return
+
+            def cpu_now() -> dict[str, float]:
+                now = {name: cpu_seconds(pid) for name, pid in pids.items()}
+                now["clients"] = cpu_seconds(os.getpid(), tree=False)  # not gunicorn, our child
+                return now
+
+            before = cpu_now()
+            busy_before, total_before = machine_busy()
+            for pid in stack.backends():  # those open before the load: counted from now
+                backend_cpu[pid] = [cpu_seconds(pid, tree=False)] * 2
+            sampler = threading.Thread(target=sample_backends)
+            sampler.start()
+            load.report(load.run(args.clients, args.seconds))
+            sampling.set()
+            sampler.join()
+            # Where the time went: the CPU each part used during the load, against what the machine
+            # had; "other" is everything else running on the machine meanwhile.
+            after = cpu_now()
+            used = {name: after[name] - before.get(name, 0) for name in after}
+            used["PostgreSQL"] = sum(last - first for first, last in backend_cpu.values())
+            busy, total = machine_busy()
+            used["other"] = busy - busy_before - sum(used.values())
+            print(
+                "CPU seconds during the load: "
+                + ", ".join(f"{name} {seconds:.1f}" for name, seconds in used.items())
+                + f"; the machine busy {busy - busy_before:.1f} of {total - total_before:.1f}"
+                f" ({os.cpu_count()} cores); gunicorn CPU per request "
+                f"{used['gunicorn'] / max(1, load.count()) * 1000:.0f} ms"
+            )
+
+            written = {kind: len(ids) for kind, ids in load.written.items()}
+            written["reply"] = len(load.replies)
+            ids = {**load.written, "replies": {str(k): v for k, v in load.replies.items()}}
+            found = stack.shell_json(VERIFY % (json.dumps(ids), MARK))
+            lost = {kind: written.get(kind, 0) - found.get(kind, 0) for kind in found}
+            print("writes acknowledged:", written)
+            print("found in the database:", found)
+            print("lost writes:", sum(lost.values()), "" if not any(lost.values()) else lost)
+            if any(lost.values()):
+                failures.append(f"lost writes (pause {pause:g} s)")
+            if load.errors:
+                failures.append(f"errors under load (pause {pause:g} s)")
+
+        for pause in args.pause:
+            measured(pause)
         stack.stop(web)
 
         if not args.no_faults:
