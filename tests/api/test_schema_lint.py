@@ -47,6 +47,9 @@ def test_schema_passes_redocly_recommended_rules(tmp_path):
         check=False,
         cwd=tmp_path,
     )
+    if "{" not in result.stdout and not REQUIRE_REAL_SERVICES:
+        # npx fetches the pinned CLI from the npm registry on first use: offline, say so.
+        pytest.skip(f"Redocly could not run (offline?): {result.stderr.strip()[-300:]}")
     report = json.loads(result.stdout[result.stdout.index("{") :])
     errors = [
         f"{problem['ruleId']}: {problem['message']}"

@@ -35,12 +35,15 @@ def _checker() -> list[str]:
     jar = folder / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
     if not jar.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
+        fetched = subprocess.run(
             [npm, "install", "--silent", "--prefix", str(folder), f"vnu-jar@{VNU_JAR_VERSION}"],
-            check=True,
+            check=False,
             capture_output=True,
             timeout=300,
         )
+        if fetched.returncode and not REQUIRE_REAL_SERVICES:  # the npm registry out of reach
+            pytest.skip(f"vnu.jar could not be fetched (offline?): {fetched.stderr[-300:]!r}")
+        fetched.check_returncode()
     return [java, "-jar", str(jar)]
 
 
