@@ -13,7 +13,7 @@ import functools
 import hashlib
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import make_msgid
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -324,7 +324,7 @@ def pasted_as_email(*, text: str, actor: Writer) -> bytes:
     message = EmailMessage()
     message["From"] = getattr(actor, "email", "") or "tracker@localhost"
     message["Subject"] = "Notice pasted on the tracker"
-    message["Date"] = format_datetime(timezone.now())
+    # No Date header: the moment of pasting is no notice date (a text without one stays unmatched).
     message["Message-ID"] = make_msgid(domain="pasted.tracker")
     message.set_content(text)
     return bytes(message)
