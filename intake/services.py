@@ -292,8 +292,16 @@ def _ingest(
         return IntakeResult(Outcome.NOT_A_NOTICE, notice, reason=reading.seems)
     _fill_defaults(reading)
     case, reason = _match(organization, reading)
-    if case is not None and reading.value("notice_date") is None:
+    notice_date = reading.value("notice_date")
+    if case is not None and notice_date is None:
         reason = f"no notice date found (number matches {case.reference})"
+        case = None
+    elif case is not None and notice_date > timezone.localdate():
+        # A misread year (民國125年 for 115年) would put the deadline years away, alerts never due.
+        reason = (
+            f"the notice date read, {notice_date.isoformat()}, is after the day it was received "
+            f"(number matches {case.reference})"
+        )
         case = None
     if case is None:
         notice = store(outcome=Outcome.UNMATCHED, reason=reason)

@@ -57,3 +57,18 @@ def test_a_notice_forwarded_as_an_attachment_is_dated_by_the_original(world):
     assert result.supplement.notice_date == dt.date(2026, 11, 24)
     assert result.supplement.deadline == dt.date(2026, 12, 24)
     assert "forwarded original" in result.notice.fields["notice_date"]["source"]
+
+
+def test_a_notice_dated_after_its_arrival_creates_nothing(world):
+    text = (
+        "內政部移民署通知\n申請案號：115551035401\n發文日期：民國999年1月1日\n"
+        "您申請之就業金卡案件,經審核需資料補正,請於文到30日內補正。\n"
+    )
+
+    result = services.notice_ingest_text(
+        text=text, organization=world.agency, actor=world.agency_staff
+    )
+
+    assert result.outcome == Outcome.UNMATCHED
+    assert "after the day it was received" in result.reason
+    assert SupplementRequest.objects.count() == 0
