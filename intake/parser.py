@@ -203,13 +203,12 @@ def read_email(data: bytes) -> Reading:
             break
         try:
             sent = parsedate_to_datetime(header)
-        except (TypeError, ValueError):
+            if sent.tzinfo is None:
+                sent = sent.replace(tzinfo=dt.UTC)
+            day = sent.astimezone(TAIPEI).date()
+        except (TypeError, ValueError, OverflowError):  # year 9999 at -1200 is past date.max
             continue
-        if sent.tzinfo is None:
-            sent = sent.replace(tzinfo=dt.UTC)
-        reading.fields["notice_date"] = Found(
-            sent.astimezone(TAIPEI).date(), f"{where} (Taipei date)"
-        )
+        reading.fields["notice_date"] = Found(day, f"{where} (Taipei date)")
     return reading
 
 
