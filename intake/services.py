@@ -360,6 +360,13 @@ def notice_attach(*, notice: IncomingNotice, case: Case, actor: Writer) -> Intak
     notice = IncomingNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.outcome == Outcome.MATCHED:
         raise InvalidInput(_("This notice is already attached."), field="notice")
+    if notice.outcome == Outcome.NOT_A_NOTICE:
+        # A payment reminder or an approval never becomes a supplement; a misread notice is
+        # added by hand, where every field is typed and checked.
+        raise InvalidInput(
+            _("This mail was read as no supplement notice; add the supplement by hand."),
+            field="notice",
+        )
     if not tenancy.organization_cases(notice.organization).filter(pk=case.pk).exists():
         raise Http404(_("No such case."))
     fields = notice.fields or {}
