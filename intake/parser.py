@@ -166,6 +166,7 @@ def read_email(data: bytes) -> Reading:
     html: list[str] = []
     pdfs: list[str] = []
     inner_headers: list[str] = []
+    inner_dates: list[str] = []
     for part in message.walk():
         content_type = part.get_content_type()
         filename = (part.get_filename() or "").lower()
@@ -173,6 +174,8 @@ def read_email(data: bytes) -> Reading:
             continue  # walk() goes into it; its headers are read below
         if part is not message and part.get("From"):
             inner_headers.append(f"From: {part.get('From')}")
+            if part.get("Date"):
+                inner_dates.append(str(part.get("Date")))
         if content_type == PDF or filename.endswith(".pdf"):
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes):
@@ -190,16 +193,22 @@ def read_email(data: bytes) -> Reading:
     reading.subject = str(message.get("Subject", ""))[:300]
     reading.sender = str(message.get("From", ""))[:300]
     _sender_from_header(reading, reading.sender)
-    if "notice_date" not in reading.fields and message.get("Date"):
+    # No date in the text: the forwarded original's Date header (an attached message), else the
+    # mail's own. Never the forward's when the original is there: the clock runs from the notice.
+    dated = [(date, "the forwarded original's Date header") for date in inner_dates]
+    if message.get("Date"):
+        dated.append((str(message["Date"]), "the mail's Date header"))
+    for header, where in dated:
+        if "notice_date" in reading.fields:
+            break
         try:
-            sent = parsedate_to_datetime(str(message["Date"]))
+            sent = parsedate_to_datetime(header)
             if sent.tzinfo is None:
                 sent = sent.replace(tzinfo=dt.UTC)
-            reading.fields["notice_date"] = Found(
-                sent.astimezone(TAIPEI).date(), "the mail's Date header (Taipei date)"
-            )
-        except (TypeError, ValueError):
-            pass
+            day = sent.astimezone(TAIPEI).date()
+        except (TypeError, ValueError, OverflowError):  # year 9999 at -1200 is past date.max
+            continue
+        reading.fields["notice_date"] = Found(day, f"{where} (Taipei date)")
     return reading
 
 

@@ -13,7 +13,7 @@ import functools
 import hashlib
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import make_msgid
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -292,8 +292,16 @@ def _ingest(
         return IntakeResult(Outcome.NOT_A_NOTICE, notice, reason=reading.seems)
     _fill_defaults(reading)
     case, reason = _match(organization, reading)
-    if case is not None and reading.value("notice_date") is None:
+    notice_date = reading.value("notice_date")
+    if case is not None and notice_date is None:
         reason = f"no notice date found (number matches {case.reference})"
+        case = None
+    elif case is not None and notice_date > timezone.localdate():
+        # A misread year (民國125年 for 115年) would put the deadline years away, alerts never due.
+        reason = (
+            f"the notice date read, {notice_date.isoformat()}, is after the day it was received "
+            f"(number matches {case.reference})"
+        )
         case = None
     if case is None:
         notice = store(outcome=Outcome.UNMATCHED, reason=reason)
@@ -324,7 +332,7 @@ def pasted_as_email(*, text: str, actor: Writer) -> bytes:
     message = EmailMessage()
     message["From"] = getattr(actor, "email", "") or "tracker@localhost"
     message["Subject"] = "Notice pasted on the tracker"
-    message["Date"] = format_datetime(timezone.now())
+    # No Date header: the moment of pasting is no notice date (a text without one stays unmatched).
     message["Message-ID"] = make_msgid(domain="pasted.tracker")
     message.set_content(text)
     return bytes(message)
@@ -352,6 +360,13 @@ def notice_attach(*, notice: IncomingNotice, case: Case, actor: Writer) -> Intak
     notice = IncomingNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.outcome == Outcome.MATCHED:
         raise InvalidInput(_("This notice is already attached."), field="notice")
+    if notice.outcome == Outcome.NOT_A_NOTICE:
+        # A payment reminder or an approval never becomes a supplement; a misread notice is
+        # added by hand, where every field is typed and checked.
+        raise InvalidInput(
+            _("This mail was read as no supplement notice; add the supplement by hand."),
+            field="notice",
+        )
     if not tenancy.organization_cases(notice.organization).filter(pk=case.pk).exists():
         raise Http404(_("No such case."))
     fields = notice.fields or {}

@@ -95,3 +95,18 @@ def test_another_tenant_meets_404_and_changes_nothing(world):
     assert notice.outcome == Outcome.UNMATCHED
     assert post_file(outsider, "nia_utf8_zh.eml", organization=world.agency.pk).status_code == 400
     assert SupplementRequest.objects.count() == 0
+
+
+def test_a_mail_filed_as_not_a_notice_is_not_attached_to_a_case(world):
+    client = api(world.agency_staff)
+    created = post_file(client, "payment_reminder_zh.eml").json()
+    assert created["outcome"] == "not_a_notice"
+
+    response = client.post(
+        f"/api/v1/notices/{created['notice']['id']}/attach/",
+        {"case": world.acme_case.pk},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert SupplementRequest.objects.count() == 0

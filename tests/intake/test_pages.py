@@ -189,3 +189,22 @@ def test_hr_who_sees_but_does_not_file_is_refused_and_nothing_changes(client, wo
     assert response.status_code == 403
     supplement.refresh_from_db()
     assert supplement.to_confirm is True
+
+
+def test_a_date_header_past_the_calendar_is_no_date_not_a_500(client, world):
+    client.force_login(world.agency_staff)
+    mail = (
+        "From: a@example.tw\nSubject: notice\nMessage-ID: <overflow@example.tw>\n"
+        "Date: Fri, 31 Dec 9999 23:00:00 -1200\n\n"
+        "申請案號：115551035401\n請於文到30日內補正。\n"
+    ).encode()
+
+    response = client.post(
+        reverse("web:notice_add"),
+        {"organization": world.agency.pk, "file": SimpleUploadedFile("overflow.eml", mail)},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "no notice date found" in response.content.decode()
+    assert SupplementRequest.objects.count() == 0
