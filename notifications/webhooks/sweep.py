@@ -63,7 +63,12 @@ def derive_deadline_events(*, today: dt.date | None = None, limit: int = 1000) -
                 "event_key", flat=True
             )
         )
-        for supplement_id, deadline in open_supplements.values_list("pk", "deadline")[:limit]:
+        recorded_here = 0
+        # The limit counts what is recorded, not what is read: the supplements already announced
+        # must not use it up, or those beyond it would never be reached.
+        for supplement_id, deadline in open_supplements.values_list("pk", "deadline"):
+            if recorded_here >= limit:
+                break
             kind = (
                 EventType.SUPPLEMENT_OVERDUE if deadline < today else EventType.SUPPLEMENT_DUE_SOON
             )
@@ -85,6 +90,7 @@ def derive_deadline_events(*, today: dt.date | None = None, limit: int = 1000) -
             except IntegrityError:  # a concurrent sweep recorded it first
                 continue
             recorded += 1
+            recorded_here += 1
     return recorded
 
 
