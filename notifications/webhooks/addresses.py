@@ -46,7 +46,7 @@ def allow_loopback() -> bool:
 
 def _refused(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     if isinstance(address, ipaddress.IPv6Address):
-        # An IPv4 address a tunnel reaches (6to4) is judged as that address.
+        # A 6to4 address reaches the IPv4 one it carries: refused unless that one is public.
         if address.sixtofour is not None and not address.sixtofour.is_global:
             return True
         if address.ipv4_mapped:
