@@ -45,8 +45,12 @@ def allow_loopback() -> bool:
 
 
 def _refused(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # A 6to4 address reaches the IPv4 one it carries: refused unless that one is public.
+        if address.sixtofour is not None and not address.sixtofour.is_global:
+            return True
+        if address.ipv4_mapped:
+            address = address.ipv4_mapped
     if allow_loopback() and address == LOOPBACK_ALLOWED:
         return False
     return (

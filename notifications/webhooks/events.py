@@ -22,7 +22,7 @@ from cases import queue
 from cases.choices import AttachmentKind, SupplementOutcome, SupplementState
 from cases.documents.models import PackedFile
 from cases.models import Case, Document, SupplementAttachment, SupplementRequest
-from cases.tenancy import visible_cases
+from cases.tenancy import organization_cases, visible_cases
 from notifications.webhooks.delivery import freeze
 from notifications.webhooks.models import (
     EventType,
@@ -147,15 +147,25 @@ def endpoints_for(event: Event) -> list[WebhookEndpoint]:
     tenancy rule (cases.tenancy.visible_cases), as the endpoint's registering admin sees it."""
     endpoints = [
         endpoint
-        for endpoint in WebhookEndpoint.objects.filter(is_active=True).select_related("created_by")
+        for endpoint in WebhookEndpoint.objects.filter(is_active=True).select_related(
+            "created_by", "organization"
+        )
         if event.type in endpoint.events
     ]
     hearing = []
     for endpoint in endpoints:
         reader = endpoint.reader()
-        if reader is not None and visible_cases(reader).filter(pk=event.case_id).exists():
+        if reader is not None and hears_of_case(endpoint, reader).filter(pk=event.case_id).exists():
             hearing.append(endpoint)
     return hearing
+
+
+def hears_of_case(endpoint: WebhookEndpoint, reader):
+    """The cases an endpoint hears of: those its registering admin sees that are also its
+    organization's (an admin of several organizations sees more than any one of them)."""
+    return visible_cases(reader).filter(
+        pk__in=organization_cases(endpoint.organization).values("pk")
+    )
 
 
 def record(event: Event, *, occurred_at: dt.datetime | None = None) -> list[WebhookDelivery]:

@@ -36,6 +36,12 @@ class NotAnAdmin(DomainError):
     default_message = gettext_lazy("Only the organization's admins manage its webhooks.")
 
 
+class EndpointDisabled(DomainError):
+    code = "endpoint_disabled"
+    status = 409
+    default_message = gettext_lazy("Enable the endpoint before replaying its deliveries.")
+
+
 class TooManyEndpoints(DomainError):
     code = "too_many_endpoints"
     status = 409
@@ -174,7 +180,10 @@ def endpoint_delete(*, actor, endpoint: WebhookEndpoint) -> None:
 @transaction.atomic
 def delivery_replay(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send a delivery again as a new log row with the same `webhook-id` and body, so a receiver
-    that already has it can tell it is the same event."""
+    that already has it can tell it is the same event. A disabled endpoint sends nothing, so
+    a replay there would be skipped at once: refused instead."""
+    if not WebhookEndpoint.objects.filter(pk=delivery.endpoint_id, is_active=True).exists():
+        raise EndpointDisabled()
     replay = WebhookDelivery.objects.create(
         endpoint=delivery.endpoint,
         event_type=delivery.event_type,

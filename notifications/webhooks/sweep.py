@@ -15,9 +15,8 @@ from django.utils import timezone
 from cases import queue
 from cases.clock import taipei_today
 from cases.models import SupplementRequest
-from cases.tenancy import visible_cases
 from notifications.webhooks import delivery
-from notifications.webhooks.events import SEND_WEBHOOK
+from notifications.webhooks.events import SEND_WEBHOOK, hears_of_case
 from notifications.webhooks.models import (
     EventType,
     WebhookDelivery,
@@ -45,7 +44,9 @@ def derive_deadline_events(*, today: dt.date | None = None, limit: int = 1000) -
     """Record due-soon and overdue events not recorded yet; returns how many deliveries."""
     today = today or taipei_today()
     recorded = 0
-    endpoints = WebhookEndpoint.objects.filter(is_active=True).select_related("created_by")
+    endpoints = WebhookEndpoint.objects.filter(is_active=True).select_related(
+        "created_by", "organization"
+    )
     for endpoint in endpoints:
         wanted = {EventType.SUPPLEMENT_DUE_SOON, EventType.SUPPLEMENT_OVERDUE} & set(
             endpoint.events
@@ -54,7 +55,7 @@ def derive_deadline_events(*, today: dt.date | None = None, limit: int = 1000) -
         if reader is None:
             continue
         open_supplements = SupplementRequest.objects.open().filter(
-            case__in=visible_cases(reader).values("pk"),
+            case__in=hears_of_case(endpoint, reader).values("pk"),
             deadline__lte=today + dt.timedelta(days=due_soon_days()),
         )
         seen = set(
@@ -62,7 +63,12 @@ def derive_deadline_events(*, today: dt.date | None = None, limit: int = 1000) -
                 "event_key", flat=True
             )
         )
-        for supplement_id, deadline in open_supplements.values_list("pk", "deadline")[:limit]:
+        recorded_here = 0
+        # The limit counts what is recorded, not what is read: the supplements already announced
+        # must not use it up, or those beyond it would never be reached.
+        for supplement_id, deadline in open_supplements.values_list("pk", "deadline"):
+            if recorded_here >= limit:
+                break
             kind = (
                 EventType.SUPPLEMENT_OVERDUE if deadline < today else EventType.SUPPLEMENT_DUE_SOON
             )
@@ -84,6 +90,7 @@ def derive_deadline_events(*, today: dt.date | None = None, limit: int = 1000) -
             except IntegrityError:  # a concurrent sweep recorded it first
                 continue
             recorded += 1
+            recorded_here += 1
     return recorded
 
 

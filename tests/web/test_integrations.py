@@ -87,6 +87,14 @@ def test_disable_rotate_and_replay_from_the_page(client, world, receiver, open_s
     assert endpoint.secret != old
     assert endpoint.secret in rotated.content.decode()
 
+    # Disabled, it would send nothing: the replay is refused beside its button.
+    refused = client.post(
+        reverse("web:webhook_replay", args=[endpoint.pk, delivery.pk]), follow=True
+    )
+    assert "Enable the endpoint" in feedback_of(refused, f"delivery-{delivery.pk}")
+    assert WebhookDelivery.objects.filter(replay_of=delivery).count() == 0
+
+    client.post(reverse("web:webhook_state", args=[endpoint.pk]), {"action": "enable"})
     replayed = client.post(
         reverse("web:webhook_replay", args=[endpoint.pk, delivery.pk]), follow=True
     )

@@ -28,6 +28,23 @@ INSIDE = [
     "https://224.0.0.1/hook",  # multicast
     "https://100.64.0.1/hook",  # shared address space
 ]
+# IPv6 addresses that carry an IPv4 one a translator or tunnel reaches: the embedded address
+# decides (NAT64 on an IPv6-only network reaches 169.254.169.254 through 64:ff9b::a9fe:a9fe).
+EMBEDDED = [
+    "https://[64:ff9b::a9fe:a9fe]/latest/meta-data/",  # NAT64 of the metadata address
+    "https://[64:ff9b::a00:1]/hook",  # NAT64 of 10.0.0.1
+    "https://[64:ff9b:1::a00:1]/hook",  # local-use NAT64 prefix
+    "https://[2002:a00:1::1]/hook",  # 6to4 of 10.0.0.1
+    "https://[::127.0.0.1]/hook",  # IPv4-compatible loopback
+    "https://[::ffff:0:a00:1]/hook",  # IPv4-translated 10.0.0.1
+]
+
+
+@pytest.mark.parametrize("url", EMBEDDED)
+def test_ipv4_inside_the_network_embedded_in_ipv6_is_refused(url, settings):
+    settings.WEBHOOK_ALLOW_LOOPBACK = False
+    with pytest.raises(addresses.UnsafeUrl):
+        addresses.resolve(url)
 
 
 @pytest.mark.parametrize("url", INSIDE)

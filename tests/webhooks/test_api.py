@@ -110,3 +110,9 @@ def test_delivery_log_and_replay_keep_the_webhook_id(admin, receiver, world, ope
         admin.post(f"/api/v1/webhooks/{endpoint['id']}/deliveries/999999/replay/").status_code
         == 404
     )
+    # A disabled endpoint sends nothing: a replay there is refused, not silently skipped.
+    admin.post(f"/api/v1/webhooks/{endpoint['id']}/disable/")
+    refused = admin.post(f"/api/v1/webhooks/{endpoint['id']}/deliveries/{first.pk}/replay/")
+    assert refused.status_code == 409
+    assert refused.json()["errors"][0]["code"] == "endpoint_disabled"
+    assert WebhookDelivery.objects.filter(replay_of=first).count() == 1

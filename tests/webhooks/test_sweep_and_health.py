@@ -97,3 +97,29 @@ def test_an_endpoint_failing_for_days_is_disabled_and_its_admins_told(
         assert webhook_delivery.deliver(row.pk) is None
     row.refresh_from_db()
     assert (row.status, row.reason) == (OutboxStatus.SKIPPED, "disabled")
+
+
+def test_a_sweep_capped_by_its_limit_reaches_the_rest_next_time(world, receiver, open_supplement):
+    """The limit caps what one sweep records; supplements already announced do not use it up,
+    so a later sweep reaches the ones left over (none starves behind the old ones)."""
+    register(
+        receiver,
+        actor=world.agency_admin,
+        organization=world.agency,
+        events=["supplement.due_soon", "supplement.overdue"],
+    )
+    other = services.supplement_create(
+        case=world.globex_case,
+        actor=world.agency_staff,
+        requesting_body=open_supplement.requesting_body,
+        notice_date=open_supplement.notice_date,
+        rule=open_supplement.rule,
+    )
+    today = open_supplement.deadline - dt.timedelta(days=1)
+    assert derive_deadline_events(today=today, limit=1) == 1
+    assert derive_deadline_events(today=today, limit=1) == 1
+    assert derive_deadline_events(today=today, limit=1) == 0
+    assert set(WebhookDelivery.objects.values_list("resource_id", flat=True)) == {
+        open_supplement.pk,
+        other.pk,
+    }

@@ -84,3 +84,28 @@ def test_only_admins_manage_and_others_endpoints_are_404(world, settings):
     assert other.delete(f"/api/v1/webhooks/{pk}/").status_code == 404
     assert staff.delete(f"/api/v1/webhooks/{pk}/").status_code == 404
     assert api(world.agency_admin).get(f"/api/v1/webhooks/{pk}/").status_code == 200
+
+
+def test_an_admin_of_two_organizations_registers_for_one_and_it_hears_only_that_one(
+    world, receiver, eager_celery, django_capture_on_commit_callbacks
+):
+    """The registering admin's own view may be wider than the endpoint's organization (they
+    also belong to Globex): Acme's endpoint still hears nothing of Globex's cases, neither of
+    changes nor of deadlines coming due."""
+    from notifications.webhooks.sweep import derive_deadline_events
+
+    both = MembershipFactory(organization=world.acme, role=Role.EMPLOYER_ADMIN).user
+    MembershipFactory(user=both, organization=world.globex, role=Role.EMPLOYER_ADMIN)
+    register(
+        receiver,
+        actor=both,
+        organization=world.acme,
+        events=["supplement.created", "supplement.due_soon", "supplement.overdue"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        globex = supplement_on(world.globex_case, world.agency_staff)
+        acme = supplement_on(world.acme_case, world.agency_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        derive_deadline_events(today=timezone.localdate() + dt.timedelta(days=40))
+    assert not WebhookDelivery.objects.filter(resource_id=globex.pk).exists()
+    assert {m.json["data"]["id"] for m in receiver.received} == {acme.pk}
