@@ -162,3 +162,14 @@ def test_csv_export_for_hr(client, book):
     assert values[("Summary", "", "Submitted late")] == "1"
     assert "Acme" not in text
     assert page(client, book.world.hr_globex, "/hr/reports/export.pdf").status_code == 404
+
+
+def test_a_period_ending_before_it_starts_is_refused_like_the_api(client, book):
+    staff = book.world.agency_staff
+    params = {"from": "2026-04-30", "to": "2026-03-01"}
+    response = page(client, staff, "/reports/", **params)
+    assert response.status_code == 400
+    assert 'id="to-errors"' in response.content.decode()
+    assert page(client, staff, "/reports/export.csv", **params).status_code == 400
+    client.force_login(staff)
+    assert client.get("/api/v1/reports/supplements/", params).status_code == 400
