@@ -57,6 +57,18 @@ class ReportFilter(django_filters.FilterSet):
             (str(u.pk), _user_label(u)) for u in tenancy.assignable_users(user)
         ]
 
+    def is_valid(self) -> bool:
+        """The API's rule too (api.serializers.reports): a period that ends before it starts is
+        refused, not counted as nothing."""
+        valid = super().is_valid()
+        if valid:
+            data = self.form.cleaned_data
+            start, end = data.get("from"), data.get("to")
+            if start and end and end < start:
+                self.form.add_error("to", _("`to` is before `from`."))
+                return False
+        return valid
+
 
 # `from` is a Python keyword, so the period's filters are added under their names here.
 ReportFilter.base_filters["from"] = django_filters.DateFilter(

@@ -162,3 +162,42 @@ def test_csv_export_for_hr(client, book):
     assert values[("Summary", "", "Submitted late")] == "1"
     assert "Acme" not in text
     assert page(client, book.world.hr_globex, "/hr/reports/export.pdf").status_code == 404
+
+
+def test_a_period_ending_before_it_starts_is_refused_like_the_api(client, book):
+    staff = book.world.agency_staff
+    params = {"from": "2026-04-30", "to": "2026-03-01"}
+    response = page(client, staff, "/reports/", **params)
+    assert response.status_code == 400
+    assert 'id="to-errors"' in response.content.decode()
+    assert page(client, staff, "/reports/export.csv", **params).status_code == 400
+    client.force_login(staff)
+    assert client.get("/api/v1/reports/supplements/", params).status_code == 400
+
+
+def test_a_spread_of_zero_days_reads_zero_not_a_dash():
+    from django.template.loader import render_to_string
+
+    from web import report_charts
+
+    figures = {
+        "days_to_file": {"median": 0.0, "p90": 2.0},
+        "days_to_outcome": {"median": None, "p90": None},
+        "on_time_rate": None,
+        "submitted_on_time": 0,
+        "submitted": 0,
+    }
+    charts = {
+        "months": report_charts.columns([]),
+        "bodies": report_charts.rows_across([]),
+        "fields": report_charts.rows_across([]),
+        "ring": report_charts.ring(None),
+        "spreads": report_charts.spreads(figures),
+    }
+    html = render_to_string(
+        "cases/_report_charts.html",
+        {"charts": charts, "figures": figures, "parts": report_charts.part_labels()},
+    )
+    assert "Notice to submission, median: 0</title>" in html
+    assert "Notice to submission, 90th pct.: 2</title>" in html
+    assert "Submission to outcome, median: —</title>" in html
