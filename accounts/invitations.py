@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from email.utils import make_msgid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -120,9 +121,16 @@ def invitation_send(*, invitation: Invitation, link: str) -> None:
     context = {"invitation": invitation, "link": link, "days": max_age().days}
     subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
     body = render_to_string("accounts/email/invitation.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    # The Message-ID on the site's domain, as the alert emails' (Django's names the machine).
+    domain = settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    message = EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [invitation.email],
+        headers={"Message-ID": make_msgid(domain=domain or "localhost")},
     )
+    transaction.on_commit(message.send)
 
 
 @transaction.atomic

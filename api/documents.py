@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.client_ip import client_ip
-from api.serializers.common import ModelSerializer, Serializer
+from api.serializers.common import ModelSerializer, Serializer, refuse_body
 from cases import services as document_services
 from cases.choices import DocumentReview
 from cases.documents.models import PackedFile, PackJob, PackState
@@ -196,6 +196,7 @@ class UploadSetView(APIView):
         """Pack now: answers the done packing when the documents have not changed (200), else
         the queued or running one (202); poll GET for progress."""
         supplement = access_supplement(request.user, supplement_pk)
+        refuse_body(request.data)
         # Who may pack on demand: the service's check (the filing party).
         job = document_services.pack_request(supplement=supplement, actor=request.user)
         current = visible_upload_set(request.user, supplement)

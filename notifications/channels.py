@@ -56,6 +56,9 @@ class TrackerEmail(EmailMultiAlternatives):
 
     def message(self, *args, **kwargs):
         message = super().message(*args, **kwargs)
+        # Django's own Message-ID names the machine (DNS_NAME): ours names the site's domain.
+        if not any(name.lower() == "message-id" for name in self.extra_headers):
+            message.replace_header("Message-ID", make_msgid(domain=site_domain()))
         if not self.subject.isascii():
             message.replace_header("Subject", Header(self.subject, "utf-8", header_name="Subject"))
         return message

@@ -49,6 +49,29 @@ class StrictInputMixin:
         return super().to_internal_value(data)
 
 
+def refuse_body(data) -> None:
+    """An action that takes no body (withdraw, cancel, enable...) refuses one that names fields,
+    each named (400 `unknown_field`), rather than acting and dropping them."""
+    if isinstance(data, Mapping):
+        if data:
+            raise serializers.ValidationError(
+                {
+                    key: serializers.ErrorDetail(
+                        _("This field is not accepted here."), code="unknown_field"
+                    )
+                    for key in data
+                }
+            )
+    elif data not in (None, ""):
+        raise serializers.ValidationError(
+            {
+                api_settings.NON_FIELD_ERRORS_KEY: serializers.ErrorDetail(
+                    _("This field is not accepted here."), code="unknown_field"
+                )
+            }
+        )
+
+
 # The bases of the API's serializers. No docstring: drf-spectacular would give it to every
 # serializer without one as its schema description.
 class Serializer(StrictInputMixin, serializers.Serializer):

@@ -16,6 +16,7 @@ from api.serializers.case_requests import (
     CaseRequestDeclineSerializer,
     CaseRequestSerializer,
 )
+from api.serializers.common import refuse_body
 from cases import services
 from cases import tenancy as access
 
@@ -85,5 +86,6 @@ class CaseRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def cancel(self, request, pk=None):
         """The HR person who asked withdraws the request while it waits."""
         case_request = access.access_case_request(request.user, pk)
+        refuse_body(request.data)
         services.case_request_cancel(case_request=case_request, actor=request.user)
         return self._answer(pk)

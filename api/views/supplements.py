@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from api import queries
 from api.filters import Search, SupplementFilter
 from api.idempotency import idempotent
+from api.serializers.common import refuse_body
 from api.serializers.reminders import ReminderCreateSerializer, ReminderSerializer
 from api.serializers.supplements import (
     DeadlineComputationSerializer,
@@ -175,6 +176,7 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def withdraw(self, request, pk=None):
         """Withdraw an open supplement (no longer needed)."""
         supplement = access_supplement(request.user, pk, for_write=True)
+        refuse_body(request.data)
         supplement = services.supplement_withdraw(supplement=supplement, actor=request.user)
         return self._detail(supplement.pk)
 
@@ -183,6 +185,7 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def reopen(self, request, pk=None):
         """Reopen a supplement withdrawn by mistake (a submitted one never reopens)."""
         supplement = access_supplement(request.user, pk, for_write=True)
+        refuse_body(request.data)
         supplement = services.supplement_reopen(supplement=supplement, actor=request.user)
         return self._detail(supplement.pk)
 

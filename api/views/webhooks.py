@@ -10,6 +10,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.serializers.common import refuse_body
 from api.serializers.webhooks import (
     WebhookDeliverySerializer,
     WebhookEndpointCreatedSerializer,
@@ -99,20 +100,26 @@ class WebhookViewSet(
     @extend_schema(request=None, responses={200: WebhookEndpointSerializer})
     @action(detail=True, methods=["post"])
     def disable(self, request, pk=None):
-        endpoint = webhooks.endpoint_disable(actor=request.user, endpoint=self.get_object())
+        endpoint = self.get_object()
+        refuse_body(request.data)
+        endpoint = webhooks.endpoint_disable(actor=request.user, endpoint=endpoint)
         return Response(WebhookEndpointSerializer(endpoint).data)
 
     @extend_schema(request=None, responses={200: WebhookEndpointSerializer})
     @action(detail=True, methods=["post"])
     def enable(self, request, pk=None):
-        endpoint = webhooks.endpoint_enable(actor=request.user, endpoint=self.get_object())
+        endpoint = self.get_object()
+        refuse_body(request.data)
+        endpoint = webhooks.endpoint_enable(actor=request.user, endpoint=endpoint)
         return Response(WebhookEndpointSerializer(endpoint).data)
 
     @extend_schema(request=None, responses={200: WebhookSecretSerializer})
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
         """A new signing secret, at once (the old one stops): shown this once."""
-        endpoint = webhooks.endpoint_rotate_secret(actor=request.user, endpoint=self.get_object())
+        endpoint = self.get_object()
+        refuse_body(request.data)
+        endpoint = webhooks.endpoint_rotate_secret(actor=request.user, endpoint=endpoint)
         return Response({"secret": endpoint.secret})
 
     @extend_schema(responses={200: WebhookDeliverySerializer(many=True)})
@@ -135,5 +142,6 @@ class WebhookViewSet(
         """Send a delivery again (the same `webhook-id` and body), as a new row in the log."""
         endpoint = self.get_object()
         delivery = webhooks.access_delivery(endpoint=endpoint, delivery_id=delivery_pk)
+        refuse_body(request.data)
         replay = webhooks.delivery_replay(actor=request.user, delivery=delivery)
         return Response(WebhookDeliverySerializer(replay).data, status=status.HTTP_202_ACCEPTED)

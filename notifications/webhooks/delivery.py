@@ -18,7 +18,6 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from standardwebhooks import Webhook
 
 from accounts.models import Membership, Role, profile_for
 from notifications import outbox
-from notifications.channels import TRANSIENT, Outcome, describe
+from notifications.channels import TRANSIENT, Outcome, TrackerEmail, describe
 from notifications.webhooks import addresses, transport
 from notifications.webhooks.models import DeliveryReason, WebhookDelivery, WebhookEndpoint
 
@@ -221,18 +220,17 @@ def tell_admins_disabled(*, endpoint: WebhookEndpoint, days: int) -> None:
         if not user.email:
             continue
         with translation.override(_language_of(user)):
-            send_mail(
+            TrackerEmail(
                 subject=_("Webhook endpoint disabled: %(url)s") % {"url": endpoint.url},
-                message=_(
+                body=_(
                     "Deliveries to %(url)s have failed for %(days)s days, so the endpoint was "
                     "disabled. Fix the receiver, enable it again on the Integrations page, and replay "
                     "the deliveries it missed from its delivery log."
                 )
                 % {"url": endpoint.url, "days": days},
                 from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[user.email],
-                fail_silently=True,
-            )
+                to=[user.email],
+            ).send(fail_silently=True)
 
 
 def _language_of(user: Any) -> str:

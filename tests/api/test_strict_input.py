@@ -90,5 +90,44 @@ def test_patch_of_a_submitted_supplement_stays_409(world, token_client):
     assert response.json()["errors"][0]["code"] == "supplement_submitted"
 
 
+def test_an_action_taking_no_body_refuses_one_that_names_fields(world, token_client):
+    supplement = _open(world)
+    client = token_client(world.agency_staff)
+
+    refused = client.post(
+        f"/api/v1/supplements/{supplement.pk}/withdraw/", {"reason": "No longer needed"}
+    )
+    packed = client.post(f"/api/v1/supplements/{supplement.pk}/upload-set/", {"force": True})
+
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["code"] == "unknown_field"
+    assert [e["field"] for e in refused.json()["errors"]] == ["reason"]
+    assert [e["field"] for e in packed.json()["errors"]] == ["force"]
+    supplement.refresh_from_db()
+    assert supplement.state == "open"
+
+
+def test_an_action_taking_no_body_still_works_without_one(world, token_client):
+    supplement = _open(world)
+    client = token_client(world.agency_staff)
+
+    response = client.post(f"/api/v1/supplements/{supplement.pk}/withdraw/")
+
+    assert response.status_code == 200
+    supplement.refresh_from_db()
+    assert supplement.state == "withdrawn"
+
+
+def test_another_tenants_supplement_with_a_body_is_404_not_400(world, token_client):
+    supplement = _open(world)
+    client = token_client(world.outsider)
+
+    response = client.post(
+        f"/api/v1/supplements/{supplement.pk}/withdraw/", {"reason": "No longer needed"}
+    )
+
+    assert response.status_code == 404
+
+
 def _open(world):
     return open_supplement_on(world.acme_case, world.agency_staff)

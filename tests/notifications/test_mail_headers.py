@@ -15,11 +15,15 @@ import time_machine
 from django.core import mail
 from django.test import Client
 
+from accounts.models import Employment
 from accounts.preferences import profile_set_language
+from cases import services as case_services
+from cases.choices import CaseKind
 from notifications.channels import TrackerEmail
 from notifications.links import make_token
 from notifications.models import Alert, AlertPreference
 from notifications.sweep import run_sweep
+from tests.factories import ApplicantFactory
 from tests.notifications.conftest import supplement_due, taipei
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +127,30 @@ def test_acknowledge_page_says_overdue_as_the_email_does(client, world):
     assert page.status_code == 200
     assert "Overdue by 2 days (逾期)" in text
     assert "-2 days" not in text
+
+
+def test_case_request_and_webhook_emails_have_a_message_id_on_the_sites_domain(
+    world, eager_celery, django_capture_on_commit_callbacks, mailoutbox
+):
+    applicant = ApplicantFactory()
+    Employment.objects.create(
+        applicant=applicant, employer=world.acme, start_date=dt.date(2024, 1, 1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        case_services.case_request_create(
+            actor=world.hr_acme,
+            employer=world.acme,
+            agency=world.agency,
+            applicant=applicant,
+            kind=CaseKind.NEW,
+            note="",
+        )
+    assert mailoutbox
+    for message in mailoutbox:
+        parsed = email.message_from_bytes(message.message().as_bytes(), policy=policy.default)
+        assert parsed["Message-ID"].endswith("@tracker.example>")
+
+
+def test_a_tracker_email_without_its_own_message_id_gets_one_on_the_sites_domain():
+    message = TrackerEmail("Webhook endpoint disabled", "Body", "from@x.example", ["a@x.example"])
+    assert message.message()["Message-ID"].endswith("@tracker.example>")

@@ -217,8 +217,9 @@ def _link_from_mail() -> str:
 
 @pytest.mark.django_db
 def test_admin_invites_staff_who_joins_once_by_the_link(
-    client, world, django_capture_on_commit_callbacks
+    client, world, django_capture_on_commit_callbacks, settings
 ):
+    settings.SITE_URL = "https://tracker.example"
     client.force_login(world.agency_admin)
     response = _invite(
         client,
@@ -231,6 +232,7 @@ def test_admin_invites_staff_who_joins_once_by_the_link(
     )
     assert response.status_code == 302
     assert mail.outbox[-1].to == ["new@formosa.example"]
+    assert mail.outbox[-1].message()["Message-ID"].endswith("@tracker.example>")
     link = _link_from_mail()
 
     client.logout()
