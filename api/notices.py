@@ -2,7 +2,7 @@
 and `ingest_notice` (intake.services). Wired with `*notices.urlpatterns` in api/urls.py.
 
     GET  /api/v1/notices/                       notices of your organizations (?outcome=unmatched)
-    POST /api/v1/notices/                       multipart `file` (.eml or .pdf), or JSON `text`;
+    POST /api/v1/notices/                       multipart: a `file` (.eml or .pdf), or the `text`;
                                                 `organization` when you belong to several
     GET  /api/v1/notices/{id}/                  the fields read, each with where it came from
     GET  /api/v1/notices/{id}/original/         the original mail or PDF

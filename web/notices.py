@@ -4,6 +4,8 @@ original, and confirming a supplement read from a notice. Thin views over intake
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,6 +26,7 @@ from intake import parser
 from intake import services as intake
 from intake.models import Outcome, Source
 from web import feedback
+from web.queries import persona_for
 from web.workspace import done, failed, render_workspace, write_access
 
 PART = "add-notice"
@@ -79,7 +82,22 @@ def _result_text(result: intake.IntakeResult) -> str:
     }
 
 
-@login_required
+def _organizations_only(view):
+    """Notices are received by organizations (an agency, an employer): a person with none (an
+    applicant) has no inbox and is sent home, as from the reports."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        persona = persona_for(request.user)
+        if not (persona.is_agency or persona.is_employer or persona.is_superuser):
+            return redirect(persona.home)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_organizations_only
 def notice_inbox(request):
     form = NoticeForm(user=request.user)
     notices = intake.visible_notices(request.user).select_related("case", "supplement")[:200]
@@ -96,7 +114,7 @@ def notice_inbox(request):
     )
 
 
-@login_required
+@_organizations_only
 @require_POST
 def notice_add(request):
     form = NoticeForm(request.POST, request.FILES, user=request.user)
