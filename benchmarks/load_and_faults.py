@@ -319,7 +319,8 @@ class Load:
     def next_mark(self, kind: str) -> str:
         with self.lock:
             self.seq += 1
-            return f"{MARK} {kind} {self.seq}"
+            # The phase in it too: a second phase's Idempotency-Keys must not reuse the first's.
+            return f"{MARK} p{self.pause:g} {kind} {self.seq}"
 
     def create(self, session, own: list[int], rng: random.Random) -> None:
         # A new notice on a case; notice dates vary so the rounds do not collide.
@@ -340,7 +341,7 @@ class Load:
                 self.written["create"].append(pk)
 
     def client(self, index: int, until: float) -> None:
-        rng = random.Random(index)
+        rng = random.Random(f"{index} {self.pause}")
         session = requests.Session()
         # No proxy or ~/.netrc look-ups per request (trust_env): they cost the load generator more
         # CPU than the server spends answering, on the same two cores.
