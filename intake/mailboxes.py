@@ -25,6 +25,7 @@ class PollReport:
     mailbox_id: int
     results: list[IntakeResult] = field(default_factory=list)
     unreadable: int = 0
+    failed: int = 0  # mails left in the folder after an unexpected error (tried again next poll)
     error: str = ""
 
 
@@ -85,8 +86,19 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int = 100) -> PollReport:
             except parser.Unreadable as exc:
                 report.unreadable += 1
                 logger.warning("mailbox %s: %s cannot be read: %s", mailbox.pk, name, exc)
+            except Exception:
+                # One mail that breaks something unforeseen must not stall the mails after it:
+                # it stays in the folder (tried again next poll) and the mailbox says so.
+                report.failed += 1
+                logger.exception(
+                    "mailbox %s: %s failed; left in %s", mailbox.pk, name, mailbox.folder
+                )
+                continue
             _move(client, uid, mailbox.processed_folder)
-        _record(mailbox, "")
+        left = (
+            f"{report.failed} mail(s) failed and stay in {mailbox.folder}" if report.failed else ""
+        )
+        _record(mailbox, left)
     except (OSError, imaplib.IMAP4.error) as exc:
         report.error = f"{exc.__class__.__name__}: {exc}"[:500]
         _record(mailbox, report.error)
@@ -101,7 +113,13 @@ def _record(mailbox: Mailbox, error: str) -> None:
 
 
 def poll_all() -> list[PollReport]:
-    return [
-        poll_mailbox(mailbox)
-        for mailbox in Mailbox.objects.filter(active=True).select_related("organization")
-    ]
+    """Every active mailbox; one failing in an unforeseen way is recorded and the rest are read."""
+    reports = []
+    for mailbox in Mailbox.objects.filter(active=True).select_related("organization"):
+        try:
+            reports.append(poll_mailbox(mailbox))
+        except Exception as exc:
+            logger.exception("mailbox %s: the poll failed", mailbox.pk)
+            _record(mailbox, f"{exc.__class__.__name__}: {exc}"[:500])
+            reports.append(PollReport(mailbox.pk, error=exc.__class__.__name__))
+    return reports

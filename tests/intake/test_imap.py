@@ -223,3 +223,28 @@ def test_a_mail_that_cannot_be_read_is_moved_on_and_creates_nothing(world, imap_
     assert (report.unreadable, report.results, report.error) == (1, [], "")
     assert IncomingNotice.objects.count() == 0
     assert (_count(imap_server, "INBOX"), _count(imap_server, "Processed")) == (0, 1)
+
+
+def test_a_mail_that_fails_unexpectedly_stays_and_the_others_are_read(
+    world, imap_server, monkeypatch
+):
+    """A fault injected into one mail's intake (no mail here breaks it for real): that mail stays
+    in the inbox for the next poll, the mailbox says so, and the mail after it is still read."""
+    from intake import mailboxes
+
+    mailbox = _mailbox(world, imap_server)
+    _deliver(imap_server, "approval_en.eml", "forwarded_en.eml")
+    real = mailboxes.notice_ingest
+
+    def breaks_on_the_approval(*, data, **kwargs):
+        if b"approv" in data.lower():
+            raise RuntimeError("injected fault")
+        return real(data=data, **kwargs)
+
+    monkeypatch.setattr(mailboxes, "notice_ingest", breaks_on_the_approval)
+    report = poll_mailbox(mailbox)
+
+    assert (report.failed, [r.outcome for r in report.results]) == (1, ["matched"])
+    assert (_count(imap_server, "INBOX"), _count(imap_server, "Processed")) == (1, 1)
+    mailbox.refresh_from_db()
+    assert mailbox.last_error == "1 mail(s) failed and stay in INBOX"
