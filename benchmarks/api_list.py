@@ -26,28 +26,11 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def _database_urls() -> tuple[str, str, str]:
-    url = os.environ.get("DATABASE_URL", "")
-    parts = urlsplit(url)
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        sys.exit("benchmarks/api_list.py needs DATABASE_URL=postgres://... (PostgreSQL)")
-    name = f"tracker_bench_{os.getpid()}"
-    bench = urlunsplit(parts._replace(path=f"/{name}"))
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    return admin, bench, name
-
-
-def _admin_sql(admin_url: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(statement)
+from scratch_db import admin_sql, database_urls  # noqa: E402 (benchmarks/ is the script's folder)
 
 
 def build(*, cases: int, rng: random.Random) -> dict:
@@ -359,8 +342,8 @@ def main() -> None:
     )
     options = parser.parse_args()
 
-    admin_url, bench_url, name = _database_urls()
-    _admin_sql(admin_url, f'CREATE DATABASE "{name}"')
+    admin_url, bench_url, name = database_urls("benchmarks/api_list.py", "tracker_bench")
+    admin_sql(admin_url, f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
     # Fixed, generous limits: the benchmark makes many requests with one token.
@@ -390,7 +373,7 @@ def main() -> None:
         if options.keep:
             print(f"database {name} kept: drop it with  dropdb {name}")
         else:
-            _admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
+            admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
             print(f"database {name} dropped")
 
 
