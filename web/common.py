@@ -9,26 +9,47 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.errors import DomainError
 from cases.readiness import Readiness
 from web.queries import persona_for
 
 
-def agency_required(view):
-    """Pages for agency staff (and superusers); others go to their own home page."""
+def persona_required(allowed, refusal):
+    """Pages for the personas `allowed(persona)` accepts: others are sent to their own home page
+    (a GET) or refused with `refusal` (any other method)."""
 
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        persona = persona_for(request.user)
-        if not (persona.is_agency or persona.is_superuser):
-            if request.method == "GET":
-                return redirect(persona.home)
-            raise PermissionDenied(_("This page is for agency staff."))
-        return view(request, *args, **kwargs)
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            persona = persona_for(request.user)
+            if not allowed(persona):
+                if request.method == "GET":
+                    return redirect(persona.home)
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+# Pages for agency staff (and superusers).
+agency_required = persona_required(
+    lambda persona: persona.is_agency or persona.is_superuser,
+    gettext_lazy("This page is for agency staff."),
+)
+# Pages for employer HR.
+employer_required = persona_required(
+    lambda persona: persona.is_employer, gettext_lazy("This page is for employer HR.")
+)
+# Pages of an organization's people (agency or employer): notices are received by organizations.
+organization_required = persona_required(
+    lambda persona: persona.is_agency or persona.is_employer or persona.is_superuser,
+    gettext_lazy("This page is for agency staff and employer HR."),
+)
 
 
 def agency_admin_required(view):

@@ -4,8 +4,6 @@ original, and confirming a supplement read from a notice. Thin views over intake
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,7 +24,7 @@ from intake import parser
 from intake import services as intake
 from intake.models import Outcome, Source
 from web import feedback
-from web.queries import persona_for
+from web.common import organization_required
 from web.workspace import done, failed, render_workspace, write_access
 
 PART = "add-notice"
@@ -82,22 +80,7 @@ def _result_text(result: intake.IntakeResult) -> str:
     }
 
 
-def _organizations_only(view):
-    """Notices are received by organizations (an agency, an employer): a person with none (an
-    applicant) has no inbox and is sent home, as from the reports."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        persona = persona_for(request.user)
-        if not (persona.is_agency or persona.is_employer or persona.is_superuser):
-            return redirect(persona.home)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@_organizations_only
+@organization_required
 def notice_inbox(request):
     form = NoticeForm(user=request.user)
     notices = intake.visible_notices(request.user).select_related("case", "supplement")[:200]
@@ -114,7 +97,7 @@ def notice_inbox(request):
     )
 
 
-@_organizations_only
+@organization_required
 @require_POST
 def notice_add(request):
     form = NoticeForm(request.POST, request.FILES, user=request.user)

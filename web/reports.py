@@ -4,11 +4,9 @@ XLSX/CSV exports. The figures come from cases.reports, the same function the API
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -16,8 +14,7 @@ from cases import reports
 from cases.clock import taipei_today
 from cases.tenancy import scope_for
 from web import report_charts, report_export
-from web.common import agency_required
-from web.queries import persona_for
+from web.common import agency_required, employer_required
 from web.report_filters import ReportFilter
 
 AGENCY, EMPLOYER = "agency", "employer"
@@ -122,23 +119,11 @@ def agency_export(request, fmt: str):
     return _export(request, AGENCY, fmt)
 
 
-def _employer_only(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        persona = persona_for(request.user)
-        if not persona.is_employer:
-            return redirect(persona.home)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@_employer_only
+@employer_required
 def hr_reports(request):
     return _page(request, EMPLOYER)
 
 
-@_employer_only
+@employer_required
 def hr_export(request, fmt: str):
     return _export(request, EMPLOYER, fmt)

@@ -212,13 +212,13 @@ def test_a_date_header_past_the_calendar_is_no_date_not_a_500(client, world):
 
 def test_an_applicant_has_no_notice_inbox_and_adds_nothing(client, world):
     """Notices are received by organizations: an applicant is sent home from the inbox, and a
-    crafted add reads nothing."""
+    crafted add is refused and reads nothing."""
     client.force_login(world.applicant_user)
     inbox = client.get(reverse("web:notices"))
     assert inbox.status_code == 302
     assert inbox["Location"] != reverse("web:notices")
     text = ZH_NOTICE.format(number="115551035401", name_zh="夏普莉", name_en="SHARMA, PRIYA")
     added = client.post(reverse("web:notice_add"), {"organization": world.agency.pk, "text": text})
-    assert added.status_code == 302
+    assert added.status_code == 403
     assert IncomingNotice.objects.count() == 0
     assert SupplementRequest.objects.count() == 0
