@@ -105,10 +105,68 @@ class ChoiceLabelField(serializers.CharField):
         super().__init__(**kwargs)
 
     def to_representation(self, value) -> str:
-        try:
-            return str(self.choices_enum(value).label)
-        except ValueError:  # blank or a retired code: shown as stored, like get_FOO_display()
-            return str(value)
+        return label_of(self.choices_enum, value)
+
+
+# --- Renderings by hand --------------------------------------------------------------------------
+# What the hot responses (the lists, a supplement's detail) render per row, written out: DRF's
+# field-by-field path spent more time than the database did. Each equals its serializer's
+# generic rendering (tests/api/test_representation.py); the serializers stay the schema.
+_DATETIME = serializers.DateTimeField()
+
+
+def label_of(choices, value) -> str:
+    """ChoiceLabelField's rendering."""
+    try:
+        return str(choices(value).label)
+    except ValueError:  # blank or a retired code: shown as stored, like get_FOO_display()
+        return str(value)
+
+
+def iso_date(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def iso_datetime(value) -> str | None:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def user_summary(user) -> dict | None:
+    """UserSummarySerializer's rendering."""
+    if user is None:
+        return None
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "name": user.get_full_name() or user.get_username(),
+    }
+
+
+def organization_summary(organization) -> dict | None:
+    """OrganizationSummarySerializer's rendering."""
+    if organization is None:
+        return None
+    return {
+        "id": organization.pk,
+        "kind": organization.kind,
+        "name": organization.name,
+        "name_zh": organization.name_zh,
+    }
+
+
+def applicant_summary(applicant) -> dict:
+    """ApplicantSummarySerializer's rendering."""
+    return {
+        "id": applicant.pk,
+        "name": applicant_name(applicant),
+        "name_zh": applicant.name_zh,
+        "passport_number": applicant.passport_number,
+        "nationality": applicant.nationality,
+    }
+
+
+def applicant_name(applicant) -> str:
+    return f"{applicant.family_name_en}, {applicant.given_name_en}".strip(", ")
 
 
 class SlugRelatedField(serializers.SlugRelatedField):
@@ -128,11 +186,17 @@ class UserSummarySerializer(Serializer):
     def get_name(self, user) -> str:
         return user.get_full_name() or user.get_username()
 
+    def to_representation(self, user) -> dict:
+        return user_summary(user)
+
 
 class OrganizationSummarySerializer(ModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "kind", "name", "name_zh"]
+
+    def to_representation(self, organization) -> dict:
+        return organization_summary(organization)
 
 
 class ApplicantSummarySerializer(ModelSerializer):
@@ -143,7 +207,10 @@ class ApplicantSummarySerializer(ModelSerializer):
         fields = ["id", "name", "name_zh", "passport_number", "nationality"]
 
     def get_name(self, applicant) -> str:
-        return f"{applicant.family_name_en}, {applicant.given_name_en}".strip(", ")
+        return applicant_name(applicant)
+
+    def to_representation(self, applicant) -> dict:
+        return applicant_summary(applicant)
 
 
 class ErrorItemSerializer(Serializer):

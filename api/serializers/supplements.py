@@ -10,17 +10,20 @@ from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers.cases import CaseSummarySerializer
+from api.serializers.cases import CaseSummarySerializer, case_summary
 from api.serializers.common import (
     ChoiceLabelField,
     ModelSerializer,
     ScopedPrimaryKeyRelatedField,
     Serializer,
     UserSummarySerializer,
+    iso_date,
+    iso_datetime,
+    label_of,
+    user_summary,
 )
 from cases import services
 from cases.choices import (
-    CaseStatus,
     DeadlineRule,
     ItemKind,
     ItemState,
@@ -131,6 +134,25 @@ class CommentSerializer(ModelSerializer):
             "version",
         ]
 
+    def to_representation(self, comment) -> dict:
+        # By hand, like the list's supplements (SupplementSerializer.to_representation): a detail
+        # renders every comment; tests/api/test_representation.py checks it against DRF's.
+        return {
+            "id": comment.pk,
+            "supplement": comment.supplement_id,
+            "tab": comment.tab,
+            "tab_label": label_of(PlatformTab, comment.tab),
+            "position": comment.position,
+            "text": comment.text,
+            "field_label": comment.field_label,
+            "corrected_value": comment.corrected_value,
+            "resolution": comment.resolution,
+            "resolved": comment.is_resolved,
+            "resolved_at": iso_datetime(comment.resolved_at),
+            "resolved_by": user_summary(comment.resolved_by),
+            "version": comment.version,
+        }
+
 
 class CommentCreateSerializer(Serializer):
     tab = serializers.ChoiceField(choices=PlatformTab.choices, help_text="The platform tab.")
@@ -174,6 +196,19 @@ class ItemSerializer(ModelSerializer):
             "position",
             "version",
         ]
+
+    def to_representation(self, item) -> dict:
+        return {  # by hand, as CommentSerializer's
+            "id": item.pk,
+            "supplement": item.supplement_id,
+            "comment": item.comment_id,
+            "kind": item.kind,
+            "description": item.description,
+            "waits_on": item.waits_on,
+            "state": item.state,
+            "position": item.position,
+            "version": item.version,
+        }
 
 
 class ItemCreateSerializer(Serializer):
@@ -226,6 +261,26 @@ class DocumentSerializer(ModelSerializer):
         return self.context["request"].build_absolute_uri(
             reverse("api:document-download", kwargs={"pk": document.pk})
         )
+
+    def to_representation(self, document) -> dict:
+        return {  # by hand, as CommentSerializer's
+            "id": document.pk,
+            "supplement": document.supplement_id,
+            "item": document.item_id,
+            "comment": document.comment_id,
+            "original_name": document.original_name,
+            "size": document.size,
+            "content_type": document.content_type,
+            "pages": document.pages,
+            "encrypted": document.encrypted,
+            "sha256": document.sha256,
+            "visibility": document.visibility,
+            "review_state": document.review_state,
+            "review_note": document.review_note,
+            "uploaded_at": iso_datetime(document.uploaded_at),
+            "uploaded_by": user_summary(document.uploaded_by),
+            "download_url": self.get_download_url(document),
+        }
 
 
 class DocumentUploadSerializer(Serializer):
@@ -311,91 +366,34 @@ class SupplementSerializer(ModelSerializer):
         """The same as DRF's field-by-field rendering (tests/api/test_representation.py checks
         it), written out by hand: lists render 50 of these per page, and DRF's generic path
         spends more time than the database does."""
-        case = supplement.case
-        applicant = case.applicant
-        assignee = supplement.assignee
         return {
             "id": supplement.pk,
-            "case": {
-                "id": case.pk,
-                "reference": case.reference,
-                "application_number": case.application_number,
-                "kind": case.kind,
-                "channel": case.channel,
-                "status": case.status,
-                "status_label": _label(CaseStatus, case.status),
-                "applicant": {
-                    "id": applicant.pk,
-                    "name": f"{applicant.family_name_en}, {applicant.given_name_en}".strip(", "),
-                    "name_zh": applicant.name_zh,
-                    "passport_number": applicant.passport_number,
-                    "nationality": applicant.nationality,
-                },
-                "agency": _organization(case.agency),
-                "employer": _organization(case.employer),
-            },
+            "case": case_summary(supplement.case),
             "round": supplement.round,
             "requesting_body": supplement.requesting_body,
-            "requesting_body_label": _label(RequestingBody, supplement.requesting_body),
+            "requesting_body_label": label_of(RequestingBody, supplement.requesting_body),
             "authority_code": supplement.authority_code,
-            "notice_date": _date(supplement.notice_date),
-            "received_at": _datetime(supplement.received_at),
+            "notice_date": iso_date(supplement.notice_date),
+            "received_at": iso_datetime(supplement.received_at),
             "rule": supplement.rule,
-            "proposed_deadline": _date(supplement.proposed_deadline),
-            "deadline_override": _date(supplement.deadline_override),
+            "proposed_deadline": iso_date(supplement.proposed_deadline),
+            "deadline_override": iso_date(supplement.deadline_override),
             "override_reason": supplement.override_reason,
-            "deadline": _date(supplement.deadline),
+            "deadline": iso_date(supplement.deadline),
             "days_left": self.get_days_left(supplement),
             "overdue": self.get_overdue(supplement),
             "state": supplement.state,
             "outcome": supplement.outcome,
-            "assignee": None
-            if assignee is None
-            else {
-                "id": assignee.pk,
-                "username": assignee.get_username(),
-                "name": assignee.get_full_name() or assignee.get_username(),
-            },
-            "submitted_at": _datetime(supplement.submitted_at),
+            "assignee": user_summary(supplement.assignee),
+            "submitted_at": iso_datetime(supplement.submitted_at),
             "readiness": self.get_readiness(supplement),
             "waiting_on": self.get_waiting_on(supplement),
             "version": supplement.version,
             "reply_version": supplement.reply_version,
             "to_confirm": supplement.to_confirm,
-            "created_at": _datetime(supplement.created_at),
-            "updated_at": _datetime(supplement.updated_at),
+            "created_at": iso_datetime(supplement.created_at),
+            "updated_at": iso_datetime(supplement.updated_at),
         }
-
-
-_DATETIME = serializers.DateTimeField()
-
-
-def _label(choices, value: str) -> str:
-    # get_FOO_display() hashes every lazy label of the field's choices (a translation each);
-    # the enum finds the one label directly.
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
-
-
-def _date(value) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _datetime(value) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
-
-
-def _organization(organization) -> dict | None:
-    if organization is None:
-        return None
-    return {
-        "id": organization.pk,
-        "kind": organization.kind,
-        "name": organization.name,
-        "name_zh": organization.name_zh,
-    }
 
 
 class SupplementDetailSerializer(SupplementSerializer):
@@ -422,12 +420,37 @@ class SupplementDetailSerializer(SupplementSerializer):
         ]
 
     def to_representation(self, supplement) -> dict:
-        return serializers.ModelSerializer.to_representation(self, supplement)
+        # The list's fields by hand (SupplementSerializer), then what only a detail shows.
+        comment, item, document = (
+            CommentSerializer(context=self.context),
+            ItemSerializer(context=self.context),
+            DocumentSerializer(context=self.context),
+        )
+        return {
+            **super().to_representation(supplement),
+            "reply": supplement.reply,
+            "submitted_by": user_summary(supplement.submitted_by),
+            "outcome_recorded_at": iso_datetime(supplement.outcome_recorded_at),
+            "deadline_computation": self.get_deadline_computation(supplement),
+            "comments": [comment.to_representation(row) for row in supplement.detail_comments],
+            "items": [item.to_representation(row) for row in supplement.detail_items],
+            "documents": [document.to_representation(row) for row in supplement.detail_documents],
+        }
 
     @extend_schema_field(DeadlineComputationSerializer(allow_null=True))
     def get_deadline_computation(self, supplement) -> dict | None:
         data = deadline_computation(supplement.detail_computation)
-        return None if data is None else DeadlineComputationSerializer(data).data
+        if data is None:
+            return None
+        # DeadlineComputationSerializer's rendering, by hand.
+        return {
+            **data,
+            "notice_date": iso_date(data["notice_date"]),
+            "counted_day": iso_date(data["counted_day"]),
+            "last_day": iso_date(data["last_day"]),
+            "ends_at": iso_datetime(data["ends_at"]),
+            "steps": [str(step) for step in data["steps"]],
+        }
 
 
 class AssigneeField(serializers.PrimaryKeyRelatedField):
