@@ -7,6 +7,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api import queries
 from api.filters import CaseFilter, Search
 from api.idempotency import idempotent
 from api.serializers.cases import (
@@ -41,7 +42,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     http_method_names = READ_AND_PATCH
 
     def get_queryset(self):
-        return access.case_queryset(self.request.user).order_by("-updated_at", "-id")
+        return queries.case_list(self.request.user)
 
     def retrieve(self, request, pk=None):
         case = access_case(request.user, pk)
