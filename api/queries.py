@@ -135,6 +135,13 @@ _LIST_COLUMNS = (
 )
 
 
+_DETAIL_COLUMNS = (
+    *_LIST_COLUMNS,
+    "reply",
+    *(f"submitted_by__{name}" for name in ("username", "first_name", "last_name")),
+)
+
+
 def supplement_rows(ids) -> list[SupplementRequest]:
     """The page's supplements with what the list shows, in the order of `ids`."""
     rows = (
@@ -158,6 +165,7 @@ def supplement_detail(user, supplement_id: int) -> SupplementRequest:
             .select_related(
                 "case__applicant", "case__agency", "case__employer", "assignee", "submitted_by"
             )
+            .only(*_DETAIL_COLUMNS)
             .prefetch_related(_items())
             .get(pk=supplement_id)
         )
