@@ -22,6 +22,7 @@ from cases.tenancy import (
     visible_items,
     visible_supplements,
 )
+from cases.tenancy.scope import employer_left_annotation, remember_employer_left, scope_for
 
 
 def _items(*, fields: tuple[str, ...] = ()) -> Prefetch:
@@ -34,6 +35,21 @@ def _items(*, fields: tuple[str, ...] = ()) -> Prefetch:
     if fields:
         queryset = queryset.only(*fields)
     return Prefetch("items", queryset=queryset)
+
+
+def _with_employer_left(queryset: QuerySet, user, prefix: str) -> QuerySet:
+    """For an employer's people, whether each row's applicant has left the employer, in the same
+    query: the tenancy rule (`left_employer`, which decides what they may see of a case) would
+    otherwise ask once per row. Hand it over with `_remember_employer_left`."""
+    if not scope_for(user).employer_ids:
+        return queryset  # nobody on an employer's side: the rule never asks
+    return queryset.annotate(employer_left=employer_left_annotation(prefix))
+
+
+def _remember_employer_left(cases) -> None:
+    for case, left in cases:
+        if left is not None:
+            remember_employer_left(case, left)
 
 
 def _triage(queryset: QuerySet[SupplementRequest], today: dt.date) -> QuerySet:
@@ -111,9 +127,9 @@ _CASE_COLUMNS = (
 
 def case_list(user) -> QuerySet[Case]:
     """The cases the user may see, newest change first, with the related rows' columns the list
-    shows (CaseSerializer) and no more."""
+    shows (CaseSerializer) and no more. Rows of a page go through `case_rows`."""
     return (
-        case_queryset(user)
+        _with_employer_left(case_queryset(user), user, prefix="")
         .only(
             *(f.name for f in Case._meta.concrete_fields),
             *(f"applicant__{name}" for name in _APPLICANT_COLUMNS),
@@ -123,6 +139,13 @@ def case_list(user) -> QuerySet[Case]:
         )
         .order_by("-updated_at", "-id")
     )
+
+
+def case_rows(page) -> list[Case]:
+    """A page of `case_list`, ready to render without a query per row."""
+    rows = list(page)
+    _remember_employer_left((case, getattr(case, "employer_left", None)) for case in rows)
+    return rows
 
 
 _LIST_COLUMNS = (
@@ -142,18 +165,22 @@ _DETAIL_COLUMNS = (
 )
 
 
-def supplement_rows(ids) -> list[SupplementRequest]:
+def supplement_rows(user, ids) -> list[SupplementRequest]:
     """The page's supplements with what the list shows, in the order of `ids`."""
-    rows = (
+    rows = _with_employer_left(
         SupplementRequest.objects.filter(pk__in=list(ids))
         .select_related("case__applicant", "case__agency", "case__employer", "assignee")
         .only(*_LIST_COLUMNS)  # not the reply, nor what the list does not show of the rest
         .prefetch_related(
             _items(fields=("id", "supplement_id", "kind", "state", "waits_on", "description"))
-        )
+        ),
+        user,
+        prefix="case__",
     )
     position = {pk: index for index, pk in enumerate(ids)}
-    return sorted(rows, key=lambda row: position[row.pk])
+    rows = sorted(rows, key=lambda row: position[row.pk])
+    _remember_employer_left((row.case, getattr(row, "employer_left", None)) for row in rows)
+    return rows
 
 
 def supplement_detail(user, supplement_id: int) -> SupplementRequest:
@@ -161,7 +188,7 @@ def supplement_detail(user, supplement_id: int) -> SupplementRequest:
     not exist" and "not yours"): one fetch, so a read does not look it up twice."""
     try:
         supplement = (
-            visible_supplements(user)
+            _with_employer_left(visible_supplements(user), user, prefix="case__")
             .select_related(
                 "case__applicant", "case__agency", "case__employer", "assignee", "submitted_by"
             )
@@ -171,6 +198,7 @@ def supplement_detail(user, supplement_id: int) -> SupplementRequest:
         )
     except (SupplementRequest.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("No such supplement request.")) from exc
+    _remember_employer_left([(supplement.case, getattr(supplement, "employer_left", None))])
     supplement.detail_comments = list(supplement.comments.select_related("resolved_by"))
     supplement.detail_items = list(supplement.items.all())
     supplement.detail_documents = list(

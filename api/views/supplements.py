@@ -67,7 +67,7 @@ class SupplementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         filtered = self.filter_queryset(self.get_queryset())
         ids = queries.supplement_page_ids(filtered)
         page = self.paginate_queryset(queries.PageSource(ids=ids, filtered=filtered))
-        rows = queries.supplement_rows(page)
+        rows = queries.supplement_rows(request.user, page)
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def _detail(self, pk, status_code=status.HTTP_200_OK) -> Response:

@@ -66,7 +66,10 @@ def left_employer(case: Case) -> bool:
     known = getattr(case, "_employer_left", None)
     if known is not None:
         return bool(known)
-    return _left(case.applicant_id, case.employer_id).exists()
+    # Remembered on the instance: one page asks the rule about its case a dozen times.
+    left = _left(case.applicant_id, case.employer_id).exists()
+    remember_employer_left(case, left)
+    return left
 
 
 def employer_left_annotation(prefix: str = "case__") -> Exists:

@@ -139,3 +139,21 @@ def test_list_query_count_does_not_grow(world, client_for, django_assert_num_que
             _add(world, what, target)
 
     assert counts[1] == counts[0] + N
+
+
+@pytest.mark.parametrize("what", ["supplements", "cases"])
+def test_an_employers_lists_do_not_ask_per_row(world, client_for, django_assert_num_queries, what):
+    # HR's view depends on whether each applicant still works there (access ends with the
+    # relationship): the lists annotate it in their own query instead of asking per case.
+    url, expected = LISTS[what]
+    for _ in range(N):
+        _supplement_with_parts(world)  # Acme's cases: HR of Acme sees them
+
+    for _round in range(2):
+        client = client_for(type(world.hr_acme).objects.get(pk=world.hr_acme.pk))
+        with django_assert_num_queries(expected):
+            response = client.get(url, {"page_size": 100})
+        assert response.status_code == 200
+        assert response.json()["count"] >= N
+        for _ in range(N):
+            _supplement_with_parts(world)

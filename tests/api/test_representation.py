@@ -47,7 +47,7 @@ def test_fast_rendering_matches_drf(world, open_supplement, supplements):
     request.user = world.agency_staff
     today = taipei_today()
     ids = queries.supplement_page_ids(queries.supplement_list(world.agency_staff, today=today))
-    rows = queries.supplement_rows(list(ids))
+    rows = queries.supplement_rows(world.agency_staff, list(ids))
     context = {"request": request, "today": today}
 
     fast = [SupplementSerializer(row, context=context).data for row in rows]
