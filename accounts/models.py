@@ -159,8 +159,12 @@ class Applicant(models.Model):
         ]
 
     def __str__(self) -> str:
-        name = f"{self.family_name_en}, {self.given_name_en}".strip(", ")
-        return f"{name} ({self.name_zh})" if self.name_zh else name
+        return f"{self.name_en} ({self.name_zh})" if self.name_zh else self.name_en
+
+    @property
+    def name_en(self) -> str:
+        """ "Family, Given" as on the passport (either may be missing)."""
+        return f"{self.family_name_en}, {self.given_name_en}".strip(", ")
 
     @property
     def email_may_be_blocked(self) -> bool:

@@ -85,6 +85,16 @@ def admin_org_ids(user: Actor) -> frozenset[int]:
     return scope_for(user).admin_org_ids
 
 
+def administered_organizations(user: Actor, *, operator_sees_all: bool = False):
+    """The organizations the user administers, by name; with `operator_sees_all`, every one for
+    an operator (a superuser), where operators manage on the tenants' behalf."""
+    scope = scope_for(user)
+    organizations = Organization.objects.order_by("name")
+    if operator_sees_all and scope.is_superuser:
+        return organizations
+    return organizations.filter(pk__in=scope.admin_org_ids)
+
+
 # --- Who may act on organizations, members and applicants ---------------------------------------
 def can_administer(user: Actor, organization: Organization) -> bool:
     scope = scope_for(user)

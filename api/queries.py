@@ -22,7 +22,12 @@ from cases.tenancy import (
     visible_items,
     visible_supplements,
 )
-from cases.tenancy.scope import employer_left_annotation, remember_employer_left, scope_for
+from cases.tenancy.scope import (
+    EMPLOYER_LEFT,
+    employer_left_annotation,
+    remember_employer_left,
+    scope_for,
+)
 
 
 def _items(*, fields: tuple[str, ...] = ()) -> Prefetch:
@@ -40,16 +45,10 @@ def _items(*, fields: tuple[str, ...] = ()) -> Prefetch:
 def _with_employer_left(queryset: QuerySet, user, prefix: str) -> QuerySet:
     """For an employer's people, whether each row's applicant has left the employer, in the same
     query: the tenancy rule (`left_employer`, which decides what they may see of a case) would
-    otherwise ask once per row. Hand it over with `_remember_employer_left`."""
+    otherwise ask once per row. Rows under a case hand it over with `remember_employer_left`."""
     if not scope_for(user).employer_ids:
         return queryset  # nobody on an employer's side: the rule never asks
-    return queryset.annotate(employer_left=employer_left_annotation(prefix))
-
-
-def _remember_employer_left(cases) -> None:
-    for case, left in cases:
-        if left is not None:
-            remember_employer_left(case, left)
+    return queryset.annotate(**{EMPLOYER_LEFT: employer_left_annotation(prefix)})
 
 
 def _triage(queryset: QuerySet[SupplementRequest], today: dt.date) -> QuerySet:
@@ -127,7 +126,7 @@ _CASE_COLUMNS = (
 
 def case_list(user) -> QuerySet[Case]:
     """The cases the user may see, newest change first, with the related rows' columns the list
-    shows (CaseSerializer) and no more. Rows of a page go through `case_rows`."""
+    shows (CaseSerializer) and no more."""
     return (
         _with_employer_left(case_queryset(user), user, prefix="")
         .only(
@@ -139,13 +138,6 @@ def case_list(user) -> QuerySet[Case]:
         )
         .order_by("-updated_at", "-id")
     )
-
-
-def case_rows(page) -> list[Case]:
-    """A page of `case_list`, ready to render without a query per row."""
-    rows = list(page)
-    _remember_employer_left((case, getattr(case, "employer_left", None)) for case in rows)
-    return rows
 
 
 _LIST_COLUMNS = (
@@ -179,7 +171,8 @@ def supplement_rows(user, ids) -> list[SupplementRequest]:
     )
     position = {pk: index for index, pk in enumerate(ids)}
     rows = sorted(rows, key=lambda row: position[row.pk])
-    _remember_employer_left((row.case, getattr(row, "employer_left", None)) for row in rows)
+    for row in rows:
+        remember_employer_left(row.case, getattr(row, EMPLOYER_LEFT, None))
     return rows
 
 
@@ -198,7 +191,7 @@ def supplement_detail(user, supplement_id: int) -> SupplementRequest:
         )
     except (SupplementRequest.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("No such supplement request.")) from exc
-    _remember_employer_left([(supplement.case, getattr(supplement, "employer_left", None))])
+    remember_employer_left(supplement.case, getattr(supplement, EMPLOYER_LEFT, None))
     supplement.detail_comments = list(supplement.comments.select_related("resolved_by"))
     supplement.detail_items = list(supplement.items.all())
     supplement.detail_documents = list(

@@ -16,7 +16,7 @@ from django.contrib import admin
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts import services
+from accounts import services, standing
 from accounts.models import (
     Applicant,
     Authorisation,
@@ -43,10 +43,6 @@ from cases.tenancy import (
     visible_memberships,
     visible_organizations,
 )
-
-
-def administered_organizations(user):
-    return Organization.objects.filter(pk__in=admin_org_ids(user))
 
 
 class ScopedMemberships(ScopedQuerysetMixin):
@@ -123,7 +119,7 @@ class MembershipAdmin(ScopedMemberships, ScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = ["role", "organization__kind"]
     search_fields = ["user__username", "user__email", "organization__name"]
     autocomplete_fields = ["user", "organization"]
-    choice_scopes = {"organization": administered_organizations}
+    choice_scopes = {"organization": standing.administered_organizations}
 
     def may_change(self, request, obj) -> bool:
         return obj.organization_id in admin_org_ids(request.user)

@@ -28,6 +28,7 @@ from accounts.standing import Writer
 from cases import services as case_services
 from cases import tenancy
 from cases.choices import AttachmentKind, DeadlineRule, RequestingBody
+from cases.clock import taipei_today
 from cases.errors import DomainError, InvalidInput
 from cases.models import Case, SupplementRequest
 from intake import parser
@@ -296,7 +297,7 @@ def _ingest(
     if case is not None and notice_date is None:
         reason = f"no notice date found (number matches {case.reference})"
         case = None
-    elif case is not None and notice_date > timezone.localdate():
+    elif case is not None and notice_date > taipei_today():
         # A misread year (民國125年 for 115年) would put the deadline years away, alerts never due.
         reason = (
             f"the notice date read, {notice_date.isoformat()}, is after the day it was received "
@@ -309,7 +310,7 @@ def _ingest(
     # Under the case's row lock, asked again: two copies read at once (other Message-IDs,
     # two mailboxes) create one supplement.
     Case.objects.select_for_update().filter(pk=case.pk).first()
-    same = case.supplements.filter(notice_date=reading.value("notice_date")).first()
+    same = case.supplements.filter(notice_date=notice_date).first()
     if same is not None:
         return IntakeResult(DUPLICATE, None, same)
     try:

@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts import standing
 from accounts.models import Organization
-from accounts.standing import admin_org_ids
 from cases.clock import taipei_today
 from cases.models import SupplementRequest
 from cases.tenancy import access_case, access_supplement, visible_cases
@@ -134,10 +134,9 @@ def recent_alerts(*, user, limit: int = 50) -> QuerySet[Alert]:
 
 
 def administered_organizations(*, user) -> QuerySet[Organization]:
-    """Organizations whose alert policy the user may set (agency or employer admins)."""
-    if user.is_superuser:
-        return Organization.objects.all()
-    return Organization.objects.filter(pk__in=admin_org_ids(user))
+    """Organizations whose alert policy the user may set (agency or employer admins; an
+    operator, any)."""
+    return standing.administered_organizations(user, operator_sees_all=True)
 
 
 def obligations_for(*, user) -> QuerySet[Obligation]:

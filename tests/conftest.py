@@ -109,6 +109,21 @@ def _reference_data_after_flushes(request):
 
 
 @pytest.fixture
+def redis_url() -> str:
+    """The Redis a real Celery worker's broker uses in a test (TEST_REDIS_URL)."""
+    base = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/14"
+    import redis
+
+    try:
+        redis.Redis.from_url(base, socket_connect_timeout=1, socket_timeout=1).ping()
+    except redis.RedisError as exc:
+        if REQUIRE_REAL_SERVICES:
+            pytest.fail(f"REQUIRE_REAL_SERVICES=1 but Redis at {base} does not answer: {exc}")
+        pytest.skip(f"needs Redis ({base})")
+    return base
+
+
+@pytest.fixture
 def postgres_only():
     if not on_postgres():
         if REQUIRE_REAL_SERVICES:

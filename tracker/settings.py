@@ -74,7 +74,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages and API answers compressed (static files come precompressed from WhiteNoise).
+    # Pages, exports and feeds compressed; the API's JSON stays plain (tracker/compression.py).
     "tracker.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -329,13 +329,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         env.str("ALERT_SWEEP_SCHEDULE", default="*/5 * * * *"),
         expires=env.float("ALERT_SWEEP_EXPIRES", default=None),
     ),
-    # Packing jobs a killed worker left behind are sent again (cases.services).
     # Webhooks: due-soon and overdue events, lost deliveries re-queued, failing endpoints disabled.
     "webhook-sweep": {
         "task": "notifications.webhook_sweep",
         "schedule": env.float("WEBHOOK_SWEEP_SECONDS", default=300.0),
         "options": {"expires": env.float("WEBHOOK_SWEEP_SECONDS", default=300.0)},
     },
+    # Packing jobs a killed worker left behind are sent again (cases.services).
     "recover-stale-pack-jobs": {
         "task": "cases.documents.recover_stale_pack_jobs",
         "schedule": env.float("PACK_RECOVER_SECONDS", default=300.0),

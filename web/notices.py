@@ -23,6 +23,7 @@ from cases.errors import DomainError
 from intake import parser
 from intake import services as intake
 from intake.models import Outcome, Source
+from notifications.selectors import administered_organizations
 from web import feedback
 from web.common import organization_required
 from web.workspace import done, failed, render_workspace, write_access
@@ -91,8 +92,7 @@ def notice_inbox(request):
             "form": form,
             "unmatched": [n for n in notices if n.outcome == Outcome.UNMATCHED],
             "others": [n for n in notices if n.outcome != Outcome.UNMATCHED],
-            "can_manage_mailboxes": bool(tenancy.scope_for(request.user).admin_org_ids)
-            or request.user.is_superuser,
+            "can_manage_mailboxes": administered_organizations(user=request.user).exists(),
         },
     )
 
@@ -267,26 +267,21 @@ class MailboxForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = tenancy.scope_for(user)
-        queryset = Organization.objects.order_by("name")
-        if not scope.is_superuser:
-            queryset = queryset.filter(pk__in=scope.admin_org_ids)
-        self.fields["organization"].queryset = queryset
+        self.fields["organization"].queryset = administered_organizations(user=user)
 
 
 def _admin_mailboxes(user):
     from intake.models import Mailbox
 
-    scope = tenancy.scope_for(user)
-    rows = Mailbox.objects.select_related("organization")
-    return rows if scope.is_superuser else rows.filter(organization_id__in=scope.admin_org_ids)
+    return Mailbox.objects.filter(
+        organization__in=administered_organizations(user=user)
+    ).select_related("organization")
 
 
 @login_required
 def mailboxes(request):
     """The organization's notice mailboxes: a list, and a form that adds one (POST)."""
-    scope = tenancy.scope_for(request.user)
-    if not (scope.admin_org_ids or scope.is_superuser):
+    if not administered_organizations(user=request.user).exists():
         raise Http404(_("No such page."))
     form = MailboxForm(request.POST or None, user=request.user)
     status = 200

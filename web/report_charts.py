@@ -15,17 +15,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from web.report_export import count_labels
+
 # The parts a group's supplements split into, in the order they are stacked.
 PARTS = ("submitted_on_time", "submitted_late", "open", "withdrawn")
 
 
 def part_labels() -> dict[str, str]:
-    return {
-        "submitted_on_time": _("Submitted on time"),
-        "submitted_late": _("Submitted late"),
-        "open": _("Open"),
-        "withdrawn": _("Withdrawn"),
-    }
+    labels = count_labels()  # the export's column names: one wording for both
+    return {part: labels[part] for part in PARTS}
 
 
 @dataclass

@@ -71,9 +71,6 @@ class CaseSummarySerializer(ModelSerializer):
             "employer",
         ]
 
-    def to_representation(self, case) -> dict:
-        return case_summary(case)
-
 
 def case_summary(case) -> dict:
     """CaseSummarySerializer's rendering, by hand (see api.serializers.common)."""

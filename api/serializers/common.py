@@ -158,15 +158,11 @@ def applicant_summary(applicant) -> dict:
     """ApplicantSummarySerializer's rendering."""
     return {
         "id": applicant.pk,
-        "name": applicant_name(applicant),
+        "name": applicant.name_en,
         "name_zh": applicant.name_zh,
         "passport_number": applicant.passport_number,
         "nationality": applicant.nationality,
     }
-
-
-def applicant_name(applicant) -> str:
-    return f"{applicant.family_name_en}, {applicant.given_name_en}".strip(", ")
 
 
 class SlugRelatedField(serializers.SlugRelatedField):
@@ -186,17 +182,11 @@ class UserSummarySerializer(Serializer):
     def get_name(self, user) -> str:
         return user.get_full_name() or user.get_username()
 
-    def to_representation(self, user) -> dict:
-        return user_summary(user)
-
 
 class OrganizationSummarySerializer(ModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "kind", "name", "name_zh"]
-
-    def to_representation(self, organization) -> dict:
-        return organization_summary(organization)
 
 
 class ApplicantSummarySerializer(ModelSerializer):
@@ -207,10 +197,7 @@ class ApplicantSummarySerializer(ModelSerializer):
         fields = ["id", "name", "name_zh", "passport_number", "nationality"]
 
     def get_name(self, applicant) -> str:
-        return applicant_name(applicant)
-
-    def to_representation(self, applicant) -> dict:
-        return applicant_summary(applicant)
+        return applicant.name_en
 
 
 class ErrorItemSerializer(Serializer):

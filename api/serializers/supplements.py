@@ -440,17 +440,7 @@ class SupplementDetailSerializer(SupplementSerializer):
     @extend_schema_field(DeadlineComputationSerializer(allow_null=True))
     def get_deadline_computation(self, supplement) -> dict | None:
         data = deadline_computation(supplement.detail_computation)
-        if data is None:
-            return None
-        # DeadlineComputationSerializer's rendering, by hand.
-        return {
-            **data,
-            "notice_date": iso_date(data["notice_date"]),
-            "counted_day": iso_date(data["counted_day"]),
-            "last_day": iso_date(data["last_day"]),
-            "ends_at": iso_datetime(data["ends_at"]),
-            "steps": [str(step) for step in data["steps"]],
-        }
+        return None if data is None else DeadlineComputationSerializer(data).data
 
 
 class AssigneeField(serializers.PrimaryKeyRelatedField):

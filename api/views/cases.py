@@ -44,11 +44,6 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return queries.case_list(self.request.user)
 
-    def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        rows = queries.case_rows(page)
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
-
     def retrieve(self, request, pk=None):
         case = access_case(request.user, pk)
         return Response(self.get_serializer(case).data)

@@ -14,6 +14,7 @@ from cases.clock import taipei_today
 from cases.models import Case
 
 __all__ = [
+    "EMPLOYER_LEFT",
     "NOBODY",
     "Scope",
     "admin_org_ids",
@@ -57,16 +58,22 @@ def _left(applicant: Any, employer: Any) -> QuerySet[Employment]:
     ).exclude(Exists(current))
 
 
+# The attribute that carries `left_employer`'s answer on a case: the name of the annotation a
+# list of cases puts on its rows, and where an answer is remembered for the rest of the load.
+EMPLOYER_LEFT = "employer_left"
+
+
 def left_employer(case: Case) -> bool:
     """Whether the case's applicant no longer works at the case's employer (see `_left`). A
-    list that reads many cases annotates the answer once (`employer_left_annotation`) and
-    hands it over with `remember_employer_left`, so this asks nothing per case."""
+    list of cases annotates the answer (`employer_left_annotation` as EMPLOYER_LEFT); a list of
+    rows under cases hands it over with `remember_employer_left`; otherwise it is asked once and
+    remembered on the instance (one page asks about its case a dozen times). Per load: it is not
+    asked again if the employments change, or the date passes, while the instance lives."""
     if case.employer_id is None:
         return False
-    known = getattr(case, "_employer_left", None)
+    known = getattr(case, EMPLOYER_LEFT, None)
     if known is not None:
         return bool(known)
-    # Remembered on the instance: one page asks the rule about its case a dozen times.
     left = _left(case.applicant_id, case.employer_id).exists()
     remember_employer_left(case, left)
     return left
@@ -77,8 +84,10 @@ def employer_left_annotation(prefix: str = "case__") -> Exists:
     return Exists(_left(OuterRef(f"{prefix}applicant_id"), OuterRef(f"{prefix}employer_id")))
 
 
-def remember_employer_left(case: Case, left: bool) -> None:
-    setattr(case, "_employer_left", left)  # noqa: B010 (a per-load cache on the instance)
+def remember_employer_left(case: Case, left: bool | None) -> None:
+    """Hand `left_employer` an answer read with the row (None: not read, nothing to remember)."""
+    if left is not None:
+        setattr(case, EMPLOYER_LEFT, left)
 
 
 def agency_client_filter(scope: Scope, field: str = "pk") -> Q:

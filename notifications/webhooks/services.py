@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import standing
 from accounts.models import Organization
 from accounts.standing import scope_for
 from cases import queue
@@ -50,8 +51,9 @@ class TooManyEndpoints(DomainError):
 
 # --- Whose endpoints ------------------------------------------------------------------------------
 def administered_organizations(*, user) -> QuerySet[Organization]:
-    """The organizations whose webhooks this person manages: those they administer."""
-    return Organization.objects.filter(pk__in=scope_for(user).admin_org_ids).order_by("name")
+    """The organizations whose webhooks this person manages: those they administer (an operator
+    manages none here: webhooks are the tenant's own integration)."""
+    return standing.administered_organizations(user)
 
 
 def endpoints_for_user(*, user) -> QuerySet[WebhookEndpoint]:

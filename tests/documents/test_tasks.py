@@ -14,7 +14,6 @@ from cases.documents.limits import Limits
 from cases.documents.models import PackJob, PackState
 from cases.documents.upload_set import fingerprint, upload_set_documents
 from cases.tasks import pack_upload_set, recover_stale_pack_jobs
-from tests.conftest import REQUIRE_REAL_SERVICES
 from tests.documents import files
 
 
@@ -55,20 +54,6 @@ def test_no_automatic_packing_when_switched_off(world, open_supplement, settings
         supplement=open_supplement, actor=world.agency_staff, data=files.small_pdf(), name="a.pdf"
     )
     assert PackJob.objects.count() == 0
-
-
-@pytest.fixture
-def redis_url() -> str:
-    base = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/14"
-    import redis
-
-    try:
-        redis.Redis.from_url(base, socket_connect_timeout=1, socket_timeout=1).ping()
-    except redis.RedisError as exc:
-        if REQUIRE_REAL_SERVICES:
-            pytest.fail(f"REQUIRE_REAL_SERVICES=1 but Redis at {base} does not answer: {exc}")
-        pytest.skip(f"needs Redis ({base})")
-    return base
 
 
 @pytest.mark.django_db(transaction=True)

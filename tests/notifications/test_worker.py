@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import email
-import os
 
 import pytest
 from django.utils import timezone
 
 from notifications.models import Alert, AlertStatus
-from tests.conftest import REQUIRE_REAL_SERVICES
 from tests.notifications.conftest import supplement_due
 from tests.notifications.worker import Worker, read_emails
 
@@ -22,20 +20,6 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.celery_worker,
 ]
-
-
-@pytest.fixture
-def redis_url() -> str:
-    base = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/14"
-    import redis
-
-    try:
-        redis.Redis.from_url(base, socket_connect_timeout=1, socket_timeout=1).ping()
-    except redis.RedisError as exc:
-        if REQUIRE_REAL_SERVICES:
-            pytest.fail(f"REQUIRE_REAL_SERVICES=1 but Redis at {base} does not answer: {exc}")
-        pytest.skip(f"needs Redis ({base})")
-    return base
 
 
 def test_a_real_worker_sends_the_scheduled_alerts_once(postgres_only, redis_url, world, tmp_path):

@@ -13,7 +13,6 @@ import pytest
 from cases import services
 from notifications.outbox import OutboxStatus
 from notifications.webhooks.models import WebhookDelivery
-from tests.conftest import REQUIRE_REAL_SERVICES
 from tests.notifications.worker import Worker
 from tests.webhooks.conftest import register
 
@@ -23,20 +22,6 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.celery_worker,
 ]
-
-
-@pytest.fixture
-def redis_url() -> str:
-    base = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/14"
-    import redis
-
-    try:
-        redis.Redis.from_url(base, socket_connect_timeout=1, socket_timeout=1).ping()
-    except redis.RedisError as exc:
-        if REQUIRE_REAL_SERVICES:
-            pytest.fail(f"REQUIRE_REAL_SERVICES=1 but Redis at {base} does not answer: {exc}")
-        pytest.skip(f"needs Redis ({base})")
-    return base
 
 
 def webhook_worker(tmp_path, redis_url, name: str, lease: int) -> Worker:
