@@ -53,6 +53,21 @@ class Scope:
 NOBODY = Scope(None, False, frozenset(), frozenset(), frozenset())
 
 
+def narrowed_to(scope: Scope, organization_id: int) -> Scope:
+    """The part of a person's standing that comes from one organization: what they see on its
+    behalf (a webhook endpoint sees through its registering admin, but only as that
+    organization: not the admin's other organizations, own applicant cases or operator rights)."""
+    only = frozenset({organization_id})
+    return Scope(
+        user_id=0,  # nobody's own applicant cases
+        is_superuser=False,
+        agency_ids=scope.agency_ids & only,
+        agency_admin_ids=scope.agency_admin_ids & only,
+        employer_ids=scope.employer_ids & only,
+        employer_admin_ids=scope.employer_admin_ids & only,
+    )
+
+
 def scope_for(user: Actor) -> Scope:
     if user is None or not user.is_authenticated:
         return NOBODY

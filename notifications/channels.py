@@ -65,7 +65,7 @@ class TrackerEmail(EmailMultiAlternatives):
 
 
 def site_domain() -> str:
-    """The host of SITE_URL: the domain of our Message-IDs and calendar UIDs."""
+    """The host of SITE_URL: the domain of our Message-IDs (calendar UIDs keep a fixed one)."""
     return settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
 
 

@@ -13,6 +13,7 @@ signs the same body under the same `webhook-id`.
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import logging
 from typing import Any
@@ -76,7 +77,7 @@ class WebhookChannel:
             )
         except addresses.UnsafeUrl as exc:
             return Outcome(ok=False, error=f"refused_address: {exc.message}", kind=TRANSIENT)
-        except OSError as exc:
+        except (OSError, http.client.HTTPException) as exc:  # down, or an answer not HTTP
             return Outcome(ok=False, error=describe(exc), kind=TRANSIENT)
         finally:
             WebhookDelivery.objects.filter(pk=delivery.pk).update(

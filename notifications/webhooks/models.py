@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import secrets
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organization
+from accounts.standing import narrowed_to, scope_for
 from notifications.outbox import OutboxMessage
 
 
@@ -87,13 +89,16 @@ class WebhookEndpoint(models.Model):
     def reader(self):
         """Whose eyes the endpoint sees through: its registering admin, while still an active
         member of the endpoint's organization (an admin who left takes the endpoint's view with
-        them); None otherwise."""
+        them), and only as that organization (`narrowed_to`: the payloads show what the
+        organization may see, not what else the admin may); None otherwise."""
         user = self.created_by
         if user is None or not user.is_active:
             return None
         if not user.memberships.filter(organization_id=self.organization_id).exists():
             return None
-        return user
+        reader = copy.copy(user)  # the narrowed standing must not stick to the admin's own object
+        reader._tracker_scope = narrowed_to(scope_for(user), self.organization_id)
+        return reader
 
 
 class WebhookDelivery(OutboxMessage):

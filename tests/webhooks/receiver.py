@@ -30,6 +30,7 @@ class State:
     received: list[Received] = field(default_factory=list)
     refused: int = 0
     fail_next: int = 0
+    garble_next: int = 0  # answers that are not HTTP
     redirect_to: str = ""
     hang: bool = False
     hanging: threading.Event = field(default_factory=threading.Event)
@@ -50,6 +51,11 @@ class Receiver:
                     state.hanging.set()
                     state.release.wait(timeout=60)
                 with state.lock:
+                    if state.garble_next > 0:
+                        state.garble_next -= 1
+                        state.refused += 1
+                        self.wfile.write(b"SSH-2.0-not-a-web-server\r\n\r\n")
+                        return
                     if state.redirect_to:
                         state.refused += 1
                         self.send_response(307)

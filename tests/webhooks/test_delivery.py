@@ -73,6 +73,27 @@ def test_an_integrator_receives_a_signed_supplement_created(
     assert (row.status, row.response_code, row.attempts) == (OutboxStatus.SENT, 204, 1)
 
 
+def test_an_answer_that_is_not_http_is_tried_again(world, receiver, open_supplement):
+    # Something else listening on the port (a bad status line): not a crash, a retry.
+    endpoint = register(
+        receiver, actor=world.agency_admin, organization=world.agency, events=["supplement.updated"]
+    )
+    from cases import services
+
+    services.supplement_assign(
+        supplement=open_supplement, assignee=world.agency_staff, actor=world.agency_staff
+    )
+    row = WebhookDelivery.objects.get(endpoint=endpoint)
+    receiver.state.garble_next = 1
+    assert webhook_delivery.deliver(row.pk) == dt.timedelta(seconds=1)
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.reason) == (OutboxStatus.PENDING, 1, "retrying")
+    assert row.error.startswith("BadStatusLine")
+    assert webhook_delivery.deliver(row.pk) is None
+    row.refresh_from_db()
+    assert (row.status, row.response_code) == (OutboxStatus.SENT, 204)
+
+
 def test_a_receiver_that_was_down_gets_every_event_with_the_same_id(
     world, receiver, open_supplement, settings
 ):

@@ -109,3 +109,29 @@ def test_an_admin_of_two_organizations_registers_for_one_and_it_hears_only_that_
         derive_deadline_events(today=timezone.localdate() + dt.timedelta(days=40))
     assert not WebhookDelivery.objects.filter(resource_id=globex.pk).exists()
     assert {m.json["data"]["id"] for m in receiver.received} == {acme.pk}
+
+
+def test_a_payload_shows_only_what_the_endpoints_organization_may_see(
+    world, receiver, eager_celery, django_capture_on_commit_callbacks
+):
+    """An admin of the agency and of Acme registers Acme's endpoint: Acme's payloads carry
+    neither the agency's internal notes nor anything the admin sees only as the agency."""
+    both = MembershipFactory(organization=world.acme, role=Role.EMPLOYER_ADMIN).user
+    MembershipFactory(user=both, organization=world.agency, role=Role.AGENCY_ADMIN)
+    services.case_update(
+        case=world.acme_case, actor=world.agency_staff, internal_notes="Fee negotiable"
+    )
+    register(receiver, actor=both, organization=world.acme, events=["case.status_changed"])
+    world.acme_case.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_transition(
+            case=world.acme_case, actor=world.agency_staff, status="qualification_review"
+        )
+    [message] = receiver.received
+    assert message.json["data"]["id"] == world.acme_case.pk
+    assert "internal_notes" not in message.json["data"]
+    # The same case as Acme's HR reads it through the API, field for field.
+    hr = MembershipFactory(organization=world.acme, role=Role.EMPLOYER_ADMIN).user
+    assert message.json["data"] == api(hr).get(f"/api/v1/cases/{world.acme_case.pk}/").json()
+    # As the admin themselves (both roles), the notes are there: only the endpoint is narrowed.
+    assert api(both).get(f"/api/v1/cases/{world.acme_case.pk}/").json()["internal_notes"]
