@@ -28,14 +28,7 @@ class StrictInputMixin:
             writable = {name for name, field in self.fields.items() if not field.read_only}
             unknown = [key for key in data if key not in writable]
             if unknown:
-                raise serializers.ValidationError(
-                    {
-                        key: serializers.ErrorDetail(
-                            _("This field is not accepted here."), code="unknown_field"
-                        )
-                        for key in unknown
-                    }
-                )
+                raise _not_accepted(unknown)
             if (self.requires_a_field or self.partial) and not data:
                 raise serializers.ValidationError(
                     {
@@ -54,22 +47,17 @@ def refuse_body(data) -> None:
     each named (400 `unknown_field`), rather than acting and dropping them."""
     if isinstance(data, Mapping):
         if data:
-            raise serializers.ValidationError(
-                {
-                    key: serializers.ErrorDetail(
-                        _("This field is not accepted here."), code="unknown_field"
-                    )
-                    for key in data
-                }
-            )
+            raise _not_accepted(data)
     elif data not in (None, ""):
-        raise serializers.ValidationError(
-            {
-                api_settings.NON_FIELD_ERRORS_KEY: serializers.ErrorDetail(
-                    _("This field is not accepted here."), code="unknown_field"
-                )
-            }
-        )
+        raise _not_accepted([api_settings.NON_FIELD_ERRORS_KEY])
+
+
+def _not_accepted(keys) -> serializers.ValidationError:
+    """400 `unknown_field`, each key named."""
+    message = _("This field is not accepted here.")
+    return serializers.ValidationError(
+        {key: serializers.ErrorDetail(message, code="unknown_field") for key in keys}
+    )
 
 
 # The bases of the API's serializers. No docstring: drf-spectacular would give it to every

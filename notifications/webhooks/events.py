@@ -42,7 +42,6 @@ class Event:
     resource: str  # what `data` renders: supplement, case, document, upload_set, notice
     resource_id: int
     case_id: int
-    key: str = ""  # set for events a sweep derives, which must happen once
 
 
 # --- Deriving events from history rows ------------------------------------------------------------
@@ -167,23 +166,11 @@ def hears_of_case(endpoint: WebhookEndpoint, reader):
 
 def record(event: Event, *, occurred_at: dt.datetime | None = None) -> list[WebhookDelivery]:
     """Record one delivery per endpoint that hears of the event, in the current transaction, and
-    queue their sending after commit. With `event.key`, an event recorded before is not again."""
+    queue their sending after commit. (The sweep records its own keyed events: sweep.py.)"""
     occurred_at = occurred_at or timezone.now()
     made = []
     for endpoint in endpoints_for(event):
-        if event.key:
-            with transaction.atomic():
-                delivery, created = WebhookDelivery.objects.get_or_create(
-                    endpoint=endpoint,
-                    event_key=event.key,
-                    defaults=_fields(event, occurred_at),
-                )
-            if not created:
-                continue
-        else:
-            delivery = WebhookDelivery.objects.create(
-                endpoint=endpoint, **_fields(event, occurred_at)
-            )
+        delivery = WebhookDelivery.objects.create(endpoint=endpoint, **_fields(event, occurred_at))
         made.append(delivery)
         _after_commit(delivery.pk)
     return made

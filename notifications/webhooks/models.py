@@ -83,9 +83,6 @@ class WebhookEndpoint(models.Model):
     def __str__(self) -> str:
         return self.url
 
-    def hears(self, event_type: str) -> bool:
-        return self.is_active and event_type in self.events
-
     def reader(self):
         """Whose eyes the endpoint sees through: its registering admin, while still an active
         member of the endpoint's organization (an admin who left takes the endpoint's view with
