@@ -13,6 +13,7 @@ from typing import TypeAlias
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import AGENCY_ROLES, EMPLOYER_ROLES, Membership, Organization, Role
@@ -100,7 +101,9 @@ def admin_org_ids(user: Actor) -> frozenset[int]:
     return scope_for(user).admin_org_ids
 
 
-def administered_organizations(user: Actor, *, operator_sees_all: bool = False):
+def administered_organizations(
+    user: Actor, *, operator_sees_all: bool = False
+) -> QuerySet[Organization]:
     """The organizations the user administers, by name; with `operator_sees_all`, every one for
     an operator (a superuser), where operators manage on the tenants' behalf."""
     scope = scope_for(user)
